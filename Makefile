@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format messages lock bench-import clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.lock
+	$(PIP) install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# A local .env with DEBUG on and a fresh secret, written once; production sets its own.
+.env:
+	printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > .env
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_wilayah
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# SQLite always; PostgreSQL too when DATABASE_URL points at one.
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
+	env -u DATABASE_URL $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$DATABASE_URL"; \
+		$(PY) -m pytest -n 2 $(PYTEST_ARGS); \
+	fi
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+# Refresh the Indonesian catalogue after changing UI strings, then compile it.
+messages:
+	$(PY) manage.py makemessages -l id --ignore '.venv/*' --ignore 'growthstandards/*' --ignore '*/tests/*' --ignore 'data/*' --no-obsolete --settings=config.test_settings
+	$(PY) manage.py compilemessages --ignore .venv --settings=config.test_settings
+
+lock:
+	$(PIP) freeze --exclude-editable | sed '1i # Every dependency, pinned (direct and transitive). Regenerate: make lock' > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles

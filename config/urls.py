@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+from posyandu.accounts.decorators import public
+
+urlpatterns = [
+    path("", include("posyandu.core.urls")),
+    path("akun/", include("posyandu.accounts.urls")),
+    path("wilayah/", include("posyandu.wilayah.urls")),
+    path("", include("posyandu.fasilitas.urls")),
+    path("kader/", include("posyandu.kader.urls")),
+    path("laporan/", include("posyandu.laporan.urls")),
+    path("pokjanal/", include("posyandu.pokjanal.urls")),
+    path("sasaran/", include("posyandu.sasaran.urls")),
+    path("hari/", include("posyandu.sesi.urls")),
+    path("rujukan/", include("posyandu.rujukan.urls")),
+    path("tugas/", include("posyandu.tugas.urls")),
+    path("kunjungan-rumah/", include("posyandu.kunjungan_rumah.urls")),
+    path("bahasa/", public("choosing the UI language")(set_language), name="set_language"),
+    path("imunisasi/", include("posyandu.imunisasi.urls")),
+    path("kia/", include("posyandu.kia.urls")),
+    path("skrining/", include("posyandu.skrining.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,43 @@
+"""Command line: ``python -m growthstandards zscore|bench ...``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import ENGINE_VERSION, batch, bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m growthstandards",
+        description=f"WHO growth z-scores (engine {ENGINE_VERSION})",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    z = sub.add_parser("zscore", help="z-scores of a CSV file, WHO anthro/anthroplus columns")
+    z.add_argument("input", help="input CSV (columns found by header name)")
+    z.add_argument("output", help="output CSV")
+    z.add_argument(
+        "--reference",
+        choices=("who2006", "who2007"),
+        default="who2006",
+        help="who2006 = anthro (0-5 y, age in days); who2007 = anthroplus (5-19 y, months)",
+    )
+
+    b = sub.add_parser("bench", help="time all 0-5 y indicators on generated children")
+    b.add_argument("--rows", type=int, default=1_000_000)
+    b.add_argument("--seed", type=int, default=20_200_202)
+    b.add_argument("--repeat", type=int, default=5, help="timed runs; the best is reported")
+    b.add_argument("--csv", action="store_true", help="also time the CSV command end to end")
+
+    args = parser.parse_args(argv)
+    if args.command == "zscore":
+        n = batch.run_files(args.input, args.output, args.reference)
+        print(f"wrote {n:,} rows to {args.output}", file=sys.stderr)
+        return 0
+    return bench.main(args.rows, args.seed, args.repeat, args.csv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""WHO Growth Reference 2007 (5-19 years): the rules of the WHO ``anthroplus`` package.
+
+LMS values are interpolated linearly between whole months. Valid ages (months, inclusive):
+height- and BMI-for-age 60-228, weight-for-age 60-120. Like ``who2006``, a measurement
+<= 0 and a negative age are invalid input here (the R package would compute or stop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import inputs
+from .lms import flag, round_z, z_plain, z_restricted
+from .tables import LmsTable, load_table
+
+INDICATORS = ("hfa", "wfa", "bfa")
+FIRST_MONTH = 60
+LAST_MONTH = {"hfa": 228, "wfa": 120, "bfa": 228}
+FLAG_LIMITS = {"hfa": (-6.0, 6.0), "wfa": (-6.0, 5.0), "bfa": (-5.0, 5.0)}
+TABLES = {"hfa": "hfa_2007", "wfa": "wfa_2007", "bfa": "bfa_2007"}
+INVALID_MESSAGES = {
+    "age_months": "age_months: a negative age is invalid; no z-score computed",
+    "height": "height: must be > 0 cm; zhfa and zbfa not computed",
+    "weight": "weight: must be > 0 kg; zwfa and zbfa not computed",
+}
+
+
+@dataclass
+class Who2007Result:
+    """Column results, shaped like ``Who2006Result`` (csex 0 = NA, flags -1 = NA)."""
+
+    age_months: np.ndarray
+    csex: np.ndarray
+    oedema: np.ndarray
+    cbmi: np.ndarray
+    z: dict[str, np.ndarray]
+    z_unrounded: dict[str, np.ndarray]
+    flags: dict[str, np.ndarray]
+    invalid: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.csex)
+
+    def reasons(self, row: int) -> list[str]:
+        return [INVALID_MESSAGES[k] for k, mask in self.invalid.items() if mask[row]]
+
+    def row(self, i: int) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "age_in_months": inputs.optional_float(self.age_months[i]),
+            "csex": int(self.csex[i]) or None,
+            "coedema": "y" if self.oedema[i] else "n",
+            "cbmi": inputs.optional_float(self.cbmi[i]),
+        }
+        for ind in INDICATORS:
+            out[f"z{ind}"] = inputs.optional_float(self.z[f"z{ind}"][i])
+            f = int(self.flags[f"f{ind}"][i])
+            out[f"f{ind}"] = None if f < 0 else f
+            out[f"z{ind}_unrounded"] = inputs.optional_float(self.z_unrounded[f"z{ind}"][i])
+        return out
+
+
+def interpolated_lms(
+    table: LmsTable, sex: np.ndarray, age_months: np.ndarray, valid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L, M, S linearly interpolated between whole months (``anthroplus`` arithmetic)."""
+    low = np.trunc(age_months)
+    upp = np.trunc(age_months + 1)
+    diff = age_months - low
+    i_low = table.flat_index(sex, low, valid)
+    i_upp = table.flat_index(sex, upp, valid)
+    interp = diff > 0
+    out = []
+    for col in (table.l, table.m, table.s):
+        lo = col.take(i_low)
+        up = col.take(i_upp)
+        out.append(np.where(interp, lo + diff * (up - lo), lo))
+    return out[0], out[1], out[2]
+
+
+def zscores(
+    sex: inputs.ArrayLike,
+    age_months: inputs.ArrayLike | None = None,
+    height: inputs.ArrayLike | None = None,
+    weight: inputs.ArrayLike | None = None,
+    oedema: inputs.ArrayLike | None = None,
+) -> Who2007Result:
+    """WHO 2007 z-scores for columns (like ``anthroplus_zscores``); age in months, may be
+    fractional (from days: ``days / 30.4375``), height cm, weight kg."""
+    csex = inputs.sex_codes(sex)
+    n = len(csex)
+    age = inputs.float_array(age_months, n)
+    h = inputs.float_array(height, n)
+    w = inputs.float_array(weight, n)
+    oed = np.zeros(n, np.bool_) if oedema is None else inputs.oedema_flags(oedema)
+    age_out = age.copy()
+    invalid = {"age_months": (age < 0) | np.isinf(age)}
+    age[invalid["age_months"]] = np.nan
+    invalid["height"] = inputs.reject_nonpositive(h)
+    invalid["weight"] = inputs.reject_nonpositive(w)
+
+    cbmi = w / ((h / 100) ** 2)
+    measurements = {
+        "hfa": h,
+        "wfa": np.where(oed, np.nan, w),
+        "bfa": np.where(oed, np.nan, cbmi),
+    }
+    z: dict[str, np.ndarray] = {}
+    rounded: dict[str, np.ndarray] = {}
+    flags: dict[str, np.ndarray] = {}
+    for ind in INDICATORS:
+        valid = (age >= FIRST_MONTH) & (age <= LAST_MONTH[ind])
+        l, m, s = interpolated_lms(load_table(TABLES[ind]), csex, age, valid)  # noqa: E741
+        y = measurements[ind]
+        zi = z_plain(y, l, m, s * l) if ind == "hfa" else z_restricted(y, l, m, s)
+        zi[~valid] = np.nan
+        key = f"z{ind}"
+        z[key] = zi
+        rounded[key] = round_z(zi)
+        flags[f"f{ind}"] = flag(rounded[key], *FLAG_LIMITS[ind])
+    return Who2007Result(age_out, csex, oed, cbmi, rounded, z, flags, invalid)
+
+
+def zscores_one(
+    sex: int | str,
+    age_months: float,
+    height: float | None = None,
+    weight: float | None = None,
+    oedema: bool | str = False,
+) -> dict[str, Any]:
+    """One child's WHO 2007 z-scores; ``ValueError`` for invalid input (see ``who2006``)."""
+    if inputs.sex_codes([sex])[0] == inputs.SEX_MISSING:
+        raise ValueError(f"sex must be 1/'m' (male) or 2/'f' (female), got {sex!r}")
+    if age_months is None or not age_months >= 0:
+        raise ValueError(f"age_months must be >= 0, got {age_months!r}")
+    for name, value in (("height", height), ("weight", weight)):
+        if value is not None and not (0 < value < float("inf")):
+            raise ValueError(f"{name} must be > 0, got {value!r}")
+    oed = oedema if isinstance(oedema, bool) else bool(inputs.oedema_flags([oedema])[0])
+    res = zscores([sex], [age_months], [height], [weight], np.array([oed]))
+    return res.row(0)

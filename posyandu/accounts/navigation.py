@@ -1,0 +1,37 @@
+"""The menu each role sees. Items point at views whose scope the role passes."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from posyandu.accounts.scope import scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def menu_for(user: Any) -> list[NavItem]:
+    scope = scope_for(user)
+    items = [NavItem(str(_("Home")), reverse("core:home"))]
+    if scope.aggregate:
+        items.append(NavItem(str(_("Regions")), reverse("wilayah:browse")))
+        items.append(NavItem(str(_("Posyandu")), reverse("fasilitas:posyandu_list")))
+        items.append(NavItem(str(_("Dashboard")), reverse("laporan:home")))
+    if scope.personal:
+        items.append(NavItem(str(_("Posyandu day")), reverse("sesi:list")))
+        items.append(NavItem(str(_("People")), reverse("sasaran:list")))
+        items.append(NavItem(str(_("Referrals")), reverse("rujukan:list")))
+        items.append(NavItem(str(_("Kader")), reverse("kader:list")))
+    if scope.personal and scope.roles & {"kader", "bidan", "puskesmas", "admin"}:
+        items.append(NavItem(str(_("My tasks")), reverse("tugas:mine")))
+        items.append(NavItem(str(_("Home visits")), reverse("kunjungan_rumah:list")))
+    if scope.aggregate and scope.roles - {"kader"}:
+        items.append(NavItem(str(_("Follow-up by Posyandu")), reverse("tugas:supervision")))
+    if user.is_superuser:
+        items.append(NavItem(str(_("Administration")), reverse("admin:index")))
+    return items

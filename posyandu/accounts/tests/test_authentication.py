@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+
+from config import settings as production_settings
+from posyandu.accounts.models import User
+
+PASSWORD = "Rahasia-Kuat-2026"
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    assert production_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_login_with_the_right_password_lands_on_home(client, world):
+    response = client.post(reverse("accounts:login"), {"username": "kader_a", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+
+
+def test_account_locks_after_repeated_failures(client, world):
+    url = reverse("accounts:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "kader_a", "password": "salah"})
+    locked = client.post(url, {"username": "kader_a", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not locked out.
+    other = client.post(url, {"username": "bidan_1", "password": PASSWORD})
+    assert other.status_code == 302
+
+
+def test_wrong_password_message_is_in_indonesian(client, world):
+    response = client.post(reverse("accounts:login"), {"username": "kader_a", "password": "x"})
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+
+
+def test_demo_accounts_are_refused_outside_demo_mode(world):
+    User.objects.filter(username="kader_a").update(is_demo=True)
+    with override_settings(DEMO_MODE=False):
+        assert (
+            authenticate(RequestFactory().post("/"), username="kader_a", password=PASSWORD) is None
+        )
+    with override_settings(DEMO_MODE=True):
+        assert (
+            authenticate(RequestFactory().post("/"), username="kader_a", password=PASSWORD)
+            is not None
+        )
+
+
+def test_password_change(client, world):
+    client.force_login(world.bidan_1)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Bidan-Desa-Baru-77",
+            "new_password2": "Bidan-Desa-Baru-77",
+        },
+    )
+    assert response.status_code == 302
+    world.bidan_1.refresh_from_db()
+    assert world.bidan_1.check_password("Bidan-Desa-Baru-77")
+
+
+def test_logout_needs_post_and_ends_the_session(client, world):
+    client.force_login(world.bidan_1)
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("core:home")).status_code == 302

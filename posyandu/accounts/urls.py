@@ -1,0 +1,11 @@
+from django.urls import path
+
+from posyandu.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("masuk/", views.login, name="login"),
+    path("keluar/", views.logout, name="logout"),
+    path("kata-sandi/", views.password_change, name="password_change"),
+    path("kata-sandi/selesai/", views.password_change_done, name="password_change_done"),
+]

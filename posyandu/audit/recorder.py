@@ -1,0 +1,51 @@
+"""Writes audit events. Records call `record_saved`; services call `log` for everything else."""
+
+from typing import Any
+
+from posyandu.audit.context import current_actor
+from posyandu.audit.models import AuditEvent
+
+
+def log(
+    action: str,
+    *,
+    model: str = "",
+    object_id: str = "",
+    wilayah_kode: str = "",
+    metadata: dict[str, Any] | None = None,
+    user: Any = None,
+) -> AuditEvent:
+    actor = current_actor()
+    user = user if user is not None else actor.user
+    # Only stored accounts can be the actor row; others (the server operator) go by name.
+    authenticated = getattr(user, "is_authenticated", False) and getattr(user, "pk", None)
+    meta = dict(metadata or {})
+    if actor.via:
+        meta.setdefault("via", actor.via)
+    return AuditEvent.objects.create(
+        actor=user if authenticated else None,
+        actor_username=getattr(user, "username", "") or "",
+        action=action,
+        model=model,
+        object_id=object_id,
+        wilayah_kode=wilayah_kode,
+        ip=actor.ip,
+        user_agent=actor.user_agent[:300],
+        metadata=meta,
+    )
+
+
+def record_saved(record: Any, *, created: bool, changed: list[str]) -> None:
+    if created:
+        action = AuditEvent.Action.CREATE
+    elif "deleted_at" in changed and record.deleted_at is not None:
+        action = AuditEvent.Action.DELETE
+    else:
+        action = AuditEvent.Action.UPDATE
+    log(
+        action,
+        model=record._meta.label,
+        object_id=str(record.public_id),
+        wilayah_kode=record.wilayah_kode(),
+        metadata={"fields": changed, "version": record.version} if changed else {},
+    )

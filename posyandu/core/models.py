@@ -1,0 +1,98 @@
+"""Base classes every record of personal, clinical or facility data builds on."""
+
+import uuid
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+
+class LiveQuerySet(models.QuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        """Bulk deletes are soft too, one record at a time so each leaves an audit event."""
+        count = 0
+        for record in self:
+            record.delete()
+            count += 1
+        return count, {self.model._meta.label: count}
+
+
+class LiveManager(models.Manager.from_queryset(LiveQuerySet)):  # type: ignore[misc]
+    """Default manager: soft-deleted rows are invisible unless asked for by `all_objects`."""
+
+    def get_queryset(self) -> LiveQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Record(models.Model):
+    """A record with a public UUID, timestamps, a version number and soft delete.
+
+    `public_id` may be generated on the client (offline capture), so it is the id that leaves
+    the server; integer primary keys never do. Every save and delete writes an audit event
+    (see posyandu.audit), so no code path can change a record without a trace.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Field path from this model to the desa code, for audit events.
+    wilayah_path: ClassVar[str] = ""
+
+    objects = LiveManager()
+    all_objects = models.Manager()  # noqa: DJ012 - `objects` must stay the default manager
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from posyandu.audit.recorder import record_saved
+        from posyandu.core.registry import record_changed
+
+        creating = self._state.adding
+        changed = [] if creating else self.changed_fields()
+        if not creating:
+            self.version += 1
+            self.updated_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
+        record_saved(self, created=creating, changed=changed)
+        record_changed(self, creating)
+        self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Soft delete: the row stays, hidden from the default manager."""
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+        return 1, {self._meta.label: 1}
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Record":
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def changed_fields(self) -> list[str]:
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            return []
+        ignored = {"updated_at", "version"}
+        return [
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.attname in loaded
+            and f.attname not in ignored
+            and loaded[f.attname] != getattr(self, f.attname)
+        ]
+
+    def wilayah_kode(self) -> str:
+        """The desa/kelurahan (or wider) region code this record belongs to, for audit."""
+        obj: Any = self
+        for part in self.wilayah_path.split("__") if self.wilayah_path else []:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return ""
+        return str(obj) if self.wilayah_path else ""

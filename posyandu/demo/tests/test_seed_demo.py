@@ -1,0 +1,115 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.test import override_settings
+from django.utils import timezone
+
+from posyandu.accounts.models import Role, User
+from posyandu.accounts.scope import restrict
+from posyandu.demo.services import DEMO_PASSWORD
+from posyandu.fasilitas.models import Posyandu, Puskesmas
+from posyandu.sesi.growth import compute_zscores, engine_version
+from posyandu.sesi.models import Pengukuran
+from posyandu.wilayah.importer import import_wilayah
+from posyandu.wilayah.models import Wilayah
+
+
+@pytest.fixture
+def demo_regions(db, tmp_path):
+    # Only the two demo regions (and their provinces) from the national file: fast.
+    lines = settings.WILAYAH_CSV.read_text(encoding="utf-8").splitlines()
+    keep = [
+        ln
+        for ln in lines[1:]
+        if ln.split(",")[0] in ("14", "17") or ln.startswith(("14.71", "17.05"))
+    ]
+    path = tmp_path / "demo.csv"
+    path.write_text("\n".join([lines[0], *keep]) + "\n", encoding="utf-8")
+    import_wilayah(path)
+
+
+@override_settings(DEMO_MODE=True)
+def test_seed_demo_builds_a_realistic_demo_once(demo_regions):
+    """One run of the whole demo (it takes a while), checked from several sides."""
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    # Facilities from the real region table, one Puskesmas per kecamatan.
+    kecamatan = Wilayah.objects.filter(tingkat="kecamatan")
+    assert Puskesmas.objects.count() == kecamatan.count() == 15 + 14
+    assert not Wilayah.objects.filter(tingkat="desa", posyandu__isnull=True).exists()
+    prima_per_desa = Posyandu.objects.filter(is_prima=True).values("desa").annotate(n=Count("id"))
+    assert not prima_per_desa.filter(n__gt=1).exists()
+
+    # One demo user per role, printed with the password.
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text and "kader.pekanbaru" in text
+    for role in Role:
+        assert User.objects.filter(is_demo=True, assignments__role=role).exists(), role
+    kader = User.objects.get(username="kader.pekanbaru")
+    mine = restrict(Posyandu.objects.all(), kader, "aggregate")
+    assert mine.count() == 1 and mine.get().kader.filter(user=kader).exists()
+    seluma = restrict(Posyandu.objects.all(), User.objects.get(username="dinkes.seluma"))
+    assert set(seluma.values_list("desa__induk__induk_id", flat=True)) == {"17.05"}
+
+    # Residents with a year of history, z-scores exactly as the engine computes them.
+    children = Pengukuran.objects.filter(
+        sasaran__tanggal_lahir__gt=timezone.localdate() - timedelta(days=5 * 365),
+        berat_kg__isnull=False,
+        tinggi_cm__isnull=False,
+    )
+    months = children.dates("tanggal", "month")
+    assert len(months) >= 12
+    sample = list(children.select_related("sasaran").order_by("?")[:300])
+    for m in sample:
+        expected = compute_zscores(
+            m.sasaran.jenis_kelamin,
+            (m.tanggal - m.sasaran.tanggal_lahir).days,
+            m.berat_kg,
+            m.tinggi_cm,
+            m.cara_ukur,
+            m.lingkar_kepala_cm,
+            m.lila_cm,
+            m.edema,
+        )
+        assert {k: getattr(m, k) for k in expected} == expected, m.pk
+        assert m.engine_version == engine_version()
+    # About the national stunting prevalence (SSGI 2024: 19.8%) among measured balita.
+    zlen = [z for z in children.values_list("zlen", flat=True) if z is not None]
+    stunted = sum(z < -2 for z in zlen) / len(zlen)
+    assert 0.15 < stunted < 0.25
+
+    # The later steps ran: services, pregnancies, screenings, tasks, monthly aggregates.
+    counts = {
+        k: int(v)
+        for k, v in (
+            line.rsplit(" ", 1)[::-1]
+            for line in text.split("Demo dibuat: ")[1].split("\n")[0].split(", ")
+        )
+    }
+    for key in ("imunisasi", "kehamilan", "hasil_skrining", "tugas", "rekap_bulanan"):
+        assert counts.get(key, 0) > 0, key
+
+    # A second run keeps the data.
+    posyandu_count = Posyandu.objects.count()
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "Demo sudah ada" in again.getvalue()
+    assert Posyandu.objects.count() == posyandu_count
+
+
+@override_settings(DEMO_MODE=False)
+def test_seed_demo_refuses_outside_demo_mode(demo_regions):
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+@override_settings(DEMO_MODE=True)
+@pytest.mark.django_db
+def test_seed_demo_without_regions_says_what_to_run():
+    with pytest.raises(CommandError, match="import_wilayah"):
+        call_command("seed_demo", stdout=io.StringIO())

@@ -1,0 +1,83 @@
+from datetime import date
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from posyandu.accounts.api import api_scoped
+from posyandu.accounts.scope import restrict
+from posyandu.imunisasi.selectors import idl_status, status_of, td_status_of
+from posyandu.imunisasi.services import DoseError, dose_record
+from posyandu.sasaran.models import Sasaran
+
+router = Router(tags=["imunisasi"])
+
+
+class DoseIn(Schema):
+    vaksin: str
+    tanggal: date
+    tempat: str = "posyandu"
+    diberikan_di_sini: bool = True
+    nama_tempat: str = ""
+    batch: str = ""
+
+
+class DoseOut(Schema):
+    id: UUID
+    vaksin: str
+    tanggal: date
+
+
+class DoseStatusOut(Schema):
+    code: str
+    status: str
+    earliest: date | None
+    due: date
+    due_until: date
+    latest: date
+    given_on: date | None
+
+
+class StatusOut(Schema):
+    doses: list[DoseStatusOut]
+    idl_lengkap: bool
+    idl_tepat_waktu: bool
+    idl_kurang: list[str]
+    baduta_lengkap: bool
+    td_status: str
+
+
+def _person(request: HttpRequest, sasaran_id: UUID) -> Sasaran:
+    return get_object_or_404(restrict(Sasaran.objects.all(), request.user), public_id=sasaran_id)
+
+
+@router.post("/{sasaran_id}/dosis", response={201: DoseOut}, summary="Record a dose")
+@api_scoped("personal")
+def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn):
+    sasaran = _person(request, sasaran_id)
+    try:
+        row = dose_record(
+            sasaran=sasaran, by=request.user, today=timezone.localdate(), **payload.dict()
+        )
+    except DoseError as e:
+        raise HttpError(422, str(e)) from None
+    return 201, {"id": row.public_id, "vaksin": row.vaksin, "tanggal": row.tanggal}
+
+
+@router.get("/{sasaran_id}/status", response=StatusOut, summary="Immunization status on a day")
+@api_scoped("personal")
+def immunization_status(request: HttpRequest, sasaran_id: UUID, tanggal: date | None = None):
+    sasaran = _person(request, sasaran_id)
+    on = tanggal or timezone.localdate()
+    idl = idl_status(sasaran)
+    return {
+        "doses": [d.__dict__ for d in status_of(sasaran, on)],
+        "idl_lengkap": idl.lengkap,
+        "idl_tepat_waktu": idl.tepat_waktu,
+        "idl_kurang": list(idl.kurang),
+        "baduta_lengkap": idl.baduta_lengkap,
+        "td_status": td_status_of(sasaran).label,
+    }

@@ -1,0 +1,81 @@
+"""Immunization panels: child schedule (< 5 y), BIAS (school age), Td status (women 15-49)."""
+
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from posyandu.core.registry import Panel
+from posyandu.imunisasi import schedule
+from posyandu.imunisasi.models import Imunisasi
+from posyandu.imunisasi.selectors import bias_status_of, status_of, td_status_of
+from posyandu.imunisasi.selectors import idl_status as idl_of
+from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.models import Sasaran
+
+STATUS_LABELS = {
+    schedule.GIVEN: "✓",
+    schedule.DUE: "due",
+    schedule.OVERDUE: "overdue",
+    schedule.TOO_LATE: "too late",
+    schedule.NOT_YET: "not yet",
+    schedule.WAITING: "waiting",
+    schedule.NOT_APPLICABLE: "n/a",
+}
+
+
+def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str, Any]:
+    months = completed_months(sasaran.tanggal_lahir, on)
+    ctx: dict[str, Any] = {
+        "sasaran": sasaran,
+        "tanggal": on,
+        "kunjungan_id": getattr(kunjungan, "public_id", ""),
+        "places": Imunisasi.Tempat.choices,
+        "mode": "",
+    }
+    if months < 60:
+        doses = [d for d in status_of(sasaran, on) if d.status != schedule.NOT_APPLICABLE]
+        ctx |= {
+            "mode": "anak",
+            "doses": doses,
+            "actionable": [d for d in doses if d.actionable],
+            "idl": idl_of(sasaran),
+            "recordable": [d.code for d in doses if d.status != schedule.GIVEN],
+        }
+    elif months < 18 * 12:
+        bias = bias_status_of(sasaran, on)
+        ctx |= {
+            "mode": "bias",
+            "bias": bias,
+            "recordable": [b.code for b in bias if b.status != schedule.GIVEN],
+        }
+    if _is_wus(sasaran, months):
+        ctx |= {"td": td_status_of(sasaran), "show_td": True}
+    return ctx
+
+
+def _is_wus(sasaran: Sasaran, months: int) -> bool:
+    lo, hi = schedule._load("td_wus.json")["women_age_years"]
+    return sasaran.jenis_kelamin == Sasaran.Sex.FEMALE and lo * 12 <= months < (hi + 1) * 12
+
+
+def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None) -> list[Panel]:
+    ctx = panel_context(sasaran, on, kunjungan)
+    if not ctx["mode"] and not ctx.get("show_td"):
+        return []
+    return [Panel("imunisasi", _("Immunization"), "imunisasi/_panel.html", ctx, order=30)]
+
+
+def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
+    rows = list(Imunisasi.objects.filter(sasaran=sasaran).order_by("tanggal", "id"))
+    if not rows:
+        return []
+    return [
+        Panel(
+            "imunisasi-riwayat",
+            _("Immunization history"),
+            "imunisasi/_history.html",
+            {"rows": rows},
+            order=30,
+        )
+    ]

@@ -1,0 +1,248 @@
+"""The national immunization schedule as data (rules/*.json) and pure functions over it.
+
+No Django here. `child_status(birth, given, on)` says, for every dose, whether it is given,
+not yet due, due, overdue (catch-up / imunisasi kejar), too late, waiting for an earlier dose
+of its series, or not in the programme for this child. IDL, baduta lengkap, BIAS and the
+tetanus (Td) status T1-T5 of women of childbearing age build on it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+RULES = Path(__file__).parent / "rules"
+
+GIVEN, NOT_YET, DUE, OVERDUE, TOO_LATE, WAITING, NOT_APPLICABLE = (
+    "given",
+    "not_yet",
+    "due",
+    "overdue",
+    "too_late",
+    "waiting",
+    "not_applicable",
+)
+ACTIONABLE = (DUE, OVERDUE)  # may be given today
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((RULES / name).read_text("utf-8"))
+
+
+def schedule() -> dict[str, Any]:
+    return _load("jadwal_imunisasi.json")
+
+
+def doses() -> list[dict[str, Any]]:
+    return schedule()["doses"]
+
+
+def dose(code: str) -> dict[str, Any]:
+    for d in doses():
+        if d["code"] == code:
+            return d
+    raise KeyError(code)
+
+
+def add_offset(start: date, offset: dict[str, int]) -> date:
+    """start + months (calendar, day clamped to the month's end) + days."""
+    months = offset.get("months", 0)
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) + timedelta(days=offset.get("days", 0))
+
+
+@dataclass(frozen=True)
+class DoseStatus:
+    code: str
+    vaccine: str
+    status: str
+    earliest: date | None  # None while an earlier dose of the series is missing
+    due: date
+    due_until: date
+    latest: date
+    given_on: date | None = None
+    given_valid: bool = True  # False when given before its earliest date (counts, flagged)
+    waiting_for: str = ""
+
+    @property
+    def actionable(self) -> bool:
+        return self.status in ACTIONABLE
+
+
+def applies(d: dict[str, Any], birth: date, province: str = "") -> bool:
+    since = d.get("introduced_for_births_from")
+    if since and birth < date.fromisoformat(since):
+        return False
+    endemic = d.get("endemic_provinces")
+    return not endemic or province[:2] in endemic
+
+
+def child_status(
+    birth: date, given: dict[str, date], on: date, *, province: str = ""
+) -> list[DoseStatus]:
+    """Every dose of the routine schedule for one child on a day."""
+    result: list[DoseStatus] = []
+    by_series: dict[tuple[str, int], str] = {(d["series"], d["dose"]): d["code"] for d in doses()}
+    catch_up = schedule()["catch_up_until"]
+    for d in doses():
+        due = add_offset(birth, d["due_age"])
+        due_until = add_offset(birth, d["due_until"])
+        latest = add_offset(birth, d.get("latest", catch_up))
+        earliest: date | None = add_offset(birth, d["min_age"])
+        previous = by_series.get((d["series"], d["dose"] - 1))
+        waiting_for = ""
+        if previous and applies(dose(previous), birth, province):
+            if previous in given:
+                gap = d.get("min_interval", {})
+                earliest = max(earliest, add_offset(given[previous], gap))  # type: ignore[type-var]
+            else:
+                earliest, waiting_for = None, previous
+        common = {"code": d["code"], "vaccine": d["vaccine"], "due": due}
+        common |= {"due_until": due_until, "latest": latest, "waiting_for": waiting_for}
+        if d["code"] in given:
+            on_day = given[d["code"]]
+            valid = earliest is None or on_day >= earliest
+            result.append(
+                DoseStatus(
+                    **common, status=GIVEN, earliest=earliest, given_on=on_day, given_valid=valid
+                )
+            )
+            continue
+        if not applies(d, birth, province):
+            status = NOT_APPLICABLE
+        elif on > latest or (earliest is not None and earliest > latest):
+            status = TOO_LATE
+        elif earliest is None:
+            status = WAITING
+        elif on < earliest:
+            status = NOT_YET
+        elif on <= due_until:
+            status = DUE
+        else:
+            status = OVERDUE
+        result.append(DoseStatus(**common, status=status, earliest=earliest))
+    return result
+
+
+def idl_doses(version: str | None = None) -> list[str]:
+    versions = schedule()["idl_versions"]
+    if version is None:
+        version = next(v for v, spec in versions.items() if spec["default"])
+    return versions[version]["doses"]
+
+
+@dataclass(frozen=True)
+class IdlStatus:
+    lengkap: bool  # every IDL dose that applies is given
+    tepat_waktu: bool  # ... and all of them before the first birthday
+    kurang: tuple[str, ...]  # doses still missing
+    baduta_lengkap: bool
+    baduta_kurang: tuple[str, ...]
+    version: str
+
+
+def idl_status(
+    birth: date, given: dict[str, date], *, province: str = "", version: str | None = None
+) -> IdlStatus:
+    sched = schedule()
+    version = version or next(v for v, s in sched["idl_versions"].items() if s["default"])
+    needed = [c for c in idl_doses(version) if applies(dose(c), birth, province)]
+    missing = tuple(c for c in needed if c not in given)
+    by_birthday = add_offset(birth, {"months": sched["idl_by_months"]})
+    on_time = not missing and all(given[c] < by_birthday for c in needed)
+    baduta_missing = tuple(c for c in sched["baduta_lengkap"] if c not in given)
+    return IdlStatus(
+        lengkap=not missing,
+        tepat_waktu=on_time,
+        kurang=missing,
+        baduta_lengkap=not baduta_missing,
+        baduta_kurang=baduta_missing,
+        version=version,
+    )
+
+
+# -- BIAS (school programme) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BiasDose:
+    code: str
+    vaccine: str
+    grade: int
+    month: int
+    status: str  # given | due (this month) | not_yet | missed
+    given_on: date | None = None
+
+
+def bias_status(
+    birth: date, sex: str, given: dict[str, date], on: date, *, version: str | None = None
+) -> list[BiasDose]:
+    """BIAS doses by estimated grade (completed years - 6) and month of the school year."""
+    data = _load("bias.json")
+    spec = data["versions"][version or data["default_version"]]
+    years = _completed_years(birth, on)
+    grade_now = years - 6
+    out = []
+    for d in spec["doses"]:
+        if d.get("sex") and d["sex"] != sex:
+            continue
+        if d["code"] in given:
+            status = GIVEN
+        elif grade_now < d["grade"] or (grade_now == d["grade"] and on.month < d["month"]):
+            status = NOT_YET
+        elif grade_now == d["grade"] and on.month == d["month"]:
+            status = DUE
+        else:
+            status = "missed"
+        out.append(
+            BiasDose(d["code"], d["vaccine"], d["grade"], d["month"], status, given.get(d["code"]))
+        )
+    return out
+
+
+def _completed_years(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+# -- Td status of women of childbearing age (WUS) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class TdStatus:
+    level: int  # 0..5 (T0..T5)
+    next_earliest: date | None  # when the next dose may be given; None at T5
+    invalid: tuple[date, ...]  # doses given too soon after the previous one (not counted)
+
+    @property
+    def label(self) -> str:
+        return f"T{self.level}"
+
+
+def td_status(doses_given: list[date], *, prior_level: int = 0) -> TdStatus:
+    """T-status from Td doses: each counts only after its minimum interval from the last
+    counted one (T2 >= 4 weeks after T1, T3 >= 6 months, T4 and T5 >= 1 year)."""
+    rules = _load("td_wus.json")
+    intervals = [r["min"] for r in rules["intervals"]]
+    level, last, invalid = prior_level, None, []
+    for day in sorted(doses_given):
+        if level >= rules["target"]:
+            break
+        if level == 0 or last is None:
+            level, last = level + 1, day
+            continue
+        if day >= add_offset(last, intervals[level - 1]):
+            level, last = level + 1, day
+        else:
+            invalid.append(day)
+    nxt = None
+    if level < rules["target"]:
+        nxt = add_offset(last, intervals[level - 1]) if last and level >= 1 else None
+    return TdStatus(level=level, next_earliest=nxt, invalid=tuple(invalid))

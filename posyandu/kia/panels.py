@@ -1,0 +1,74 @@
+"""Maternal-care panel: register a pregnancy, ANC (K1-K6, risks), delivery, KF/KN visits."""
+
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from posyandu.core.registry import Panel
+from posyandu.kia import rules_kia
+from posyandu.kia.models import Kehamilan, Persalinan
+from posyandu.kia.selectors import OVERDUE_GRACE, pregnancy_summary
+from posyandu.sasaran.life_stage import completed_years
+from posyandu.sasaran.models import Sasaran
+
+WUS_YEARS = (15, 49)
+
+
+def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str, Any]:
+    ctx: dict[str, Any] = {
+        "sasaran": sasaran,
+        "tanggal": on,
+        "kunjungan_id": getattr(kunjungan, "public_id", ""),
+        "mode": "",
+        "history_items": rules_kia.load("risiko")["history_items"],
+    }
+    if sasaran.jenis_kelamin != Sasaran.Sex.FEMALE:
+        return ctx
+    current = (
+        Kehamilan.objects.filter(
+            sasaran=sasaran, status=Kehamilan.Status.HAMIL, hpl__gte=on - OVERDUE_GRACE
+        )
+        .prefetch_related("anc")
+        .first()
+    )
+    if current is not None:
+        return ctx | {"mode": "hamil", "summary": pregnancy_summary(current, on)}
+    days = rules_kia.load("nifas")["postpartum_days"]
+    persalinan = (
+        Persalinan.objects.filter(kehamilan__sasaran=sasaran, tanggal__lte=on)
+        .order_by("-tanggal")
+        .prefetch_related("nifas")
+        .first()
+    )
+    if persalinan is not None and (on - persalinan.tanggal).days <= days:
+        done = {k: {v.ke for v in persalinan.nifas.all() if v.jenis == k} for k in ("KF", "KN")}
+        return ctx | {
+            "mode": "nifas",
+            "persalinan": persalinan,
+            "kf": rules_kia.nifas_schedule("KF", persalinan.tanggal, done["KF"], on),
+            "kn": rules_kia.nifas_schedule("KN", persalinan.tanggal, done["KN"], on),
+        }
+    if WUS_YEARS[0] <= completed_years(sasaran.tanggal_lahir, on) <= WUS_YEARS[1]:
+        ctx["mode"] = "daftar"
+    return ctx
+
+
+def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None) -> list[Panel]:
+    ctx = panel_context(sasaran, on, kunjungan)
+    if not ctx["mode"]:
+        return []
+    titles = {
+        "hamil": _("Pregnancy (ANC)"),
+        "nifas": _("Postpartum and newborn visits"),
+        "daftar": _("Register a pregnancy"),
+    }
+    order = 90 if ctx["mode"] == "daftar" else 20
+    return [Panel("kia", titles[ctx["mode"]], "kia/_panel.html", ctx, order=order)]
+
+
+def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
+    rows = list(Kehamilan.objects.filter(sasaran=sasaran).prefetch_related("anc").order_by("-hpl"))
+    if not rows:
+        return []
+    return [Panel("kia-riwayat", _("Pregnancies"), "kia/_history.html", {"rows": rows}, order=20)]

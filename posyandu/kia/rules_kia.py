@@ -1,0 +1,172 @@
+"""Pregnancy, ANC, risk and postpartum rules from rules/*.json: pure functions, no Django."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from posyandu.imunisasi.schedule import add_offset
+
+RULES = Path(__file__).parent / "rules"
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    return json.loads((RULES / f"{name}.json").read_text("utf-8"))
+
+
+def hpl_naegele(hpht: date) -> date:
+    """Estimated due date (HPL) from the first day of the last period (HPHT)."""
+    rule = load("anc")["naegele"]
+    return add_offset(hpht + timedelta(days=rule["add_days"]), {"months": rule["add_months"]})
+
+
+def hpl_from_usg(usg_date: date, weeks: int, days: int = 0) -> date:
+    """HPL from an ultrasound dating: the scan date plus the days left to 40 weeks."""
+    return usg_date + timedelta(days=load("anc")["usg_term_days"] - (weeks * 7 + days))
+
+
+def gestational_age_days(on: date, *, hpl: date) -> int:
+    """Days of pregnancy on a day, counted back from the HPL (280 days = 40 weeks)."""
+    return load("anc")["usg_term_days"] - (hpl - on).days
+
+
+def weeks_days(days: int) -> tuple[int, int]:
+    return divmod(days, 7)
+
+
+def trimester(ga_days: int) -> int:
+    starts = load("anc")["trimester_start_weeks"]
+    weeks = ga_days // 7
+    return 3 if weeks >= starts[2] else 2 if weeks >= starts[1] else 1
+
+
+@dataclass(frozen=True)
+class AncVisit:
+    tanggal: date
+    oleh_dokter: bool = False
+
+
+@dataclass(frozen=True)
+class AncEvaluation:
+    visits: int
+    per_trimester: tuple[int, int, int]
+    required: tuple[int, int, int]
+    doctor_ok: dict[int, bool]  # trimester -> had a doctor visit
+    missing: list[str] = field(default_factory=list)  # shortfalls of trimesters already over
+    k6_lengkap: bool = False
+    current_trimester: int = 1
+
+
+def evaluate_anc(
+    visits: list[AncVisit], *, hpl: date, on: date, version: str | None = None
+) -> AncEvaluation:
+    """K1-K6: visits per trimester against the rule, and the doctor visits (K1 and K5)."""
+    anc = load("anc")
+    spec = anc["versions"][version or anc["default_version"]]
+    counts = [0, 0, 0]
+    doctor = {1: False, 2: False, 3: False}
+    for v in visits:
+        if v.tanggal > on:
+            continue
+        t = trimester(gestational_age_days(v.tanggal, hpl=hpl))
+        counts[t - 1] += 1
+        doctor[t] = doctor[t] or v.oleh_dokter
+    current = trimester(gestational_age_days(on, hpl=hpl))
+    required = spec["visits_per_trimester"]
+    missing = []
+    for t in (1, 2, 3):
+        over = t < current
+        if over and counts[t - 1] < required[t - 1]:
+            missing.append(f"T{t}: {counts[t - 1]}/{required[t - 1]}")
+    for d in spec["doctor_visits"]:
+        if d["trimester"] < current and not doctor[d["trimester"]]:
+            missing.append(f"dokter T{d['trimester']} ({d['visit']})")
+    complete = all(counts[i] >= required[i] for i in range(3)) and all(
+        doctor[d["trimester"]] for d in spec["doctor_visits"]
+    )
+    return AncEvaluation(
+        visits=sum(counts),
+        per_trimester=(counts[0], counts[1], counts[2]),
+        required=tuple(required),  # type: ignore[arg-type]
+        doctor_ok=doctor,
+        missing=missing,
+        k6_lengkap=complete,
+        current_trimester=current,
+    )
+
+
+@dataclass(frozen=True)
+class Risk:
+    code: str
+    label: dict[str, str]
+    detail: str
+
+
+def risk_factors(facts: dict[str, Any]) -> list[Risk]:
+    """The rules of rules/risiko.json that hold, each with the value that triggered it.
+
+    facts: umur_ibu, jarak_bulan, paritas, lila_cm, sistole, diastole, hb, riwayat (codes)."""
+    facts = {**facts, "riwayat_count": len(facts.get("riwayat") or [])}
+    found = []
+    for rule in load("risiko")["rules"]:
+        conditions = rule.get("any") or [rule]
+        hits = [c for c in conditions if _holds(c, facts)]
+        if hits:
+            detail = ", ".join(f"{c['var']} {facts[c['var']]}" for c in hits)
+            if rule["code"] == "riwayat":
+                detail = ", ".join(facts["riwayat"])
+            found.append(Risk(rule["code"], rule["label"], detail))
+    return found
+
+
+def _holds(cond: dict[str, Any], facts: dict[str, Any]) -> bool:
+    value = facts.get(cond["var"])
+    if value is None:
+        return False
+    op, target = cond["op"], cond["value"]
+    return {
+        "<": value < target,
+        "<=": value <= target,
+        ">": value > target,
+        ">=": value >= target,
+    }[op]
+
+
+def nifas_window(kind: str, delivered: date, on: date) -> int | None:
+    """Which KF (mother) or KN (newborn) visit a day falls in; None outside every window."""
+    days = (on - delivered).days
+    for w in load("nifas")[kind]:
+        if w["from"] <= days <= w["to"]:
+            return w["visit"]
+    return None
+
+
+@dataclass(frozen=True)
+class NifasDue:
+    kind: str
+    visit: int
+    start: date
+    end: date
+    status: str  # done | due | missed | not_yet
+
+
+def nifas_schedule(kind: str, delivered: date, done: set[int], on: date) -> list[NifasDue]:
+    out = []
+    for w in load("nifas")[kind]:
+        start = delivered + timedelta(days=w["from"])
+        end = delivered + timedelta(days=w["to"])
+        if w["visit"] in done:
+            status = "done"
+        elif on > end:
+            status = "missed"
+        elif on >= start:
+            status = "due"
+        else:
+            status = "not_yet"
+        out.append(NifasDue(kind, w["visit"], start, end, status))
+    return out

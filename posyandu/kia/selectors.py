@@ -1,0 +1,142 @@
+"""Maternal-care reads, for one woman or many (follow-up tasks, coverage reports).
+
+Querysets passed in must already be restricted by the caller (accounts.scope.restrict).
+
+- maternal_state(sasaran, on) -> MaternalState (registered with core.registry)
+- active_pregnancies(sasaran_qs, on) -> Kehamilan queryset, pregnant on that day
+- pregnancy_summary(kehamilan, on) -> gestational age, trimester, ANC evaluation, risks
+- anc_missed(sasaran_qs, on) -> [(Kehamilan, AncEvaluation)] with a shortfall in a past trimester
+- high_risk(sasaran_qs, on) -> active pregnancies with at least one risk factor (reasons kept)
+- nifas_visits_due(sasaran_qs, on) -> [(Persalinan, [NifasDue due or missed])], KF and KN
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from posyandu.core.registry import MaternalState
+from posyandu.kia import rules_kia
+from posyandu.kia.models import Kehamilan, Persalinan
+from posyandu.sasaran.models import Sasaran
+
+# A pregnancy past its HPL by more than this without a recorded delivery stops counting as
+# "pregnant" (the kader is asked to record the outcome).
+OVERDUE_GRACE = timedelta(days=14)
+
+
+def _pregnant_q(on: date) -> Q:
+    term = timedelta(days=rules_kia.load("anc")["usg_term_days"])
+    return Q(status=Kehamilan.Status.HAMIL, hpl__gte=on - OVERDUE_GRACE, hpl__lte=on + term)
+
+
+def maternal_state(sasaran: Any, on: date) -> MaternalState:
+    if getattr(sasaran, "jenis_kelamin", None) != Sasaran.Sex.FEMALE or sasaran.pk is None:
+        return MaternalState()
+    pregnant = Kehamilan.objects.filter(_pregnant_q(on), sasaran=sasaran).exists()
+    days = rules_kia.load("nifas")["postpartum_days"]
+    postpartum = Persalinan.objects.filter(
+        kehamilan__sasaran=sasaran, tanggal__lte=on, tanggal__gte=on - timedelta(days=days)
+    ).exists()
+    return MaternalState(pregnant=pregnant, postpartum=postpartum and not pregnant)
+
+
+def active_pregnancies(sasaran: QuerySet[Sasaran], on: date) -> QuerySet[Kehamilan]:
+    return (
+        Kehamilan.objects.filter(_pregnant_q(on), sasaran__in=sasaran)
+        .select_related("sasaran")
+        .prefetch_related("anc")
+    )
+
+
+@dataclass(frozen=True)
+class PregnancySummary:
+    kehamilan: Kehamilan
+    ga_weeks: int
+    ga_days: int
+    trimester: int
+    anc: rules_kia.AncEvaluation
+    risks: list[rules_kia.Risk]
+    ttd_total: int
+    weight_gain_kg: float | None
+
+
+def pregnancy_summary(kehamilan: Kehamilan, on: date) -> PregnancySummary:
+    from posyandu.kia.services import risk_facts
+
+    visits = list(kehamilan.anc.all())
+    ga = rules_kia.gestational_age_days(on, hpl=kehamilan.hpl)
+    weeks, days = rules_kia.weeks_days(max(ga, 0))
+    weights = [v.berat_kg for v in sorted(visits, key=lambda v: v.tanggal) if v.berat_kg]
+    return PregnancySummary(
+        kehamilan=kehamilan,
+        ga_weeks=weeks,
+        ga_days=days,
+        trimester=rules_kia.trimester(max(ga, 0)),
+        anc=_evaluate(kehamilan, visits, on),
+        risks=rules_kia.risk_factors(risk_facts(kehamilan)),
+        ttd_total=sum(v.ttd_tablet for v in visits),
+        weight_gain_kg=float(weights[-1] - weights[0]) if len(weights) > 1 else None,
+    )
+
+
+def _evaluate(kehamilan: Kehamilan, visits: list, on: date) -> rules_kia.AncEvaluation:
+    anc = [rules_kia.AncVisit(v.tanggal, v.oleh_dokter) for v in visits]
+    return rules_kia.evaluate_anc(anc, hpl=kehamilan.hpl, on=on)
+
+
+def anc_missed(
+    sasaran: QuerySet[Sasaran], on: date
+) -> list[tuple[Kehamilan, rules_kia.AncEvaluation]]:
+    out = []
+    for k in active_pregnancies(sasaran, on):
+        evaluation = _evaluate(k, list(k.anc.all()), on)
+        if evaluation.missing:
+            out.append((k, evaluation))
+    return out
+
+
+def high_risk(sasaran: QuerySet[Sasaran], on: date) -> QuerySet[Kehamilan]:
+    """Active pregnancies with risk factors; `risiko` holds the rule codes (the reasons)."""
+    return active_pregnancies(sasaran, on).exclude(risiko=[])
+
+
+def nifas_visits_due(
+    sasaran: QuerySet[Sasaran], on: date
+) -> list[tuple[Persalinan, list[rules_kia.NifasDue]]]:
+    days = rules_kia.load("nifas")["postpartum_days"]
+    rows = (
+        Persalinan.objects.filter(
+            kehamilan__sasaran__in=sasaran, tanggal__lte=on, tanggal__gte=on - timedelta(days=days)
+        )
+        .select_related("kehamilan__sasaran")
+        .prefetch_related("nifas")
+    )
+    out = []
+    for p in rows:
+        pending = []
+        for kind in ("KF", "KN"):
+            done = {v.ke for v in p.nifas.all() if v.jenis == kind}
+            pending += [
+                n
+                for n in rules_kia.nifas_schedule(kind, p.tanggal, done, on)
+                if n.status in ("due", "missed")
+            ]
+        if pending:
+            out.append((p, pending))
+    return out
+
+
+def anc_due(
+    sasaran: QuerySet[Sasaran], on: date
+) -> list[tuple[Kehamilan, rules_kia.AncEvaluation]]:
+    """Active pregnancies due an ANC contact on `on`: the current trimester still lacks the
+    visits its rule asks for, or an earlier trimester fell short (catch up now)."""
+    out = []
+    for k in active_pregnancies(sasaran, on).order_by("sasaran__nama", "id"):
+        ev = _evaluate(k, list(k.anc.all()), on)
+        t = ev.current_trimester
+        if ev.missing or ev.per_trimester[t - 1] < ev.required[t - 1]:
+            out.append((k, ev))
+    return out

@@ -1,0 +1,103 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from posyandu.kia import selectors
+from posyandu.kia.models import Kehamilan, KunjunganNifas
+from posyandu.kia.services import (
+    KiaError,
+    anc_record,
+    delivery_record,
+    nifas_record,
+    pregnancy_register,
+)
+from posyandu.sasaran.life_stage import LifeStage, life_stage_of
+from posyandu.sasaran.tests.factories import SasaranFactory
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def mother(world):
+    return SasaranFactory(
+        posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=date(TODAY.year - 38, 1, 1)
+    )
+
+
+def test_register_anc_risk_and_life_stage(world, mother):
+    k = pregnancy_register(
+        sasaran=mother,
+        tanggal_daftar=TODAY,
+        by=world.kader_a,
+        hpht=TODAY - timedelta(days=100),
+        paritas=4,
+    )
+    assert k.dasar == "hpht" and k.risiko == ["terlalu_tua", "terlalu_banyak"]
+    assert life_stage_of(mother, TODAY) == LifeStage.IBU_HAMIL
+    anc_record(kehamilan=k, tanggal=TODAY, by=None, lila_cm=22.9, sistole=140, diastole=80)
+    k.refresh_from_db()
+    assert k.risiko == ["terlalu_tua", "terlalu_banyak", "kek", "hipertensi"]
+    people = world.posyandu_a.sasaran.all()
+    assert list(selectors.high_risk(people, TODAY)) == [k]
+    assert [x[0] for x in selectors.anc_missed(people, TODAY)] == [k]  # no visit in T1
+    with pytest.raises(KiaError):
+        pregnancy_register(sasaran=mother, tanggal_daftar=TODAY, by=None, hpht=TODAY)
+
+
+def test_delivery_nifas_windows_and_postpartum_state(world, mother):
+    k = pregnancy_register(
+        sasaran=mother,
+        tanggal_daftar=TODAY - timedelta(days=200),
+        by=None,
+        hpht=TODAY - timedelta(days=280),
+    )
+    p = delivery_record(kehamilan=k, tanggal=TODAY - timedelta(days=5), by=None)
+    assert life_stage_of(mother, TODAY) == LifeStage.IBU_NIFAS
+    assert nifas_record(persalinan=p, jenis="KF", tanggal=TODAY, by=None).ke == 2
+    with pytest.raises(KiaError):
+        nifas_record(persalinan=p, jenis="KN", tanggal=TODAY + timedelta(days=30), by=None)
+    due = selectors.nifas_visits_due(world.posyandu_a.sasaran.all(), TODAY)
+    assert [(n.kind, n.visit, n.status) for n in due[0][1]] == [
+        ("KF", 1, "missed"),
+        ("KN", 1, "missed"),
+        ("KN", 2, "due"),
+    ]
+    assert life_stage_of(mother, TODAY + timedelta(days=37)) == LifeStage.IBU_NIFAS  # day 42
+    assert life_stage_of(mother, TODAY + timedelta(days=38)) == LifeStage.DEWASA  # day 43
+
+
+def test_usg_dating(world, mother):
+    k = pregnancy_register(
+        sasaran=mother, tanggal_daftar=TODAY, by=None, usg_tanggal=TODAY, usg_minggu=10, usg_hari=2
+    )
+    assert (k.dasar, k.hpl) == ("usg", TODAY + timedelta(days=208))
+
+
+def test_panel_views_and_scope(client, world, mother):
+    client.force_login(world.kader_a)
+    url = reverse("kia:action", args=[mother.public_id, "daftar"])
+    body = client.post(
+        url,
+        {
+            "hpht": (TODAY - timedelta(days=70)).isoformat(),
+            "gravida": "2",
+            "paritas": "1",
+            "riwayat": ["sc"],
+        },
+    ).content.decode()
+    k = Kehamilan.objects.get(sasaran=mother)
+    assert k.riwayat == ["sc"] and "Kehamilan risiko tinggi" in body and "10 minggu" in body
+    body = client.post(
+        reverse("kia:action", args=[mother.public_id, "anc"]), {"sistole": "120"}
+    ).content.decode()
+    assert "Isi tekanan sistolik dan diastolik." in body
+    client.post(
+        reverse("kia:action", args=[mother.public_id, "anc"]),
+        {"sistole": "120", "diastole": "80", "oleh_dokter": "1", "ttd_tablet": "30"},
+    )
+    assert k.anc.get().ttd_tablet == 30
+    client.force_login(world.kader_s)
+    assert client.post(reverse("kia:action", args=[mother.public_id, "anc"]), {}).status_code == 404
+    assert not KunjunganNifas.objects.exists()

@@ -1,0 +1,128 @@
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from posyandu.accounts.api import api_scoped
+from posyandu.kunjungan_rumah import selectors
+from posyandu.kunjungan_rumah.models import KunjunganRumah
+from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
+from posyandu.sasaran.models import Sasaran
+from posyandu.tugas.selectors import open_tasks_of_people
+
+router = Router(tags=["kunjungan rumah"])
+
+
+class AnggotaOut(Schema):
+    sasaran_id: UUID = Field(alias="sasaran.public_id")
+    nama: str = Field(alias="sasaran.nama")
+    tahap: str
+    ceklis: dict[str, bool]
+
+
+class KunjunganOut(Schema):
+    id: UUID = Field(alias="public_id")
+    posyandu: str = Field(alias="posyandu.nama")
+    tanggal: date
+    bertemu: bool
+    temuan: str
+    tindakan: str
+    tindak_lanjut: str
+    anggota: list[AnggotaOut]
+    tugas_ditutup: list[UUID]
+
+    @staticmethod
+    def resolve_anggota(obj: KunjunganRumah) -> list:
+        return list(obj.anggota.all())
+
+    @staticmethod
+    def resolve_tugas_ditutup(obj: KunjunganRumah) -> list[UUID]:
+        return list(obj.tugas_dijawab.values_list("public_id", flat=True))
+
+
+class AnggotaIn(Schema):
+    sasaran_id: UUID
+    ceklis: dict[str, bool] = {}
+    catatan: str = ""
+    berat_kg: Decimal | None = None
+    tinggi_cm: Decimal | None = None
+    cara_ukur: str = ""
+    lila_cm: Decimal | None = None
+    sistole: int | None = None
+    diastole: int | None = None
+
+
+class KunjunganIn(Schema):
+    tanggal: date
+    anggota: list[AnggotaIn]
+    bertemu: bool = True
+    temuan: str = ""
+    tindakan: str = ""
+    tindak_lanjut: str = KunjunganRumah.TindakLanjut.TIDAK_ADA
+    tanggal_tindak_lanjut: date | None = None
+    tugas: list[UUID] = []
+
+
+@router.get("", response=list[KunjunganOut], summary="Home visits the caller may see")
+@api_scoped("personal")
+@paginate(LimitOffsetPagination)
+def kunjungan_list(request: HttpRequest) -> list[KunjunganRumah]:
+    return selectors.visits(user=request.user)
+
+
+@router.get("/{public_id}", response=KunjunganOut, summary="One home visit")
+@api_scoped("personal")
+def kunjungan_get(request: HttpRequest, public_id: UUID) -> KunjunganRumah:
+    try:
+        return selectors.visit_get(user=request.user, public_id=public_id)
+    except KunjunganRumah.DoesNotExist as exc:
+        raise HttpError(404, "Kunjungan rumah tidak ditemukan.") from exc
+
+
+@router.post(
+    "", response={201: KunjunganOut}, summary="Record a home visit; closes the tasks listed"
+)
+@api_scoped("personal")
+def kunjungan_create(request: HttpRequest, payload: KunjunganIn) -> Status:
+    members = []
+    for item in payload.anggota:
+        try:
+            person = selectors.person_get(user=request.user, public_id=item.sasaran_id)
+        except Sasaran.DoesNotExist as exc:
+            raise HttpError(404, "Sasaran tidak ditemukan.") from exc
+        values = item.dict(exclude={"sasaran_id", "ceklis", "catatan"})
+        members.append(MemberInput(person, item.ceklis, item.catatan, values))
+    if not members:
+        raise HttpError(422, "Pilih minimal satu anggota keluarga yang dikunjungi.")
+    wanted = {str(u) for u in payload.tugas}
+    tasks = [
+        t
+        for t in open_tasks_of_people(
+            user=request.user,
+            sasaran_ids=[m.sasaran.pk for m in members],
+            today=timezone.localdate(),
+        )
+        if str(t.public_id) in wanted
+    ]
+    try:
+        visit = home_visit_record(
+            by=request.user,
+            posyandu=members[0].sasaran.posyandu,
+            keluarga=members[0].sasaran.keluarga,
+            tanggal=payload.tanggal,
+            members=members,
+            bertemu=payload.bertemu,
+            temuan=payload.temuan,
+            tindakan=payload.tindakan,
+            tindak_lanjut=payload.tindak_lanjut,
+            tanggal_tindak_lanjut=payload.tanggal_tindak_lanjut,
+            tugas=tasks,
+        )
+    except HomeVisitError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return Status(201, visit)

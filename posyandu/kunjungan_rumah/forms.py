@@ -1,0 +1,117 @@
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from posyandu.kunjungan_rumah import checklist
+from posyandu.kunjungan_rumah.models import KunjunganRumah
+from posyandu.sesi.models import Pengukuran
+
+
+class VisitForm(forms.Form):
+    tanggal = forms.DateField(
+        label=_("Visit date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    bertemu = forms.BooleanField(label=_("The family was at home"), required=False, initial=True)
+    temuan = forms.CharField(
+        label=_("What was found"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    tindakan = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    tindak_lanjut = forms.ChoiceField(
+        label=_("Follow-up"), choices=KunjunganRumah.TindakLanjut.choices
+    )
+    tanggal_tindak_lanjut = forms.DateField(
+        label=_("Follow-up date"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def clean_tanggal(self) -> date:
+        tanggal = self.cleaned_data["tanggal"]
+        if tanggal > timezone.localdate():
+            raise forms.ValidationError(_("The visit date cannot be in the future."))
+        return tanggal
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get(
+            "tindak_lanjut"
+        ) == KunjunganRumah.TindakLanjut.KUNJUNGAN_ULANG and not data.get("tanggal_tindak_lanjut"):
+            self.add_error("tanggal_tindak_lanjut", _("Give the date of the next visit."))
+        return data
+
+
+class MemberForm(forms.Form):
+    """One family member: seen or not, the checklist of their life stage, measurements."""
+
+    dikunjungi = forms.BooleanField(label=_("Seen at this visit"), required=False)
+    berat_kg = forms.DecimalField(
+        label=_("Weight (kg)"),
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("250"),
+        decimal_places=2,
+    )
+    tinggi_cm = forms.DecimalField(
+        label=_("Length/height (cm)"),
+        required=False,
+        min_value=Decimal("30"),
+        max_value=Decimal("250"),
+        decimal_places=1,
+    )
+    cara_ukur = forms.ChoiceField(
+        label=_("Position"), required=False, choices=[("", "–"), *Pengukuran.CaraUkur.choices]
+    )
+    lila_cm = forms.DecimalField(
+        label=_("Upper arm (LiLA, cm)"),
+        required=False,
+        min_value=Decimal("5"),
+        max_value=Decimal("60"),
+        decimal_places=1,
+    )
+    sistole = forms.IntegerField(
+        label=_("Systolic (mmHg)"), required=False, min_value=50, max_value=300
+    )
+    diastole = forms.IntegerField(
+        label=_("Diastolic (mmHg)"), required=False, min_value=20, max_value=200
+    )
+    catatan = forms.CharField(label=_("Note"), required=False, max_length=250)
+
+    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = checklist.items_for(stage)
+        for item in self.items:
+            self.fields[f"c_{item.code}"] = forms.BooleanField(label=item.label, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("sistole") is None) != (data.get("diastole") is None):
+            raise forms.ValidationError(_("Give both systolic and diastolic pressure."))
+        if data.get("tinggi_cm") is not None and not data.get("cara_ukur"):
+            self.add_error("cara_ukur", _("Say whether the child was measured lying or standing."))
+        return data
+
+    @property
+    def checklist_fields(self) -> list[forms.BoundField]:
+        return [self[f"c_{item.code}"] for item in self.items]
+
+    @property
+    def measurement_fields(self) -> list[forms.BoundField]:
+        return [
+            self[n]
+            for n in ("berat_kg", "tinggi_cm", "cara_ukur", "lila_cm", "sistole", "diastole")
+        ]
+
+    def answers(self) -> dict[str, bool]:
+        return {item.code: bool(self.cleaned_data.get(f"c_{item.code}")) for item in self.items}
+
+    def measurement(self) -> dict[str, Any]:
+        return {
+            k: self.cleaned_data.get(k)
+            for k in ("berat_kg", "tinggi_cm", "cara_ukur", "lila_cm", "sistole", "diastole")
+        }

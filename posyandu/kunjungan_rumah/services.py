@@ -1,0 +1,100 @@
+"""Writes for home visits."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from posyandu.fasilitas.models import Posyandu
+from posyandu.kunjungan_rumah import checklist
+from posyandu.kunjungan_rumah.measure import has_values, home_measurement_record
+from posyandu.kunjungan_rumah.models import AnggotaDikunjungi, KunjunganRumah
+from posyandu.sasaran.life_stage import life_stage_of
+from posyandu.sasaran.models import Keluarga, Sasaran
+
+
+class HomeVisitError(ValueError):
+    pass
+
+
+@dataclass
+class MemberInput:
+    sasaran: Sasaran
+    ceklis: dict[str, bool] = field(default_factory=dict)
+    catatan: str = ""
+    measurement: dict[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def home_visit_record(
+    *,
+    by: Any,
+    posyandu: Posyandu,
+    tanggal: date,
+    members: list[MemberInput],
+    keluarga: Keluarga | None = None,
+    bertemu: bool = True,
+    temuan: str = "",
+    tindakan: str = "",
+    tindak_lanjut: str = KunjunganRumah.TindakLanjut.TIDAK_ADA,
+    tanggal_tindak_lanjut: date | None = None,
+    tugas: Iterable[Any] = (),
+) -> KunjunganRumah:
+    """Record a home visit, its members' checklists and measurements, and close the tasks
+    it answers (`tugas`: open tasks the visitor ticked)."""
+    from posyandu.tugas.services import tasks_close_by_home_visit
+
+    if tanggal > timezone.localdate():
+        raise HomeVisitError("Tanggal kunjungan tidak boleh di masa depan.")
+    if not members:
+        raise HomeVisitError("Pilih minimal satu anggota keluarga yang dikunjungi.")
+    for member in members:
+        if member.sasaran.posyandu_id != posyandu.pk:
+            raise HomeVisitError(f"{member.sasaran.nama} bukan sasaran {posyandu.nama}.")
+        if tanggal < member.sasaran.tanggal_lahir:
+            raise HomeVisitError(f"Tanggal kunjungan sebelum tanggal lahir {member.sasaran.nama}.")
+    if (
+        tindak_lanjut in (KunjunganRumah.TindakLanjut.KUNJUNGAN_ULANG,)
+        and not tanggal_tindak_lanjut
+    ):
+        raise HomeVisitError("Isi tanggal kunjungan ulang.")
+    visit = KunjunganRumah.objects.create(
+        posyandu=posyandu,
+        desa_id=posyandu.desa_id,
+        keluarga=keluarga,
+        tanggal=tanggal,
+        petugas=by if getattr(by, "is_authenticated", False) else None,
+        bertemu=bertemu,
+        temuan=temuan.strip(),
+        tindakan=tindakan.strip(),
+        tindak_lanjut=tindak_lanjut,
+        tanggal_tindak_lanjut=tanggal_tindak_lanjut,
+    )
+    for member in members:
+        stage = life_stage_of(member.sasaran, tanggal)
+        allowed = {i.code for i in checklist.items_for(stage)}
+        pengukuran = None
+        if has_values(member.measurement):
+            pengukuran = home_measurement_record(
+                sasaran=member.sasaran, tanggal=tanggal, by=by, values=member.measurement
+            )
+        AnggotaDikunjungi.objects.create(
+            kunjungan=visit,
+            sasaran=member.sasaran,
+            tahap=str(stage),
+            ceklis={k: bool(v) for k, v in member.ceklis.items() if k in allowed},
+            checklist_versi=checklist.version(),
+            catatan=member.catatan.strip()[:250],
+            pengukuran=pengukuran,
+        )
+    if bertemu:  # a visit that found nobody at home answers nothing
+        tasks_close_by_home_visit(
+            tugas=tugas,
+            kunjungan=visit,
+            sasaran_ids={m.sasaran.pk for m in members},
+            tanggal=tanggal,
+        )
+    return visit

@@ -1,0 +1,237 @@
+"""Home visits: the service, the form, the API, and scope."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from posyandu.accounts.models import Role
+from posyandu.accounts.tests.factories import user_with_role
+from posyandu.kunjungan_rumah import checklist
+from posyandu.kunjungan_rumah.models import AnggotaDikunjungi, KunjunganRumah
+from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
+from posyandu.sasaran.models import Keluarga
+from posyandu.sesi.models import Pengukuran
+from posyandu.tugas.engine import recompute
+from posyandu.tugas.models import Tugas
+from posyandu.tugas.tests.factories import measure, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_t_child(world):
+    """A balita of Posyandu Melati with two T in a row, weighed the last two months."""
+    today = timezone.localdate()
+    keluarga = Keluarga.objects.create(
+        kepala_keluarga="Budi",
+        desa_id="14.71.01.1001",
+        posyandu=world.posyandu_a,
+        alamat="Jl. Melati 3",
+    )
+    child = person(
+        world.posyandu_a, today - timedelta(days=500), nama="Siti Kecil", keluarga=keluarga
+    )
+    mother = person(
+        world.posyandu_a, date(1995, 1, 1), nama="Ibu Siti", jenis_kelamin="P", keluarga=keluarga
+    )
+    measure(child, today - timedelta(days=32), status_bb="T")
+    measure(child, today - timedelta(days=2), status_bb="T")
+    recompute(today=today)
+    return child, mother
+
+
+def test_checklist_is_data_with_tb_items():
+    assert checklist.version() == "2026.1"
+    codes = [i.code for i in checklist.items_for("balita")]
+    assert "ditimbang_bulan_ini" in codes and "batuk" in codes
+    assert checklist.tb_suspect({"batuk": True, "demam": True})
+    assert not checklist.tb_suspect({"batuk": True})
+    assert not checklist.tb_suspect({"demam": True, "keringat_malam": True})
+
+
+def test_visit_closes_the_tasks_it_answers(world, two_t_child):
+    child, mother = two_t_child
+    task = Tugas.objects.get(sasaran=child, aturan="2t")
+    visit = home_visit_record(
+        by=world.kader_a,
+        posyandu=world.posyandu_a,
+        tanggal=timezone.localdate(),
+        members=[MemberInput(child, {"batuk": True, "demam": True, "bogus": True})],
+        temuan="Anak susah makan",
+        tugas=[task],
+    )
+    task.refresh_from_db()
+    assert task.status == "selesai" and task.cara_selesai == "kunjungan_rumah"
+    assert task.kunjungan_rumah == visit and task.selesai_pada == timezone.localdate()
+    member = AnggotaDikunjungi.objects.get(kunjungan=visit)
+    assert member.ceklis["batuk"] is True and "bogus" not in member.ceklis
+    assert member.tahap == "balita" and member.checklist_versi == "2026.1"
+
+
+def test_visit_with_nobody_home_closes_nothing(world, two_t_child):
+    child, _ = two_t_child
+    task = Tugas.objects.get(sasaran=child, aturan="2t")
+    home_visit_record(
+        by=world.kader_a, posyandu=world.posyandu_a, tanggal=timezone.localdate(),
+        members=[MemberInput(child)], bertemu=False, tugas=[task],
+    )  # fmt: skip
+    task.refresh_from_db()
+    assert task.status == "terbuka"
+
+
+def test_home_measurement_uses_the_growth_engine(
+    world, two_t_child, django_capture_on_commit_callbacks
+):
+    child, _ = two_t_child
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_a,
+            tanggal=timezone.localdate(),
+            members=[
+                MemberInput(
+                    child,
+                    measurement={
+                        "berat_kg": Decimal("10.5"),
+                        "tinggi_cm": Decimal("80.0"),
+                        "cara_ukur": "L",
+                    },
+                )
+            ],
+        )
+    m = AnggotaDikunjungi.objects.get(kunjungan=visit).pengukuran
+    assert m.sumber == Pengukuran.Sumber.KUNJUNGAN_RUMAH and m.berat_kg == Decimal("10.5")
+    assert m.zwei is not None and m.engine_version and m.kategori  # same engine as the Posyandu day
+
+
+def test_errors_are_clear(world, two_t_child):
+    child, _ = two_t_child
+    with pytest.raises(HomeVisitError, match="masa depan"):
+        home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_a,
+            tanggal=timezone.localdate() + timedelta(days=1),
+            members=[MemberInput(child)],
+        )
+    with pytest.raises(HomeVisitError, match="minimal satu"):
+        home_visit_record(
+            by=world.kader_a, posyandu=world.posyandu_a, tanggal=timezone.localdate(), members=[]
+        )
+    with pytest.raises(HomeVisitError, match="bukan sasaran"):
+        home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_b,
+            tanggal=timezone.localdate(),
+            members=[MemberInput(child)],
+        )
+
+
+class TestForm:
+    def test_kader_records_a_visit_from_a_task(self, client, world, two_t_child):
+        child, mother = two_t_child
+        task = Tugas.objects.get(sasaran=child, aturan="2t")
+        client.force_login(world.kader_a)
+        url = reverse("kunjungan_rumah:new") + f"?tugas={task.public_id}"
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Siti Kecil" in html and "Ibu Siti" in html and str(task.public_id) in html
+        response = client.post(
+            url,
+            {
+                "tanggal": timezone.localdate().isoformat(),
+                "bertemu": "on",
+                "tindak_lanjut": "rujuk",
+                "temuan": "BB tidak naik",
+                "tugas": [str(task.public_id)],
+                "m0-dikunjungi": "on",
+                "m0-c_batuk": "on",
+                "m0-berat_kg": "10.2",
+            },
+        )
+        assert response.status_code == 302
+        visit = KunjunganRumah.objects.get()
+        assert visit.petugas == world.kader_a and visit.keluarga == child.keluarga
+        assert [a.sasaran for a in visit.anggota.all()] == [child]
+        task.refresh_from_db()
+        assert task.status == "selesai" and task.kunjungan_rumah == visit
+
+    def test_bad_input_is_explained_and_kept(self, client, world, two_t_child):
+        child, _ = two_t_child
+        client.force_login(world.kader_a)
+        url = reverse("kunjungan_rumah:new") + f"?sasaran={child.public_id}"
+        response = client.post(
+            url,
+            {
+                "tanggal": timezone.localdate().isoformat(),
+                "tindak_lanjut": "kunjungan_ulang",
+                "m0-dikunjungi": "on",
+                "m0-sistole": "150",
+                "temuan": "catatan penting",
+            },
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "catatan penting" in html
+        assert (
+            "Isi tekanan sistolik dan diastolik" in html
+            or "diastolic" in html.lower()
+            or "diastolik" in html
+        )
+        assert KunjunganRumah.objects.count() == 0
+
+    def test_other_kader_gets_404(self, client, world, two_t_child):
+        child, _ = two_t_child
+        task = Tugas.objects.get(sasaran=child, aturan="2t")
+        other = user_with_role(Role.KADER, "kader_a2", posyandu=world.posyandu_a2)
+        client.force_login(other)
+        assert (
+            client.get(reverse("kunjungan_rumah:new") + f"?tugas={task.public_id}").status_code
+            == 404
+        )
+        assert (
+            client.get(reverse("kunjungan_rumah:new") + f"?sasaran={child.public_id}").status_code
+            == 404
+        )
+        visit = home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_a,
+            tanggal=timezone.localdate(),
+            members=[MemberInput(child)],
+        )
+        assert (
+            client.get(reverse("kunjungan_rumah:detail", args=[visit.public_id])).status_code == 404
+        )
+        client.force_login(world.kader_a)
+        assert (
+            client.get(reverse("kunjungan_rumah:detail", args=[visit.public_id])).status_code == 200
+        )
+        assert "Siti Kecil" in client.get(reverse("kunjungan_rumah:list")).content.decode()
+
+
+class TestApi:
+    def test_create_closes_tasks_and_is_scoped(self, client, world, two_t_child):
+        child, _ = two_t_child
+        task = Tugas.objects.get(sasaran=child, aturan="2t")
+        payload = {
+            "tanggal": timezone.localdate().isoformat(),
+            "anggota": [{"sasaran_id": str(child.public_id), "ceklis": {"batuk": False}}],
+            "tugas": [str(task.public_id)],
+        }
+        client.force_login(world.kader_s)
+        response = client.post("/api/v1/kunjungan-rumah", payload, content_type="application/json")
+        assert response.status_code == 404
+        client.force_login(world.kader_a)
+        response = client.post("/api/v1/kunjungan-rumah", payload, content_type="application/json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        assert body["tugas_ditutup"] == [str(task.public_id)]
+        assert body["anggota"][0]["tahap"] == "balita"
+        listing = client.get("/api/v1/kunjungan-rumah").json()
+        assert listing["count"] == 1
+        client.force_login(world.kader_s)
+        assert client.get("/api/v1/kunjungan-rumah").json()["count"] == 0
+        assert client.get(f"/api/v1/kunjungan-rumah/{body['id']}").status_code == 404

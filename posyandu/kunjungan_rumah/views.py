@@ -1,0 +1,111 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from posyandu.accounts.decorators import scoped
+from posyandu.kunjungan_rumah import selectors
+from posyandu.kunjungan_rumah.forms import MemberForm, VisitForm
+from posyandu.kunjungan_rumah.models import KunjunganRumah
+from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
+from posyandu.sasaran.life_stage import LABELS, life_stage_of
+from posyandu.sasaran.models import Sasaran
+from posyandu.tugas.models import Tugas
+from posyandu.tugas.selectors import open_tasks_of_people, task_get
+
+
+@scoped("personal")
+def visit_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.visits(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "kunjungan_rumah/list.html", {"page": page})
+
+
+@scoped("personal")
+def visit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    try:
+        visit = selectors.visit_get(user=request.user, public_id=public_id)
+    except KunjunganRumah.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "kunjungan_rumah/detail.html",
+        {"visit": visit, "closed": visit.tugas_dijawab.select_related("sasaran")},
+    )
+
+
+def _subject(request: HttpRequest) -> tuple[Sasaran, Tugas | None]:
+    """The person the visit is for: from ?tugas=<task> or ?sasaran=<person>; 404 if outside
+    the user's scope."""
+    try:
+        if request.GET.get("tugas"):
+            task = task_get(user=request.user, public_id=UUID(request.GET["tugas"]))
+            return selectors.person_get(user=request.user, public_id=task.sasaran.public_id), task
+        return selectors.person_get(user=request.user, public_id=UUID(request.GET["sasaran"])), None
+    except (KeyError, ValueError, Tugas.DoesNotExist, Sasaran.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+@scoped("personal")
+def visit_new(request: HttpRequest) -> HttpResponse:
+    sasaran, task = _subject(request)
+    today = timezone.localdate()
+    members = selectors.household_of(user=request.user, sasaran=sasaran)
+    data = request.POST if request.method == "POST" else None
+    visit_form = VisitForm(data, initial={"tanggal": today, "bertemu": True})
+    rows = []
+    for i, person in enumerate(members):
+        stage = life_stage_of(person, today)
+        initial = {"dikunjungi": person.pk == sasaran.pk}
+        form = MemberForm(data, prefix=f"m{i}", stage=stage, initial=initial)
+        rows.append({"person": person, "stage": LABELS.get(stage, stage), "form": form})
+    tasks = list(
+        open_tasks_of_people(user=request.user, sasaran_ids=[m.pk for m in members], today=today)
+    )
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("tugas"))
+        valid = visit_form.is_valid() & all([row["form"].is_valid() for row in rows])
+        seen = [row for row in rows if valid and row["form"].cleaned_data["dikunjungi"]]
+        if valid and not seen:
+            visit_form.add_error(None, _("Tick at least one family member seen at this visit."))
+        elif valid:
+            try:
+                visit = home_visit_record(
+                    by=request.user,
+                    posyandu=sasaran.posyandu,
+                    keluarga=sasaran.keluarga,
+                    members=[
+                        MemberInput(
+                            sasaran=row["person"],
+                            ceklis=row["form"].answers(),
+                            catatan=row["form"].cleaned_data["catatan"],
+                            measurement=row["form"].measurement(),
+                        )
+                        for row in seen
+                    ],
+                    tugas=[t for t in tasks if str(t.public_id) in chosen],
+                    **{k: v for k, v in visit_form.cleaned_data.items()},
+                )
+            except HomeVisitError as exc:
+                visit_form.add_error(None, str(exc))
+            else:
+                closed = visit.tugas_dijawab.count()
+                messages.success(
+                    request,
+                    _("Home visit saved. Tasks closed: %(n)s.") % {"n": closed},
+                )
+                return redirect("kunjungan_rumah:detail", public_id=visit.public_id)
+    context = {
+        "sasaran": sasaran,
+        "task": task,
+        "form": visit_form,
+        "rows": rows,
+        "tasks": tasks,
+        "chosen": {str(t.public_id) for t in tasks}
+        if request.method != "POST"
+        else set(request.POST.getlist("tugas")),
+    }
+    return render(request, "kunjungan_rumah/form.html", context)

@@ -1,0 +1,104 @@
+"""The indicator registry (rules/indicators.json): names, definitions, targets, bands."""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+RULES = Path(__file__).parent / "rules" / "indicators.json"
+
+
+@cache
+def registry() -> dict[str, Any]:
+    return json.loads(RULES.read_text(encoding="utf-8"))
+
+
+def indicator(code: str) -> dict[str, Any]:
+    return next(i for i in registry()["indicators"] if i["code"] == code)
+
+
+def rating(code: str, value: float | None) -> str:
+    """green / yellow / red against the indicator's target and warning band; '' if no value."""
+    ind = indicator(code)
+    if value is None or ind.get("target") is None:
+        return ""
+    target, warn = ind["target"], ind["warn"]
+    if ind["direction"] == "higher":
+        return "green" if value >= target else "yellow" if value >= warn else "red"
+    return "green" if value < target else "yellow" if value < warn else "red"
+
+
+def markdown() -> str:
+    """docs/indicators.md, generated: `manage.py indicators_doc`."""
+    reg = registry()
+    lines = [
+        "# Indicators (generated from posyandu/laporan/rules/indicators.json; do not edit)",
+        "",
+        f"Version {reg['version']}, valid from {reg['valid_from']}. Source: {reg['source']}.",
+        "",
+        reg["notes"],
+        "",
+        "| code | nama | name | numerator | denominator | target (green / yellow) "
+        "| disaggregations | period | source | status |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in reg["indicators"]:
+        sign = ">=" if i["direction"] == "higher" else "<"
+        target = "" if i["target"] is None else f"{sign} {i['target']} / {sign} {i['warn']}"
+        lines.append(
+            f"| `{i['code']}` | {i['name_id']} | {i['name_en']} | {i['numerator']} | "
+            f"{i['denominator']} | {target} | {', '.join(i['disaggregations'])} | "
+            f"{i['period']} | {i['source']} | {i['status']} |"
+        )
+    from posyandu.laporan import coverage
+
+    cak = coverage.rules()
+    lines += [
+        "",
+        DEFINITIONS,
+        "## Coverage and SPM (as computed by posyandu/laporan/coverage.py)",
+        "",
+        f"Rules: posyandu/laporan/rules/cakupan.json, version {cak['version']}, valid from "
+        f"{cak['valid_from']}. Source: {cak['source']}.",
+        "",
+        "Stored per Posyandu in RekapLayanan (numerator, denominator), maintained by record "
+        "listeners on imunisasi.Imunisasi, kia.Kehamilan / KunjunganAnc / Persalinan / "
+        "KunjunganNifas, skrining.HasilSkrining, rujukan.Rujukan, sesi.Pengukuran and "
+        "sasaran.Sasaran; `manage.py laporan_rebuild` rebuilds them. Dashboards show monthly "
+        "indicators cumulative for the year up to the chosen month, yearly ones for the year, "
+        "vitamin A for the latest round; fewer than 5 in the denominator: counts only.",
+        "",
+        (coverage.__doc__ or "").split("\n\n", 1)[1].strip(),
+        "",
+        "Not answerable yet from the records: SPM ibu bersalin (place and attendant of a "
+        "delivery are free text), SPM usia pendidikan dasar (school screening is not "
+        "recorded), KB (contraception) coverage for the strata.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+DEFINITIONS = """## Exact definitions (as computed by posyandu/laporan/skdn.py)
+
+- **Age** is in completed calendar months: a month is complete when the day of the month of
+  birth is reached (born 31 January: 0 months on 28 February, 1 month on 1 March).
+- **S** (unit, month): children with 0 <= age <= 59 on the last day of the month, whose
+  Posyandu (current registration) lies in the unit, not merged into another record, and
+  active on that day: status `aktif`, or `pindah` / `meninggal` with `status_sejak` after the
+  last day (a status without a date counts from always).
+- **K**: of S, `punya_buku_kia`. **D**: of S, at least one Pengukuran with a weight in the
+  month (any source). The month's last weighing (latest date, then latest entry) counts.
+- **B**: no weighing before this month. **O**: weighed before, but not in the previous
+  calendar month. **N / T**: gain in whole grams from the previous month's last weighing to
+  this month's last weighing >= / < the KBM for the age at this weighing
+  (growthstandards/data/kbm.json, default Buku KIA 2023). D = N + T + O + B.
+  **2T**: T this month and T the previous month.
+- **Nutrition** (children of D): the month's last measurement (a Pengukuran with a weight or a
+  length). A WHO flag on HAZ, WHZ or WAZ (`flen`, `fwfl`, `fwei`) puts the child under
+  `flagged` and in no prevalence. The others count in `diukur`; stunting, severe stunting,
+  wasting, severe wasting, underweight, overweight compare the stored (rounded) z-scores with
+  strict inequalities (< -2, < -3, > +2). The denominator of a percentage is the number of
+  children in `diukur` whose z-score for that index is not NA (`n_haz`, `n_whz`, `n_waz`); a
+  child without a length counts in `diukur` but in neither stunting nor its denominator.
+- **Small numbers**: units with S < 5 show counts only, never percentages.
+- **Change against last year**: the same month one year before, in percentage points.
+"""

@@ -1,0 +1,169 @@
+"""Reads of the monthly aggregates for a user: units below a region, totals, trends.
+
+Everything here sums RekapBulanan rows grouped by a prefix of the desa code (or by Posyandu
+below a desa). Access: a region needs aggregate access covering the whole region; a Posyandu
+needs aggregate access to that Posyandu (kader: their own).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from posyandu.accounts.scope import restrict, scope_for
+from posyandu.fasilitas.models import Posyandu
+from posyandu.laporan.aggregates import rekap_ensure
+from posyandu.laporan.models import RekapBulanan
+from posyandu.laporan.periods import period_of
+from posyandu.laporan.skdn import FIELDS
+from posyandu.wilayah.models import Wilayah
+
+CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}  # code length of the units one level below
+
+
+class OutOfScope(Exception):
+    """The region or Posyandu does not exist or lies outside the user's scope."""
+
+
+@dataclass
+class Figures:
+    """Summed counts of one unit and month, with the derived ratios."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts[key]
+
+    @property
+    def small(self) -> bool:
+        """Fewer than five children (S): show counts only, never percentages."""
+        return self.counts["s"] < 5
+
+    def pct(self, num: str, den: str) -> float | None:
+        d = self.counts[den]
+        return None if self.small or not d else round(100 * self.counts[num] / d, 1)
+
+    def ratios(self) -> dict[str, float | None]:
+        return {
+            "ks": self.pct("k", "s"),
+            "ds": self.pct("d", "s"),
+            "dk": self.pct("d", "k"),
+            "nd": self.pct("n", "d"),
+            "stunting": self.pct("stunting", "n_haz"),
+            "stunting_berat": self.pct("stunting_berat", "n_haz"),
+            "wasting": self.pct("wasting", "n_whz"),
+            "wasting_berat": self.pct("wasting_berat", "n_whz"),
+            "underweight": self.pct("underweight", "n_waz"),
+            "overweight": self.pct("overweight", "n_whz"),
+        }
+
+
+@dataclass
+class Unit:
+    kode: str
+    nama: str
+    figures: Figures
+    posyandu: Posyandu | None = None
+
+
+def posyandu_code(posyandu: Posyandu) -> str:
+    """The code a Posyandu carries in reports and exports: its facility code, else an id."""
+    return posyandu.kode or f"PY{posyandu.id}"
+
+
+def region_get(*, user: Any, kode: str) -> Wilayah | None:
+    """The region if the user's aggregate access covers all of it; '' = everything (admin)."""
+    access = scope_for(user).aggregate
+    if kode == "":
+        if access.everything:
+            return None
+        raise OutOfScope(kode)
+    if not access.covers_region(kode):
+        raise OutOfScope(kode)
+    try:
+        return Wilayah.objects.get(kode=kode)
+    except Wilayah.DoesNotExist as exc:
+        raise OutOfScope(kode) from exc
+
+
+def posyandu_get(*, user: Any, public_id: Any) -> Posyandu:
+    found = restrict(Posyandu.objects.select_related("desa"), user, "aggregate")
+    try:
+        return found.get(public_id=public_id)
+    except Posyandu.DoesNotExist as exc:
+        raise OutOfScope(str(public_id)) from exc
+
+
+def _within(kode: str) -> Q:
+    if not kode:
+        return Q()
+    if len(kode) == 13:
+        return Q(desa_kode=kode)
+    return Q(desa_kode__startswith=kode + ".")
+
+
+def _sums() -> dict[str, Sum]:
+    return {f: Sum(f) for f in FIELDS}
+
+
+def _figures(row: dict[str, Any]) -> Figures:
+    return Figures({f: int(row.get(f) or 0) for f in FIELDS})
+
+
+def rows_for(*, kode: str = "", posyandu: Posyandu | None = None) -> QuerySet[RekapBulanan]:
+    if posyandu is not None:
+        return RekapBulanan.objects.filter(posyandu=posyandu)
+    return RekapBulanan.objects.filter(_within(kode))
+
+
+# Missing Posyandu-months a page view may fill itself; larger gaps wait for laporan_rebuild.
+PAGE_FILL_LIMIT = 500
+
+
+def _ensure(kode: str, posyandu: Posyandu | None, months: list[int]) -> None:
+    rekap_ensure(
+        kode=kode, posyandu_id=posyandu.id if posyandu else None, months=months,
+        limit=PAGE_FILL_LIMIT,
+    )  # fmt: skip
+
+
+def total(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> Figures:
+    _ensure(kode, posyandu, [month])
+    row = rows_for(kode=kode, posyandu=posyandu).filter(periode=period_of(month))
+    return _figures(row.aggregate(**_sums()))
+
+
+def units_below(*, kode: str, month: int, sex: str = "") -> list[Unit]:
+    """One Unit per region (or Posyandu, below a desa) directly below `kode`, by code."""
+    _ensure(kode, None, [month])
+    rows = RekapBulanan.objects.filter(_within(kode), periode=period_of(month))
+    if sex:
+        rows = rows.filter(jk=sex)
+    if len(kode) == 13:
+        sums = {r["posyandu_id"]: r for r in rows.values("posyandu_id").annotate(**_sums())}
+        posyandu = Posyandu.objects.filter(desa_id=kode).order_by("kode", "nama", "id")
+        units = [Unit(posyandu_code(p), p.nama, _figures(sums.get(p.id, {})), p) for p in posyandu]
+        return sorted(units, key=lambda u: u.kode)
+    length = CHILD_LENGTH[len(kode)]
+    grouped = rows.annotate(unit=Substr("desa_kode", 1, length)).values("unit")
+    sums = {r["unit"]: r for r in grouped.annotate(**_sums())}
+    regions = Wilayah.objects.filter(kode__startswith=kode + "." if kode else "")
+    regions = regions.filter(**({"induk_id": kode} if kode else {"tingkat": "provinsi"}))
+    return [Unit(w.kode, w.nama, _figures(sums.get(w.kode, {}))) for w in regions.order_by("kode")]
+
+
+def trend(
+    *, kode: str = "", posyandu: Posyandu | None = None, end: int, months: int = 12
+) -> list[tuple[str, Figures]]:
+    """(period, figures) for the `months` months ending with `end`, oldest first."""
+    periods = [period_of(m) for m in range(end - months + 1, end + 1)]
+    _ensure(kode, posyandu, list(range(end - months + 1, end + 1)))
+    rows = rows_for(kode=kode, posyandu=posyandu).filter(periode__in=periods)
+    sums = {r["periode"]: r for r in rows.values("periode").annotate(**_sums())}
+    return [(p, _figures(sums.get(p, {}))) for p in periods]
+
+
+def latest_period(*, kode: str = "", posyandu: Posyandu | None = None) -> str | None:
+    rows = rows_for(kode=kode, posyandu=posyandu)
+    return rows.order_by("-periode").values_list("periode", flat=True).first()

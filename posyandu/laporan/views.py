@@ -1,0 +1,359 @@
+"""Dashboards per level (aggregates only) and their exports."""
+
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from posyandu.accounts.decorators import scoped
+from posyandu.accounts.scope import restrict, scope_for
+from posyandu.audit.recorder import log
+from posyandu.fasilitas.models import Posyandu
+from posyandu.laporan import coverage_selectors, indicators, pdf, selectors, svg, tables
+from posyandu.laporan.aggregates import current_month
+from posyandu.laporan.periods import parse_period, period_of
+from posyandu.laporan.selectors import Figures, OutOfScope
+from posyandu.wilayah.codes import ancestors_of
+from posyandu.wilayah.models import Wilayah
+
+ALL = "semua"  # the code in URLs for "every province" (admin)
+RANKED = ("ds", "nd", "ks", "stunting", "wasting", "underweight")
+HEADLINE = ("ds", "nd", "stunting", "wasting", "underweight", "overweight")
+
+
+@scoped("aggregate")
+def home(request: HttpRequest) -> HttpResponse:
+    """Start where the user's scope starts: all provinces, their region, or their Posyandu."""
+    scope = scope_for(request.user)
+    if scope.aggregate.everything:
+        return redirect("laporan:wilayah", kode=ALL)
+    tops = scope.top_regions()
+    if tops:
+        return redirect("laporan:wilayah", kode=tops[0])
+    posyandu = restrict(Posyandu.objects.order_by("nama"), request.user, "aggregate").first()
+    if posyandu is None:
+        raise Http404
+    return redirect("laporan:posyandu", public_id=posyandu.public_id)
+
+
+def _month(request: HttpRequest, latest: str | None) -> int:
+    text = request.GET.get("periode") or latest or period_of(current_month())
+    try:
+        return min(parse_period(text), current_month())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _region(request: HttpRequest, kode: str) -> tuple[str, Wilayah | None]:
+    code = "" if kode == ALL else kode
+    try:
+        return code, selectors.region_get(user=request.user, kode=code)
+    except OutOfScope as exc:
+        raise Http404 from exc
+
+
+def _cells(figures: Figures, codes: tuple[str, ...]) -> list[dict[str, Any]]:
+    ratios = figures.ratios()
+    return [
+        {"code": c, "value": ratios[c], "rating": indicators.rating(c, ratios[c])} for c in codes
+    ]
+
+
+def _change(now: Figures, before: Figures, code: str) -> float | None:
+    a, b = now.ratios()[code], before.ratios()[code]
+    return None if a is None or b is None else round(a - b, 1)
+
+
+def _trend_chart(points: list[tuple[str, Figures]]) -> tuple[Any, Any]:
+    labels = [p for p, _ in points]
+    skdn = svg.line_chart(
+        labels,
+        [
+            ("D/S %", [f.ratios()["ds"] for _, f in points]),
+            ("N/D %", [f.ratios()["nd"] for _, f in points]),
+        ],
+        title=_("D/S and N/D, last 12 months"),
+    )
+    gizi = svg.line_chart(
+        labels,
+        [
+            (_("Stunting %"), [f.ratios()["stunting"] for _, f in points]),
+            (_("Wasting %"), [f.ratios()["wasting"] for _, f in points]),
+            (_("Underweight %"), [f.ratios()["underweight"] for _, f in points]),
+        ],
+        title=_("Nutrition, last 12 months"),
+        y_max=40,
+    )
+    return skdn, gizi
+
+
+def _coverage(
+    request: HttpRequest,
+    month: int,
+    *,
+    code: str = "",
+    unit: Posyandu | None = None,
+    units: list[Any] | None = None,
+) -> dict[str, Any]:
+    """The coverage section: cards, antigen table and (for a region) the ranked units."""
+    cs = coverage_selectors
+    empty = cs.Cell("", 0, 0)
+    totals = cs.totals(kode=code, posyandu=unit, month=month)
+
+    def named(kode: str) -> dict[str, Any]:
+        cell = totals.get(kode, cs.Cell(kode, 0, 0))
+        return {"name": indicators.indicator(kode)["name_id"], "cell": cell}
+
+    context: dict[str, Any] = {
+        "cards": [named(k) for k in cs.SHOWN],
+        "antigens": [{"name": k[5:], "cell": totals[k]} for k in cs.antigen_codes() if k in totals],
+        "rows": None,
+    }
+    if units is not None:
+        below = cs.units_below(kode=code, month=month)
+        sort = request.GET.get("cakupan") if request.GET.get("cakupan") in cs.RANKED else "idl"
+        rows = []
+        for u in units:
+            key = str(u.posyandu.id) if u.posyandu is not None else u.kode
+            cells = below.get(key, {})
+            link = (
+                reverse("laporan:posyandu", args=[u.posyandu.public_id])
+                if u.posyandu is not None
+                else reverse("laporan:wilayah", args=[u.kode])
+            )
+            rows.append(
+                {
+                    "nama": u.nama,
+                    "link": link,
+                    "cells": [cells.get(k, cs.Cell(k, 0, 0)) for k in cs.RANKED],
+                    "key": cells.get(sort, empty).pct,
+                }
+            )
+        # Worst first: the units that need the Pokjanal's attention lead the table.
+        rows.sort(key=lambda r: (r["key"] is None, r["key"] or 0))
+        context.update(
+            rows=rows,
+            sort=sort,
+            ranked=[(k, indicators.indicator(k)["name_id"]) for k in cs.RANKED],
+        )
+    return context
+
+
+def _breadcrumb(kode: str) -> list[Wilayah]:
+    return (
+        list(Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode")) if kode else []
+    )
+
+
+def _headline(figures: Figures, last_year: Figures) -> list[dict[str, Any]]:
+    cells = _cells(figures, HEADLINE)
+    for cell in cells:
+        cell["name"] = indicators.indicator(cell["code"])["name_id"]
+        cell["change"] = _change(figures, last_year, cell["code"])
+    return cells
+
+
+@scoped("aggregate")
+def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
+    code, region = _region(request, kode)
+    month = _month(request, selectors.latest_period(kode=code))
+    figures = selectors.total(kode=code, month=month)
+    units = selectors.units_below(kode=code, month=month)
+    sort = request.GET.get("urut", "ds") if request.GET.get("urut") in RANKED else "ds"
+    lower_first = indicators.indicator(sort)["direction"] == "higher"
+    units.sort(
+        key=lambda u: (
+            u.figures.ratios()[sort] is None,
+            (u.figures.ratios()[sort] or 0) * (1 if lower_first else -1),
+        )
+    )
+    rows = []
+    for unit in units:
+        if unit.posyandu is not None:
+            link = reverse("laporan:posyandu", args=[unit.posyandu.public_id])
+        else:
+            link = reverse("laporan:wilayah", args=[unit.kode])
+        rows.append({"unit": unit, "link": link, "cells": _cells(unit.figures, RANKED)})
+    points = selectors.trend(kode=code, end=month)
+    chart_skdn, chart_gizi = _trend_chart(points)
+    context = {
+        "kode": kode,
+        "region": region,
+        "breadcrumb": _breadcrumb(code),
+        "periode": period_of(month),
+        "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
+        "figures": figures,
+        "headline": _headline(figures, selectors.total(kode=code, month=month - 12)),
+        "rows": rows,
+        "ranked": [(c, indicators.indicator(c)["name_id"]) for c in RANKED],
+        "sort": sort,
+        "chart_skdn": chart_skdn,
+        "chart_gizi": chart_gizi,
+        "below_desa": len(code) == 13,
+        "pdf": len(code) == 8,
+        "cakupan": _coverage(request, month, code=code, units=units),
+        "tahun": month // 12,
+        "round": period_of(coverage_selectors.vitamin_a_round(month)),
+    }
+    return render(request, "laporan/wilayah.html", context)
+
+
+def _posyandu(request: HttpRequest, public_id: UUID) -> Posyandu:
+    try:
+        return selectors.posyandu_get(user=request.user, public_id=public_id)
+    except OutOfScope as exc:
+        raise Http404 from exc
+
+
+@scoped("aggregate")
+def posyandu(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    unit = _posyandu(request, public_id)
+    month = _month(request, selectors.latest_period(posyandu=unit))
+    figures = selectors.total(posyandu=unit, month=month)
+    points = selectors.trend(posyandu=unit, end=month)
+    chart_skdn, chart_gizi = _trend_chart(points)
+    access = scope_for(request.user).aggregate
+    context = {
+        "posyandu": unit,
+        "breadcrumb": [w for w in _breadcrumb(unit.desa_id) if access.covers_region(w.kode)],
+        "periode": period_of(month),
+        "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
+        "figures": figures,
+        "headline": _headline(figures, selectors.total(posyandu=unit, month=month - 12)),
+        "months": [(p, f, f.ratios()) for p, f in reversed(points)],
+        "chart_skdn": chart_skdn,
+        "chart_gizi": chart_gizi,
+        "panels": _posyandu_panels(request, unit, month),
+        "sip": _sip_allowed(request, unit),
+        "cakupan": _coverage(request, month, unit=unit),
+        "tahun": month // 12,
+        "round": period_of(coverage_selectors.vitamin_a_round(month)),
+    }
+    return render(request, "laporan/posyandu.html", context)
+
+
+def _sip_allowed(request: HttpRequest, unit: Posyandu) -> bool:
+    from posyandu.laporan.views_sip import personal_access
+
+    return personal_access(request.user, unit)
+
+
+def _posyandu_panels(request: HttpRequest, unit: Posyandu, month: int) -> list[Any]:
+    """Panels other apps add to the Posyandu dashboard (strata, kader), if installed."""
+    from posyandu.laporan.registry import posyandu_panels
+
+    return posyandu_panels(request, unit, month)
+
+
+def _export_response(request: HttpRequest, kind: str, fmt: str, code: str, month: int):
+    columns, rows = tables.report_table(kind, kode=code, month=month)
+    name = f"{kind}_{(code or 'indonesia').replace('.', '')}_{period_of(month)}"
+    log(
+        "export",
+        model=f"laporan.{kind}",
+        wilayah_kode=code,
+        metadata={"period": period_of(month), "format": fmt},
+    )
+    if fmt == "xlsx":
+        body = tables.xlsx_bytes({kind: (columns, rows)})
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, ctype = tables.csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@scoped("aggregate")
+def wilayah_export(request: HttpRequest, kode: str, kind: str, fmt: str) -> HttpResponse:
+    code, _region_obj = _region(request, kode)
+    month = _month(request, selectors.latest_period(kode=code))
+    return _export_response(request, kind, fmt, code, month)
+
+
+@scoped("aggregate")
+def wilayah_pdf(request: HttpRequest, kode: str) -> HttpResponse:
+    code, region = _region(request, kode)
+    if region is None or region.tingkat != Wilayah.Tingkat.KECAMATAN:
+        raise Http404
+    month = _month(request, selectors.latest_period(kode=code))
+    body = pdf.kecamatan_report(region, month)
+    log("export", model="laporan.pdf", wilayah_kode=code, metadata={"period": period_of(month)})
+    return _pdf_response(body, f"laporan_{code.replace('.', '')}_{period_of(month)}.pdf")
+
+
+@scoped("aggregate")
+def posyandu_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    unit = _posyandu(request, public_id)
+    month = _month(request, selectors.latest_period(posyandu=unit))
+    body = pdf.posyandu_report(unit, month)
+    log(
+        "export",
+        model="laporan.pdf",
+        object_id=str(unit.public_id),
+        wilayah_kode=unit.desa_id,
+        metadata={"period": period_of(month)},
+    )
+    return _pdf_response(body, f"laporan_{selectors.posyandu_code(unit)}_{period_of(month)}.pdf")
+
+
+@scoped("aggregate")
+def posyandu_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
+    """The Posyandu's 12 months of SKDN and nutrition as one table."""
+    unit = _posyandu(request, public_id)
+    month = _month(request, selectors.latest_period(posyandu=unit))
+    columns = ("periode", *tables.SKDN_COLUMNS[2:], *tables.GIZI_COLUMNS[2:])
+    fields = ("s", "k", "d", "n", "t", "o", "b", "t2", *tables.GIZI_COLUMNS[2:])
+    rows = [[p, *(f[x] for x in fields)] for p, f in selectors.trend(posyandu=unit, end=month)]
+    log(
+        "export", model="laporan.posyandu", object_id=str(unit.public_id), wilayah_kode=unit.desa_id
+    )
+    if fmt == "xlsx":
+        body = tables.xlsx_bytes({"rekap": (columns, rows)})
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, ctype = tables.csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    name = f"rekap_{selectors.posyandu_code(unit)}_{period_of(month)}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@scoped("aggregate")
+def posyandu_cakupan_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
+    """The Posyandu's coverage and SPM figures for the chosen month (one row)."""
+    unit = _posyandu(request, public_id)
+    month = _month(request, selectors.latest_period(posyandu=unit))
+    code = selectors.posyandu_code(unit)
+    cells = coverage_selectors.totals(posyandu=unit, month=month)
+    columns, rows = tables.coverage_columns(), [tables.coverage_row(code, unit.nama, cells)]
+    log(
+        "export",
+        model="laporan.cakupan",
+        object_id=str(unit.public_id),
+        wilayah_kode=unit.desa_id,
+        metadata={"period": period_of(month), "format": fmt},
+    )
+    if fmt == "xlsx":
+        body = tables.xlsx_bytes({"cakupan": (columns, rows)})
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, ctype = tables.csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    name = f"cakupan_{code}_{period_of(month)}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _pdf_response(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@scoped("aggregate")
+def indikator(request: HttpRequest) -> HttpResponse:
+    return render(request, "laporan/indikator.html", {"registry": indicators.registry()})

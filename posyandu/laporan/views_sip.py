@@ -1,0 +1,80 @@
+"""SIP registers (formats 1-5) of a Posyandu and month: printable page and xlsx (personal)."""
+
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from posyandu.accounts.decorators import scoped
+from posyandu.accounts.scope import restrict
+from posyandu.audit.recorder import log
+from posyandu.fasilitas.models import Posyandu
+from posyandu.laporan import selectors, sip, tables
+from posyandu.laporan.aggregates import current_month
+from posyandu.laporan.periods import first_day, last_day, parse_period, period_of
+from posyandu.sesi.models import Sesi
+
+
+def _posyandu(request: HttpRequest, public_id: UUID, nomor: int) -> tuple[Posyandu, int]:
+    if nomor not in sip.FORMATS:
+        raise Http404
+    found = restrict(Posyandu.objects.select_related("desa"), request.user, "personal")
+    unit = found.filter(public_id=public_id).first()
+    if unit is None:
+        raise Http404
+    try:
+        month = min(
+            parse_period(request.GET.get("periode") or period_of(current_month())), current_month()
+        )
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return unit, month
+
+
+def personal_access(user, unit: Posyandu) -> bool:
+    """May the user open the Posyandu's registers (names)? Pokjanal roles: no."""
+    return restrict(Posyandu.objects.filter(id=unit.id), user, "personal").exists()
+
+
+@scoped("personal")
+def sip_page(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
+    unit, month = _posyandu(request, public_id, nomor)
+    table = sip.table(nomor, unit, month)
+    # The sesi app's F2-like register (yearly, by session) stays reachable from format 2.
+    sesi = (
+        Sesi.objects.filter(posyandu=unit, tanggal__range=(first_day(month), last_day(month)))
+        .order_by("-tanggal")
+        .first()
+        if nomor == 2
+        else None
+    )
+    context = {
+        "posyandu": unit,
+        "table": table,
+        "nomor": nomor,
+        "formats": sip.FORMATS,
+        "periode": period_of(month),
+        "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
+        "sesi": sesi,
+    }
+    return render(request, "laporan/sip.html", context)
+
+
+@scoped("personal")
+def sip_xlsx(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
+    unit, month = _posyandu(request, public_id, nomor)
+    table = sip.table(nomor, unit, month)
+    body = tables.xlsx_bytes({f"F{nomor}": (table.columns, table.rows)})
+    log(
+        "export",
+        model=f"laporan.sip{nomor}",
+        object_id=str(unit.public_id),
+        wilayah_kode=unit.desa_id,
+        metadata={"period": period_of(month), "rows": len(table.rows)},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"sip_f{nomor}_{selectors.posyandu_code(unit)}_{period_of(month)}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

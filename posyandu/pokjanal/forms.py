@@ -1,0 +1,120 @@
+"""Forms of the Pokjanal workspace; choices are limited to the workspace's region."""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from posyandu.fasilitas.models import Posyandu
+from posyandu.pokjanal.models import Anggota, KunjunganPembinaan, ProgramOpd, Rapat, TindakLanjut
+from posyandu.wilayah.models import Wilayah, in_region
+
+CHECKLIST = Path(__file__).parent / "rules" / "pembinaan_checklist.json"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+@cache
+def checklist() -> dict[str, Any]:
+    return json.loads(CHECKLIST.read_text(encoding="utf-8"))
+
+
+class AnggotaForm(forms.ModelForm):
+    class Meta:
+        model = Anggota
+        fields = ["nama", "jabatan", "opd", "telepon", "aktif"]
+
+
+class RapatForm(forms.ModelForm):
+    class Meta:
+        model = Rapat
+        fields = ["tanggal", "judul", "notulen", "keputusan", "hadir"]
+        widgets = {"tanggal": DATE, "hadir": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hadir"].queryset = Anggota.objects.filter(wilayah_id=kode, aktif=True)
+
+
+class TindakLanjutForm(forms.ModelForm):
+    class Meta:
+        model = TindakLanjut
+        fields = ["uraian", "penanggung_jawab", "batas_waktu", "selesai"]
+        widgets = {"batas_waktu": DATE, "selesai": DATE}
+
+    def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["penanggung_jawab"].queryset = Anggota.objects.filter(wilayah_id=kode)
+
+
+class ProgramOpdForm(forms.ModelForm):
+    class Meta:
+        model = ProgramOpd
+        fields = ["opd", "nama", "desa", "posyandu", "status", "mulai", "selesai", "keterangan"]
+        widgets = {"mulai": DATE, "selesai": DATE}
+
+    def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = Wilayah.objects.filter(
+            in_region("kode", kode), tingkat=Wilayah.Tingkat.DESA
+        ).order_by("kode")
+        self.fields["posyandu"].queryset = Posyandu.objects.filter(in_region("desa__kode", kode))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        posyandu, desa = data.get("posyandu"), data.get("desa")
+        if posyandu and desa and posyandu.desa_id != desa.kode:
+            self.add_error("posyandu", _("This Posyandu is not in the chosen desa."))
+        if data.get("mulai") and data.get("selesai") and data["selesai"] < data["mulai"]:
+            self.add_error("selesai", _("The end is before the start."))
+        return data
+
+
+class PembinaanForm(forms.ModelForm):
+    class Meta:
+        model = KunjunganPembinaan
+        fields = [
+            "posyandu",
+            "tanggal",
+            "pembina",
+            "temuan",
+            "tindak_lanjut",
+            "tindak_lanjut_selesai",
+        ]
+        widgets = {"tanggal": DATE}
+
+    def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["posyandu"].queryset = Posyandu.objects.filter(in_region("desa__kode", kode))
+        self.fields["pembina"].queryset = Anggota.objects.filter(in_region("wilayah__kode", kode))
+        lang = "id" if (translation.get_language() or "id").startswith("id") else "en"
+        saved = self.instance.checklist or {}
+        for item in checklist()["items"]:
+            self.fields[f"cek_{item['code']}"] = forms.BooleanField(
+                label=item["label"][lang], required=False, initial=bool(saved.get(item["code"]))
+            )
+
+    def checklist_fields(self) -> list[Any]:
+        return [self[f"cek_{i['code']}"] for i in checklist()["items"]]
+
+    def main_fields(self) -> list[Any]:
+        return [self[f] for f in self.Meta.fields]
+
+    def save(self, commit: bool = True) -> KunjunganPembinaan:
+        self.instance.checklist = {
+            i["code"]: bool(self.cleaned_data.get(f"cek_{i['code']}")) for i in checklist()["items"]
+        }
+        self.instance.checklist["_versi"] = checklist()["version"]
+        return super().save(commit)
+
+
+FORMS = {
+    "anggota": AnggotaForm,
+    "rapat": RapatForm,
+    "tindak": TindakLanjutForm,
+    "program": ProgramOpdForm,
+    "pembinaan": PembinaanForm,
+}

@@ -1,0 +1,71 @@
+"""Reads of the Pokjanal workspace for a region the user covers (aggregate scope)."""
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from posyandu.accounts.scope import restrict
+from posyandu.fasilitas.models import Posyandu
+from posyandu.kader.models import Kader
+from posyandu.pokjanal.models import (
+    Anggota,
+    KunjunganPembinaan,
+    ProgramOpd,
+    Rapat,
+    StrataBulanan,
+    TindakLanjut,
+)
+from posyandu.wilayah.models import in_region
+
+
+def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
+    posyandu = restrict(Posyandu.objects.filter(in_region("desa__kode", kode)), user, "aggregate")
+    posyandu = posyandu.select_related("desa").order_by("desa_id", "nama")
+    strata = {
+        s.posyandu_id: s
+        for s in StrataBulanan.objects.filter(in_region("desa_kode", kode), periode=periode)
+    }
+    kader = {
+        r["posyandu_id"]: r
+        for r in Kader.objects.filter(posyandu__in=posyandu)
+        .values("posyandu_id")
+        .annotate(
+            n_aktif=Count("id", filter=Q(aktif=True)),
+            terlatih=Count("id", filter=Q(aktif=True, pelatihan__isnull=False), distinct=True),
+            utama=Count("id", filter=Q(aktif=True, tingkat="utama")),
+        )
+    }
+    rows = [
+        {"posyandu": p, "strata": strata.get(p.id), "kader": kader.get(p.id, {"n_aktif": 0})}
+        for p in posyandu
+    ]
+    by_strata: dict[str, int] = {}
+    for row in rows:
+        code = row["strata"].strata if row["strata"] else "-"
+        by_strata[code] = by_strata.get(code, 0) + 1
+    return {
+        "rows": rows,
+        "by_strata": by_strata,
+        "below_five": [r for r in rows if r["kader"].get("n_aktif", 0) < 5],
+        "anggota": restrict(
+            Anggota.objects.filter(in_region("wilayah__kode", kode)), user, "aggregate"
+        ),
+        "rapat": restrict(
+            Rapat.objects.filter(in_region("wilayah__kode", kode)), user, "aggregate"
+        ).prefetch_related("tindak_lanjut__penanggung_jawab")[:10],
+        "terbuka": restrict(
+            TindakLanjut.objects.filter(
+                in_region("rapat__wilayah__kode", kode), selesai__isnull=True
+            ),
+            user,
+            "aggregate",
+        ).select_related("penanggung_jawab", "rapat"),
+        "program": restrict(
+            ProgramOpd.objects.filter(in_region("desa__kode", kode)), user, "aggregate"
+        ).select_related("desa", "posyandu"),
+        "pembinaan": restrict(
+            KunjunganPembinaan.objects.filter(in_region("posyandu__desa__kode", kode)),
+            user,
+            "aggregate",
+        ).select_related("posyandu")[:20],
+    }

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralForm(forms.Form):
+    alasan = forms.CharField(
+        label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    aturan = forms.CharField(widget=forms.HiddenInput, required=False)
+    tujuan = forms.ChoiceField(label=_("Refer to"), choices=())
+
+    def __init__(self, *args, posyandu, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("puskesmas", posyandu.puskesmas.nama)]
+        if posyandu.pustu_id:
+            choices.insert(0, ("pustu", f"{posyandu.pustu.nama} ({posyandu.puskesmas.nama})"))
+        self.fields["tujuan"].choices = choices
+
+
+class FeedbackForm(forms.Form):
+    umpan_balik = forms.CharField(
+        label=_("Feedback (what was found and done)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    selesai = forms.BooleanField(label=_("Referral completed"), required=False, initial=True)

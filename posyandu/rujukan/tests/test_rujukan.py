@@ -1,0 +1,189 @@
+"""Referrals: services, views and API, with scope (kader, Puskesmas, another kecamatan)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from posyandu.accounts.models import Role
+from posyandu.accounts.tests.factories import user_with_role
+from posyandu.rujukan.models import Rujukan
+from posyandu.rujukan.rules import reason_label, reasons_text
+from posyandu.rujukan.services import can_give_feedback, referral_create, referral_feedback
+from posyandu.sasaran.tests.factories import SasaranFactory
+
+API = "/api/v1/rujukan"
+
+
+@pytest.fixture
+def anak(world):
+    return SasaranFactory(nama="Rafi", posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15))
+
+
+@pytest.fixture
+def pkm_2_staff(world):
+    """Puskesmas staff of kecamatan 14.71.02 (another kecamatan than Posyandu Melati)."""
+    return user_with_role(Role.PUSKESMAS, "pkm_2", puskesmas=world.puskesmas_2)
+
+
+# --- rules and services ------------------------------------------------------------------
+
+
+def test_reason_words():
+    assert reasons_text(["2T", "tanda_bahaya"]) == (
+        f"{reason_label('2T')}; {reason_label('tanda_bahaya')}"
+    )
+    assert reason_label("unknown_code") == "unknown_code"
+
+
+def test_create_defaults_to_the_posyandus_puskesmas_and_pustu(world, anak):
+    r = referral_create(
+        sasaran=anak, alasan="  2T  ", aturan=["2T"], by=world.kader_a, tanggal=date(2026, 3, 10)
+    )
+    assert (r.tujuan_puskesmas, r.tujuan_pustu) == (world.puskesmas_1, world.posyandu_a.pustu)
+    assert (r.alasan, r.aturan, r.status, r.dibuat_oleh) == ("2T", ["2T"], "dikirim", world.kader_a)
+
+
+def test_create_needs_a_reason(world, anak):
+    with pytest.raises(ValueError):
+        referral_create(sasaran=anak, alasan="  ", by=world.kader_a, tanggal=date(2026, 3, 10))
+
+
+def test_feedback_completes_or_only_receives(world, anak):
+    r = referral_create(sasaran=anak, alasan="x", by=None, tanggal=date(2026, 3, 10))
+    referral_feedback(
+        rujukan=r,
+        umpan_balik="Diperiksa",
+        by=world.puskesmas_staff,
+        tanggal=date(2026, 3, 12),
+        selesai=False,
+    )
+    assert (r.status, r.tanggal_umpan_balik) == ("diterima", date(2026, 3, 12))
+    referral_feedback(rujukan=r, umpan_balik="PMT 90 hari", by=None, tanggal=date(2026, 3, 20))
+    assert (r.status, r.umpan_balik) == ("selesai", "PMT 90 hari")
+    with pytest.raises(ValueError):
+        referral_feedback(rujukan=r, umpan_balik=" ", by=None, tanggal=date(2026, 3, 20))
+
+
+def test_who_may_answer(world):
+    assert can_give_feedback(world.puskesmas_staff) and can_give_feedback(world.bidan_1)
+    assert not can_give_feedback(world.kader_a) and not can_give_feedback(world.outsider)
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+def test_kader_creates_puskesmas_answers_kader_sees_feedback(client, world, anak, pkm_2_staff):
+    client.force_login(world.kader_a)
+    url = reverse("rujukan:new", args=[anak.public_id]) + "?aturan=2T"
+    response = client.post(
+        url, {"alasan": "Tidak naik 2 bulan", "aturan": "2T", "tujuan": "puskesmas"}
+    )
+    r = Rujukan.objects.get(sasaran=anak)
+    assert response.url == reverse("sasaran:detail", args=[anak.public_id])
+    assert (r.aturan, r.tujuan_pustu, r.tujuan_puskesmas) == (["2T"], None, world.puskesmas_1)
+    detail = reverse("rujukan:detail", args=[r.public_id])
+    # the kader cannot answer her own referral
+    assert client.post(detail, {"umpan_balik": "x", "selesai": "on"}).status_code == 403
+
+    client.force_login(pkm_2_staff)  # Puskesmas of another kecamatan sees nothing
+    assert client.get(detail).status_code == 404
+    assert "Rafi" not in client.get(reverse("rujukan:list")).content.decode()
+
+    client.force_login(world.puskesmas_staff)
+    assert "Rafi" in client.get(reverse("rujukan:list")).content.decode()
+    client.post(detail, {"umpan_balik": "Gizi kurang, PMT", "selesai": "on"})
+    r.refresh_from_db()
+    assert (r.status, r.umpan_balik, r.dijawab_oleh) == (
+        "selesai",
+        "Gizi kurang, PMT",
+        world.puskesmas_staff,
+    )
+
+    client.force_login(world.kader_a)
+    assert "Gizi kurang, PMT" in client.get(detail).content.decode()
+    assert (
+        "Gizi kurang, PMT"
+        in client.get(reverse("sasaran:detail", args=[anak.public_id])).content.decode()
+    )
+
+
+def test_referral_to_pustu(client, world, anak):
+    client.force_login(world.kader_a)
+    client.post(reverse("rujukan:new", args=[anak.public_id]), {"alasan": "x", "tujuan": "pustu"})
+    assert Rujukan.objects.get().tujuan_pustu == world.posyandu_a.pustu
+
+
+def test_kader_of_another_posyandu_gets_404(client, world, anak):
+    r = referral_create(sasaran=anak, alasan="x", by=None, tanggal=date(2026, 3, 10))
+    client.force_login(world.kader_s)
+    assert client.get(reverse("rujukan:detail", args=[r.public_id])).status_code == 404
+    assert client.get(reverse("rujukan:new", args=[anak.public_id])).status_code == 404
+    assert (
+        client.post(
+            reverse("rujukan:new", args=[anak.public_id]), {"alasan": "x", "tujuan": "puskesmas"}
+        ).status_code
+        == 404
+    )
+    assert Rujukan.objects.count() == 1
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+def test_api_create_list_feedback(client, world, anak, pkm_2_staff):
+    client.force_login(world.kader_a)
+    body = {
+        "sasaran_id": str(anak.public_id),
+        "alasan": "BB/U < -3 SD",
+        "aturan": ["bb_u_below_-3sd"],
+        "tanggal": "2026-03-10",
+    }
+    response = client.post(API, body, content_type="application/json")
+    assert response.status_code == 201
+    created = response.json()
+    assert created["tujuan_puskesmas"] == world.puskesmas_1.nama and created["tujuan_pustu"] is None
+    assert (created["status"], created["tanggal"]) == ("dikirim", "2026-03-10")
+    assert [r["id"] for r in client.get(API).json()] == [created["id"]]
+    answer = f"{API}/{created['id']}/umpan-balik"
+    assert (
+        client.post(answer, {"umpan_balik": "x"}, content_type="application/json").status_code
+        == 403
+    )
+
+    client.force_login(pkm_2_staff)
+    assert client.get(API).json() == []
+    assert client.get(f"{API}/{created['id']}").status_code == 404
+    assert (
+        client.post(answer, {"umpan_balik": "x"}, content_type="application/json").status_code
+        == 404
+    )
+
+    client.force_login(world.puskesmas_staff)
+    assert [r["id"] for r in client.get(API, {"status": "terbuka"}).json()] == [created["id"]]
+    response = client.post(answer, {"umpan_balik": "Dirawat"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "selesai"
+    assert client.get(API, {"status": "terbuka"}).json() == []
+
+    client.force_login(world.kader_a)
+    seen = client.get(f"{API}/{created['id']}").json()
+    assert (seen["umpan_balik"], seen["status"]) == ("Dirawat", "selesai")
+
+
+def test_api_refuses_people_out_of_scope_and_empty_reasons(client, world, anak):
+    client.force_login(world.kader_s)
+    body = {"sasaran_id": str(anak.public_id), "alasan": "x"}
+    assert client.post(API, body, content_type="application/json").status_code == 404
+    client.force_login(world.kader_a)
+    body["alasan"] = "  "
+    assert client.post(API, body, content_type="application/json").status_code == 422
+    client.force_login(world.outsider)
+    assert client.get(API).status_code == 403
+    assert not Rujukan.objects.exists()
+
+
+def test_api_to_pustu_only_when_the_posyandu_has_one(client, world):
+    client.force_login(world.bidan_1)
+    no_pustu = SasaranFactory(posyandu=world.posyandu_a2)
+    body = {"sasaran_id": str(no_pustu.public_id), "alasan": "x", "ke_pustu": True}
+    assert client.post(API, body, content_type="application/json").status_code == 422

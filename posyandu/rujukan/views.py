@@ -1,0 +1,99 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from posyandu.accounts.decorators import scoped
+from posyandu.rujukan.forms import FeedbackForm, ReferralForm
+from posyandu.rujukan.models import Rujukan
+from posyandu.rujukan.rules import reason_label, reasons_text
+from posyandu.rujukan.selectors import referrals_visible
+from posyandu.rujukan.services import can_give_feedback, referral_create, referral_feedback
+from posyandu.sasaran.selectors import people_visible
+
+
+@scoped("personal")
+def rujukan_list(request: HttpRequest) -> HttpResponse:
+    """Incoming referrals (Puskesmas) / referrals made (kader, bidan), open ones first."""
+    status = request.GET.get("status", "terbuka")
+    qs = referrals_visible(request.user)
+    if status == "terbuka":
+        qs = qs.filter(status__in=[Rujukan.Status.DIKIRIM, Rujukan.Status.DITERIMA])
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "rujukan/list.html", {"page": page, "status": status})
+
+
+@scoped("personal")
+def rujukan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    rujukan = get_object_or_404(referrals_visible(request.user), public_id=public_id)
+    may_answer = can_give_feedback(request.user)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and not may_answer:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        referral_feedback(
+            rujukan=rujukan,
+            umpan_balik=form.cleaned_data["umpan_balik"],
+            selesai=form.cleaned_data["selesai"],
+            by=request.user,
+            tanggal=timezone.localdate(),
+        )
+        messages.success(request, _("The feedback is saved; the kader will see it."))
+        return redirect("rujukan:detail", rujukan.public_id)
+    labels = [reason_label(c) for c in rujukan.aturan]
+    return render(
+        request,
+        "rujukan/detail.html",
+        {"r": rujukan, "form": form, "labels": labels, "may_answer": may_answer},
+    )
+
+
+@scoped("personal")
+def rujukan_new(request: HttpRequest, sasaran_id: UUID) -> HttpResponse:
+    from posyandu.accounts.scope import restrict
+    from posyandu.sesi.models import Kunjungan
+
+    person = get_object_or_404(people_visible(request.user), public_id=sasaran_id)
+    codes = [
+        c for c in (request.GET.get("aturan") or request.POST.get("aturan") or "").split(",") if c
+    ]
+    kunjungan = None
+    if request.GET.get("kunjungan"):
+        kunjungan = (
+            restrict(Kunjungan.objects, request.user, "personal")
+            .filter(public_id=request.GET["kunjungan"])
+            .first()
+        )
+    form = ReferralForm(
+        request.POST or None,
+        posyandu=person.posyandu,
+        initial={"alasan": reasons_text(codes), "aturan": ",".join(codes)},
+    )
+    if request.method == "POST" and form.is_valid():
+        posyandu = person.posyandu
+        rujukan = referral_create(
+            sasaran=person,
+            alasan=form.cleaned_data["alasan"],
+            aturan=codes,
+            by=request.user,
+            tanggal=kunjungan.sesi.tanggal if kunjungan else timezone.localdate(),
+            pustu=posyandu.pustu if form.cleaned_data["tujuan"] == "pustu" else None,
+        )
+        if form.cleaned_data["tujuan"] != "pustu" and rujukan.tujuan_pustu_id:
+            rujukan.tujuan_pustu = None
+            rujukan.save(update_fields=["tujuan_pustu"])
+        messages.success(
+            request,
+            _("The referral is sent to %(to)s.")
+            % {"to": rujukan.tujuan_pustu or rujukan.tujuan_puskesmas},
+        )
+        if kunjungan is not None:
+            return redirect("sesi:kunjungan", kunjungan.public_id)
+        return redirect("sasaran:detail", person.public_id)
+    labels = [reason_label(c) for c in codes]
+    return render(request, "rujukan/form.html", {"person": person, "form": form, "labels": labels})

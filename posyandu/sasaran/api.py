@@ -1,0 +1,109 @@
+from datetime import date
+from uuid import UUID
+
+from django.db import IntegrityError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from posyandu.accounts.api import api_scoped
+from posyandu.accounts.scope import restrict
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.forms import kecamatan_exists
+from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
+from posyandu.sasaran.selectors import people_search, people_visible
+from posyandu.sasaran.services import sasaran_create
+
+router = Router(tags=["sasaran"])
+
+
+class SasaranOut(Schema):
+    id: UUID = Field(alias="public_id")
+    nama: str
+    jenis_kelamin: str
+    tanggal_lahir: date
+    tanggal_lahir_perkiraan: bool
+    nik: str | None
+    nama_ibu: str
+    posyandu_id: UUID = Field(alias="posyandu.public_id")
+    status: str
+    version: int
+
+
+class SasaranIn(Schema):
+    id: UUID | None = None  # client-generated public_id: a retry does not duplicate
+    posyandu_id: UUID
+    nama: str
+    jenis_kelamin: str
+    tanggal_lahir: date
+    tanggal_lahir_perkiraan: bool = False
+    nik: str | None = None
+    nama_ibu: str = ""
+    nik_ibu: str = ""
+    telepon: str = ""
+    persetujuan_oleh: str
+    persetujuan_tujuan: list[str] = ["pelayanan"]
+
+
+class SasaranCreated(Schema):
+    sasaran: SasaranOut
+    warnings: list[str]
+
+
+@router.get("", response=list[SasaranOut], summary="People the caller may see (search: q)")
+@api_scoped("personal")
+@paginate(LimitOffsetPagination)
+def sasaran_list(request: HttpRequest, q: str = "") -> QuerySet[Sasaran]:
+    return people_search(request.user, q) if q else people_visible(request.user).order_by("id")
+
+
+@router.get("/{public_id}", response=SasaranOut, summary="One person")
+@api_scoped("personal")
+def sasaran_detail(request: HttpRequest, public_id: UUID) -> Sasaran:
+    return get_object_or_404(people_visible(request.user, include_merged=True), public_id=public_id)
+
+
+@router.post("", response={201: SasaranCreated, 200: SasaranCreated}, summary="Register a person")
+@api_scoped("personal")
+def sasaran_new(request: HttpRequest, payload: SasaranIn) -> tuple[int, dict]:
+    if payload.id is not None:
+        existing = people_visible(request.user, include_merged=True).filter(public_id=payload.id)
+        if existing.exists():
+            return 200, {"sasaran": existing.get(), "warnings": []}
+    posyandu = get_object_or_404(
+        restrict(Posyandu.objects, request.user, "personal"), public_id=payload.posyandu_id
+    )
+    if payload.jenis_kelamin not in ("L", "P"):
+        raise HttpError(422, "Jenis kelamin harus L atau P.")
+    nik = clean_nik(payload.nik or "") or None
+    warnings: list[str] = []
+    if nik:
+        errors = nik_errors(nik, kecamatan_exists=kecamatan_exists)
+        if errors:
+            raise HttpError(422, " ".join(errors))
+        if Sasaran.objects.filter(nik=nik).exists():
+            raise HttpError(409, "NIK ini sudah terdaftar.")
+        warnings = nik_warnings(
+            nik, tanggal_lahir=payload.tanggal_lahir, jenis_kelamin=payload.jenis_kelamin
+        )
+    fields = payload.dict(exclude={"id", "posyandu_id", "persetujuan_oleh", "persetujuan_tujuan"})
+    fields["nik"] = nik
+    if payload.id is not None:
+        fields["public_id"] = payload.id
+    try:
+        person = sasaran_create(
+            posyandu=posyandu,
+            by=request.user,
+            consent={
+                "diberikan_oleh": payload.persetujuan_oleh,
+                "tujuan": payload.persetujuan_tujuan,
+            },
+            **fields,
+        )
+    except IntegrityError as exc:
+        raise HttpError(409, "Data bentrok dengan data yang sudah ada (NIK atau id).") from exc
+    return 201, {"sasaran": person, "warnings": [str(w) for w in warnings]}

@@ -1,0 +1,59 @@
+"""Reads of people, always through the caller's scope."""
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from posyandu.accounts.scope import restrict
+from posyandu.sasaran.models import Keluarga, Sasaran
+
+
+def people_visible(user: Any, *, include_merged: bool = False) -> QuerySet[Sasaran]:
+    qs = restrict(Sasaran.objects.select_related("posyandu", "ibu"), user, "personal")
+    return qs if include_merged else qs.exclude(status=Sasaran.Status.DIGABUNG)
+
+
+def people_search(user: Any, q: str, *, posyandu_id: int | None = None) -> QuerySet[Sasaran]:
+    """One box: name, NIK (or its start) or mother's name."""
+    qs = people_visible(user)
+    if posyandu_id is not None:
+        qs = qs.filter(posyandu_id=posyandu_id)
+    q = (q or "").strip()
+    if not q:
+        return qs.none()
+    digits = re.sub(r"[ .-]", "", q)
+    if digits.isdigit() and len(digits) >= 4:
+        return qs.filter(Q(nik__startswith=digits) | Q(nik_ibu__startswith=digits))
+    cond = Q()
+    for word in q.split():
+        cond &= Q(nama__icontains=word) | Q(nama_ibu__icontains=word) | Q(ibu__nama__icontains=word)
+    return qs.filter(cond).order_by("nama")
+
+
+def households_visible(user: Any) -> QuerySet[Keluarga]:
+    return restrict(Keluarga.objects.select_related("posyandu", "desa"), user, "personal")
+
+
+def households_search(user: Any, q: str) -> QuerySet[Keluarga]:
+    """Households with their number of live members; `q` matches head, KK, dusun or address."""
+    from django.db.models import Count
+
+    qs = households_visible(user).annotate(
+        n_anggota=Count("anggota", filter=Q(anggota__deleted_at__isnull=True))
+    )
+    for word in (q or "").split():
+        qs = qs.filter(
+            Q(kepala_keluarga__icontains=word)
+            | Q(no_kk__startswith=word)
+            | Q(dusun__icontains=word)
+            | Q(alamat__icontains=word)
+        )
+    return qs.order_by("kepala_keluarga", "id")
+
+
+def present_on_q(day: Any) -> Q:
+    """People still served on `day`: active, or moved away / deceased only after that day
+    (reports of past months keep counting them up to `status_sejak`)."""
+    left = [Sasaran.Status.PINDAH, Sasaran.Status.MENINGGAL]
+    return Q(status=Sasaran.Status.AKTIF) | Q(status__in=left, status_sejak__gt=day)

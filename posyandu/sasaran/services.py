@@ -1,0 +1,217 @@
+"""Writes for people, households and consent; merging duplicate records."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from posyandu.accounts.models import Role
+from posyandu.accounts.scope import scope_for
+from posyandu.audit.recorder import log
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
+
+MERGE_ROLES = frozenset({Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
+
+
+def keluarga_create(*, posyandu: Posyandu, **fields: Any) -> Keluarga:
+    return Keluarga.objects.create(posyandu=posyandu, desa_id=posyandu.desa_id, **fields)
+
+
+@transaction.atomic
+def sasaran_create(
+    *, posyandu: Posyandu, consent: dict[str, Any] | None = None, by: Any = None, **fields: Any
+) -> Sasaran:
+    """Register a person in a Posyandu; `consent` (diberikan_oleh, hubungan, tujuan, tanggal)
+    is recorded with them. `public_id` may come from an offline client."""
+    if fields.get("nik") == "":
+        fields["nik"] = None
+    sasaran = Sasaran.objects.create(posyandu=posyandu, desa_id=posyandu.desa_id, **fields)
+    if consent and consent.get("diberikan_oleh"):
+        consent_record(sasaran=sasaran, by=by, **consent)
+    return sasaran
+
+
+def consent_record(
+    *,
+    sasaran: Sasaran,
+    diberikan_oleh: str,
+    tujuan: list[str],
+    by: Any,
+    hubungan: str = "diri sendiri",
+    tanggal: date | None = None,
+) -> Persetujuan:
+    return Persetujuan.objects.create(
+        sasaran=sasaran,
+        diberikan_oleh=diberikan_oleh,
+        hubungan=hubungan or "diri sendiri",
+        tujuan=list(tujuan),
+        tanggal=tanggal or timezone.localdate(),
+        dicatat_oleh=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def can_merge(user: Any) -> bool:
+    return bool(scope_for(user).roles & MERGE_ROLES)
+
+
+def _moved_relations() -> list[models.ManyToOneRel]:
+    """Every foreign key of any app that points at Sasaran (measurements, visits, referrals,
+    consents, children, immunizations, ...), so merging needs no list kept by hand."""
+    return [
+        rel
+        for rel in Sasaran._meta.related_objects
+        if rel.one_to_many and rel.field.name != "digabung_ke"
+    ]
+
+
+@transaction.atomic
+def sasaran_merge(*, keep: Sasaran, merged: Sasaran, by: Any, today: date | None = None) -> dict:
+    """Merge `merged` into `keep`: every record pointing at `merged` now points at `keep`;
+    `merged` stays (status digabung, digabung_ke=keep) so old links resolve. One audit event
+    "merge" lists what moved (the bulk updates bypass per-row events)."""
+    if not can_merge(by):
+        raise PermissionDenied("Hanya bidan, Puskesmas atau admin yang dapat menggabungkan data.")
+    if keep.pk == merged.pk:
+        raise ValueError("Tidak dapat menggabungkan data dengan dirinya sendiri.")
+    if merged.status == Sasaran.Status.DIGABUNG:
+        raise ValueError("Data ini sudah digabung sebelumnya.")
+    moved: dict[str, int] = {}
+    for rel in _moved_relations():
+        model = rel.related_model
+        manager = getattr(model, "all_objects", model._default_manager)
+        rows = manager.filter(**{rel.field.name: merged})
+        count = _move_rows(model, rows, rel.field.name, keep)
+        if count:
+            moved[model._meta.label] = count
+    # Fill what the kept record lacks from the merged one.
+    for name in ("nik", "nama_ibu", "nik_ibu", "telepon", "no_bpjs", "satusehat_ihs"):
+        if not getattr(keep, name) and getattr(merged, name):
+            if name == "nik":
+                continue  # moved below, after the merged record releases it
+            setattr(keep, name, getattr(merged, name))
+    take_nik = not keep.nik and merged.nik
+    nik = merged.nik
+    for name, value in (("ibu_id", merged.ibu_id), ("keluarga_id", merged.keluarga_id)):
+        if getattr(keep, name) is None and value is not None and value != keep.pk:
+            setattr(keep, name, value)
+    merged.status = Sasaran.Status.DIGABUNG
+    merged.status_sejak = today or timezone.localdate()
+    merged.digabung_ke = keep
+    merged.nik = None
+    merged.save()
+    if take_nik:
+        keep.nik = nik
+    keep.save()
+    log(
+        "merge",
+        model=Sasaran._meta.label,
+        object_id=str(keep.public_id),
+        wilayah_kode=keep.wilayah_kode(),
+        metadata={"merged": str(merged.public_id), "moved": moved},
+        user=by,
+    )
+    return moved
+
+
+def _move_rows(model: type[models.Model], rows: models.QuerySet, field: str, keep: Sasaran) -> int:
+    """Re-point rows; a row that would break a unique constraint with a row the kept person
+    already has (e.g. both checked in at one session) is re-pointed one by one where possible."""
+    from django.db import IntegrityError
+
+    count = 0
+    for pk in list(rows.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                model._base_manager.filter(pk=pk).update(**{field: keep})
+            count += 1
+        except IntegrityError:
+            _merge_conflicting_row(model, pk, field, keep)
+            count += 1
+    return count
+
+
+def _merge_conflicting_row(model: type[models.Model], pk: int, field: str, keep: Sasaran) -> None:
+    """Two check-ins of the same session: move the visit's measurements and services to the
+    kept person's check-in, then soft-delete the duplicate check-in (nothing measured is lost)."""
+    from posyandu.sesi.models import Kunjungan
+
+    if model is not Kunjungan:
+        raise
+    dup = Kunjungan.all_objects.get(pk=pk)
+    target = Kunjungan.objects.get(sesi_id=dup.sesi_id, sasaran=keep)
+    for rel in Kunjungan._meta.related_objects:
+        if rel.one_to_many:
+            manager = getattr(rel.related_model, "all_objects", rel.related_model._default_manager)
+            manager.filter(**{rel.field.name: dup}).update(**{rel.field.name: target})
+    Kunjungan.all_objects.filter(pk=pk).update(sasaran=keep, deleted_at=timezone.now())
+
+
+class StatusError(ValueError):
+    pass
+
+
+STATUS_SETTABLE = (Sasaran.Status.AKTIF, Sasaran.Status.PINDAH, Sasaran.Status.MENINGGAL)
+
+
+@transaction.atomic
+def sasaran_update(*, sasaran: Sasaran, posyandu: Posyandu, **fields: Any) -> Sasaran:
+    """Save edited fields; a new Posyandu moves the person (and the denormalised desa).
+    The caller limits `posyandu` to where the editor may write. Audited by Record.save."""
+    if fields.get("nik") == "":
+        fields["nik"] = None
+    for name, value in fields.items():
+        setattr(sasaran, name, value)
+    # always re-derive: a ModelForm may already have set the new posyandu on the instance
+    sasaran.posyandu = posyandu
+    sasaran.desa_id = posyandu.desa_id
+    sasaran.save()
+    return sasaran
+
+
+@transaction.atomic
+def sasaran_status_set(
+    *, sasaran: Sasaran, status: str, sejak: date | None, today: date | None = None
+) -> Sasaran:
+    """Pindah (moved away) or meninggal (deceased) from a date, or active again. Reports
+    count a person up to `status_sejak`; a merged record cannot change status here."""
+    today = today or timezone.localdate()
+    if sasaran.status == Sasaran.Status.DIGABUNG:
+        raise StatusError(gettext("A merged record cannot change its status."))
+    if status not in STATUS_SETTABLE:
+        raise StatusError(gettext("Unknown status."))
+    if status == Sasaran.Status.AKTIF:
+        sejak = None
+    else:
+        if sejak is None:
+            raise StatusError(gettext("Enter the date the person moved away or died."))
+        if sejak < sasaran.tanggal_lahir:
+            raise StatusError(gettext("The date cannot be before the date of birth."))
+        if sejak > today:
+            raise StatusError(gettext("The date cannot be in the future."))
+    sasaran.status, sasaran.status_sejak = status, sejak
+    sasaran.save()
+    return sasaran
+
+
+def keluarga_update(*, keluarga: Keluarga, **fields: Any) -> Keluarga:
+    for name, value in fields.items():
+        setattr(keluarga, name, value)
+    keluarga.save()
+    return keluarga
+
+
+def keluarga_member_add(*, keluarga: Keluarga, sasaran: Sasaran) -> Sasaran:
+    sasaran.keluarga = keluarga
+    sasaran.save()
+    return sasaran
+
+
+def keluarga_member_remove(*, keluarga: Keluarga, sasaran: Sasaran) -> Sasaran:
+    if sasaran.keluarga_id == keluarga.pk:
+        sasaran.keluarga = None
+        sasaran.save()
+    return sasaran

@@ -1,0 +1,77 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from posyandu.audit.models import AuditEvent
+from posyandu.rujukan.services import referral_create
+from posyandu.sasaran.models import Persetujuan, Sasaran
+from posyandu.sasaran.services import sasaran_merge
+from posyandu.sasaran.tests.factories import PersetujuanFactory, SasaranFactory
+from posyandu.sesi.growth import measurement_record
+from posyandu.sesi.models import Kunjungan, Pengukuran
+from posyandu.sesi.tests.factories import KunjunganFactory, SesiFactory
+
+
+def _history(person, sesi_dates, world):
+    for d in sesi_dates:
+        sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=d)
+        k = KunjunganFactory(sesi=sesi, sasaran=person)
+        measurement_record(sasaran=person, tanggal=d, by=None, kunjungan=k, berat_kg=8)
+
+
+def test_merge_loses_nothing(world):
+    keep = SasaranFactory(posyandu=world.posyandu_a, nama="Rizky", tanggal_lahir=date(2025, 1, 5))
+    dup = SasaranFactory(
+        posyandu=world.posyandu_a,
+        nama="Rizki",
+        tanggal_lahir=date(2025, 1, 5),
+        nik="1471010501250001",
+    )
+    _history(keep, [date(2025, 10, 10), date(2025, 11, 10)], world)
+    _history(dup, [date(2025, 12, 10)], world)
+    PersetujuanFactory(sasaran=keep)
+    PersetujuanFactory(sasaran=dup)
+    referral_create(sasaran=dup, alasan="2T", by=None, tanggal=date(2025, 12, 10))
+    child = SasaranFactory(posyandu=world.posyandu_a, ibu=dup)
+    total = {
+        "pengukuran": Pengukuran.objects.count(),
+        "kunjungan": Kunjungan.objects.count(),
+        "rujukan": 1,
+        "persetujuan": Persetujuan.objects.count(),
+    }
+
+    moved = sasaran_merge(keep=keep, merged=dup, by=world.bidan_1)
+
+    keep.refresh_from_db()
+    dup.refresh_from_db()
+    assert keep.pengukuran.count() == total["pengukuran"] == 3
+    assert keep.kunjungan.count() == total["kunjungan"] == 3
+    assert keep.rujukan.count() == total["rujukan"]
+    assert keep.persetujuan.count() == total["persetujuan"] == 2
+    assert Sasaran.objects.get(pk=child.pk).ibu_id == keep.pk
+    assert dup.status == "digabung" and dup.digabung_ke_id == keep.pk and dup.nik is None
+    assert keep.nik == "1471010501250001"
+    assert moved["sesi.Pengukuran"] == 1 and moved["rujukan.Rujukan"] == 1
+    event = AuditEvent.objects.get(action="merge")
+    assert event.object_id == str(keep.public_id)
+    assert event.metadata["merged"] == str(dup.public_id)
+
+
+def test_same_session_checkins_are_combined(world):
+    keep = SasaranFactory(posyandu=world.posyandu_a)
+    dup = SasaranFactory(posyandu=world.posyandu_a)
+    sesi = SesiFactory(posyandu=world.posyandu_a)
+    KunjunganFactory(sesi=sesi, sasaran=keep)
+    k2 = KunjunganFactory(sesi=sesi, sasaran=dup)
+    measurement_record(sasaran=dup, tanggal=sesi.tanggal, by=None, kunjungan=k2, berat_kg=8)
+    sasaran_merge(keep=keep, merged=dup, by=world.admin)
+    assert keep.kunjungan.count() == 1
+    assert keep.pengukuran.get().kunjungan.sasaran_id == keep.pk
+
+
+def test_a_kader_cannot_merge(world):
+    a, b = SasaranFactory(posyandu=world.posyandu_a), SasaranFactory(posyandu=world.posyandu_a)
+    with pytest.raises(PermissionDenied):
+        sasaran_merge(keep=a, merged=b, by=world.kader_a)
+    assert Sasaran.objects.get(pk=b.pk).status == "aktif"

@@ -1,0 +1,325 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from posyandu.accounts.decorators import scoped
+from posyandu.accounts.scope import restrict
+from posyandu.core.registry import history_panels
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.duplicates import Candidate, likely_duplicates
+from posyandu.sasaran.forms import (
+    KeluargaForm,
+    MemberAddForm,
+    MergeForm,
+    SasaranEditForm,
+    SasaranForm,
+    StatusForm,
+)
+from posyandu.sasaran.life_stage import LABELS, completed_months, life_stage_of
+from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import (
+    households_search,
+    households_visible,
+    people_search,
+    people_visible,
+)
+from posyandu.sasaran.services import (
+    StatusError,
+    can_merge,
+    keluarga_create,
+    keluarga_member_add,
+    keluarga_member_remove,
+    keluarga_update,
+    sasaran_create,
+    sasaran_merge,
+    sasaran_status_set,
+    sasaran_update,
+)
+
+
+def my_posyandu(user) -> object:
+    return restrict(Posyandu.objects.select_related("desa"), user, "personal").order_by("nama")
+
+
+def person_or_404(user, public_id: UUID, *, include_merged: bool = True) -> Sasaran:
+    return get_object_or_404(
+        people_visible(user, include_merged=include_merged), public_id=public_id
+    )
+
+
+@scoped("personal")
+def sasaran_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    people = people_search(request.user, q) if q else people_visible(request.user).order_by("nama")
+    page = Paginator(people, 30).get_page(request.GET.get("page"))
+    template = "sasaran/_results.html" if request.headers.get("HX-Request") else "sasaran/list.html"
+    return render(request, template, {"page": page, "q": q})
+
+
+@scoped("personal")
+def sasaran_new(request: HttpRequest) -> HttpResponse:
+    from posyandu.sesi.models import Sesi
+    from posyandu.sesi.services import checkin
+
+    posyandu_qs = my_posyandu(request.user)
+    sesi = None
+    if request.GET.get("sesi"):
+        sesi = get_object_or_404(
+            restrict(Sesi.objects, request.user, "personal"), public_id=request.GET["sesi"]
+        )
+        posyandu_qs = posyandu_qs.filter(pk=sesi.posyandu_id)
+    form = SasaranForm(request.POST or None, user=request.user, posyandu_qs=posyandu_qs)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        candidate = Candidate(
+            nama=data["nama"],
+            tanggal_lahir=data["tanggal_lahir"],
+            nama_ibu=data.get("nama_ibu") or "",
+            ibu_id=data["ibu"].pk if data.get("ibu") else None,
+            nik_ibu=data.get("nik_ibu") or "",
+        )
+        duplicates = likely_duplicates(candidate, people_visible(request.user))
+        if not duplicates or data.get("konfirmasi_bukan_duplikat"):
+            person = sasaran_create(
+                posyandu=data["posyandu"],
+                consent=form.consent(),
+                by=request.user,
+                **form.model_fields(),
+            )
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("%(name)s is registered.") % {"name": person.nama})
+            if sesi is not None:
+                kunjungan = checkin(sesi=sesi, sasaran=person)
+                return redirect("sesi:kunjungan", kunjungan.public_id)
+            return redirect("sasaran:detail", person.public_id)
+    elif request.method == "POST" and request.headers.get("HX-Request"):
+        pass
+    return render(
+        request,
+        "sasaran/form.html",
+        {"form": form, "duplicates": duplicates, "sesi": sesi, "warnings": form.warnings},
+    )
+
+
+@scoped("personal")
+def nik_check(request: HttpRequest) -> HttpResponse:
+    """htmx: the NIK's structure and its agreement with the birth date and sex, as typed."""
+    from posyandu.sasaran.forms import kecamatan_exists
+    from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
+
+    nik = clean_nik(request.GET.get("nik", ""))
+    errors, warnings = [], []
+    if nik:
+        errors = nik_errors(nik, kecamatan_exists=kecamatan_exists)
+        if not errors:
+            try:
+                born = timezone.datetime.strptime(
+                    request.GET.get("tanggal_lahir", ""), "%Y-%m-%d"
+                ).date()
+            except ValueError:
+                born = None
+            warnings = nik_warnings(
+                nik, tanggal_lahir=born, jenis_kelamin=request.GET.get("jenis_kelamin", "")
+            )
+    return render(
+        request, "sasaran/_nik_check.html", {"errors": errors, "warnings": warnings, "nik": nik}
+    )
+
+
+@scoped("personal")
+def sasaran_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    from posyandu.sesi.kms import INDICATORS, build_chart
+
+    person = person_or_404(request.user, public_id)
+    today = timezone.localdate()
+    measurements = list(person.pengukuran.order_by("-tanggal", "-id"))
+    months = completed_months(person.tanggal_lahir, today)
+    charts = []
+    if months < 72 and any(m.berat_kg for m in measurements):
+        charts = [build_chart(key, person, measurements) for key in INDICATORS]
+    context = {
+        "person": person,
+        "stage": LABELS[life_stage_of(person, today)],
+        "umur_bulan": months,
+        "measurements": measurements,
+        "charts": charts,
+        "rujukan": person.rujukan.select_related("tujuan_puskesmas").all(),
+        "persetujuan": person.persetujuan.all(),
+        "kunjungan": person.kunjungan.select_related("sesi").order_by("-sesi__tanggal")[:12],
+        "anak": people_visible(request.user).filter(ibu=person),
+        "panels": history_panels(request, person),
+        "can_merge": can_merge(request.user) and person.status != Sasaran.Status.DIGABUNG,
+    }
+    return render(request, "sasaran/detail.html", context)
+
+
+@scoped("personal")
+def sasaran_merge_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    keep = person_or_404(request.user, public_id, include_merged=False)
+    if not can_merge(request.user):
+        raise Http404
+    other_id = request.POST.get("lainnya") or request.GET.get("lainnya")
+    other = None
+    form = MergeForm(request.POST or request.GET or None)
+    if other_id and form.is_valid():
+        other = (
+            people_visible(request.user)
+            .filter(public_id=form.cleaned_data["lainnya"])
+            .exclude(pk=keep.pk)
+            .first()
+        )
+        if other is None:
+            form.add_error("lainnya", _("No such person among the records you may see."))
+    if request.method == "POST" and other is not None and request.POST.get("yakin"):
+        moved = sasaran_merge(keep=keep, merged=other, by=request.user)
+        messages.success(
+            request,
+            _("%(other)s is merged into %(name)s (%(n)d records moved).")
+            % {"other": other.nama, "name": keep.nama, "n": sum(moved.values())},
+        )
+        return redirect("sasaran:detail", keep.public_id)
+    candidates = []
+    if other is None:
+        candidates = likely_duplicates(
+            Candidate(keep.nama, keep.tanggal_lahir, keep.nama_ibu, keep.ibu_id, keep.nik_ibu),
+            people_visible(request.user).exclude(pk=keep.pk),
+        )
+    search = request.GET.get("q", "")
+    found = people_search(request.user, search).exclude(pk=keep.pk)[:20] if search else []
+    return render(
+        request,
+        "sasaran/merge.html",
+        {
+            "keep": keep,
+            "other": other,
+            "form": form,
+            "candidates": candidates,
+            "found": found,
+            "q": search,
+        },
+    )
+
+
+@scoped("personal")
+def keluarga_new(request: HttpRequest) -> HttpResponse:
+    posyandu_qs = my_posyandu(request.user)
+    form = KeluargaForm(request.POST or None)
+    chosen = posyandu_qs.filter(pk=request.POST.get("posyandu") or 0).first() or posyandu_qs.first()
+    if request.method == "POST" and form.is_valid() and chosen is not None:
+        keluarga = keluarga_create(posyandu=chosen, **form.cleaned_data)
+        messages.success(request, _("Household %(name)s is registered.") % {"name": keluarga})
+        return redirect(request.GET.get("next") or reverse("sasaran:new"))
+    return render(
+        request, "sasaran/keluarga_form.html", {"form": form, "posyandu_list": posyandu_qs}
+    )
+
+
+IDENTITY_FIELDS = {"nama", "tanggal_lahir", "ibu", "nama_ibu", "nik_ibu"}
+
+
+@scoped("personal")
+def sasaran_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Edit a person with the registration's NIK checks and duplicate rules. The Posyandu
+    list holds only the Posyandu the editor may write to; choosing another moves the person."""
+    person = person_or_404(request.user, public_id, include_merged=False)
+    posyandu_qs = my_posyandu(request.user)
+    form = SasaranEditForm(
+        request.POST or None, instance=person, user=request.user, posyandu_qs=posyandu_qs
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if IDENTITY_FIELDS & set(form.changed_data):
+            candidate = Candidate(
+                nama=data["nama"],
+                tanggal_lahir=data["tanggal_lahir"],
+                nama_ibu=data.get("nama_ibu") or "",
+                ibu_id=data["ibu"].pk if data.get("ibu") else None,
+                nik_ibu=data.get("nik_ibu") or "",
+            )
+            duplicates = likely_duplicates(
+                candidate, people_visible(request.user).exclude(pk=person.pk)
+            )
+        if not duplicates or data.get("konfirmasi_bukan_duplikat"):
+            sasaran_update(sasaran=person, posyandu=data["posyandu"], **form.model_fields())
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("The changes to %(name)s are saved.") % {"name": person})
+            return redirect("sasaran:detail", person.public_id)
+    return render(
+        request,
+        "sasaran/edit.html",
+        {"form": form, "person": person, "duplicates": duplicates, "warnings": form.warnings},
+    )
+
+
+@scoped("personal")
+def sasaran_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    person = person_or_404(request.user, public_id, include_merged=False)
+    form = StatusForm(
+        request.POST or None, initial={"status": person.status, "sejak": person.status_sejak}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sasaran_status_set(
+                sasaran=person, status=form.cleaned_data["status"], sejak=form.cleaned_data["sejak"]
+            )
+        except StatusError as error:
+            form.add_error("sejak", str(error))
+        else:
+            messages.success(request, _("The status is saved."))
+            return redirect("sasaran:detail", person.public_id)
+    return render(request, "sasaran/status.html", {"form": form, "person": person})
+
+
+@scoped("personal")
+def keluarga_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = Paginator(households_search(request.user, q), 30).get_page(request.GET.get("page"))
+    return render(request, "sasaran/keluarga_list.html", {"page": page, "q": q})
+
+
+@scoped("personal")
+def keluarga_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A household: address (editable) and members (add or remove people one may see)."""
+    keluarga = get_object_or_404(households_visible(request.user), public_id=public_id)
+    form = KeluargaForm(None, instance=keluarga)
+    visible = people_visible(request.user)
+    if request.method == "POST":
+        action = request.POST.get("aksi")
+        if action == "alamat":
+            form = KeluargaForm(request.POST, instance=keluarga)
+            if form.is_valid():
+                keluarga_update(keluarga=keluarga, **form.cleaned_data)
+                messages.success(request, _("The household is saved."))
+                return redirect("sasaran:keluarga_detail", keluarga.public_id)
+        elif action in ("tambah", "hapus"):
+            member_form = MemberAddForm(request.POST)
+            if member_form.is_valid():
+                person = get_object_or_404(visible, public_id=member_form.cleaned_data["anggota"])
+                if action == "tambah":
+                    keluarga_member_add(keluarga=keluarga, sasaran=person)
+                else:
+                    keluarga_member_remove(keluarga=keluarga, sasaran=person)
+                return redirect("sasaran:keluarga_detail", keluarga.public_id)
+    q = request.GET.get("q", "")
+    found = people_search(request.user, q).exclude(keluarga=keluarga)[:15] if q.strip() else []
+    return render(
+        request,
+        "sasaran/keluarga_detail.html",
+        {
+            "keluarga": keluarga,
+            "form": form,
+            "members": visible.filter(keluarga=keluarga).order_by("tanggal_lahir"),
+            "found": found,
+            "q": q,
+        },
+    )

@@ -1,0 +1,90 @@
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from posyandu.accounts.api import api_scoped
+from posyandu.sasaran.selectors import people_visible
+from posyandu.sesi import danger
+from posyandu.sesi.growth import measurement_record
+from posyandu.sesi.models import Pengukuran
+
+router = Router(tags=["pengukuran"])
+
+
+class PengukuranIn(Schema):
+    id: UUID | None = None  # client-generated public_id: a retry returns the stored one
+    sasaran_id: UUID
+    tanggal: date
+    sumber: str = Pengukuran.Sumber.POSYANDU
+    berat_kg: Decimal | None = None
+    tinggi_cm: Decimal | None = None
+    cara_ukur: str = ""
+    lingkar_kepala_cm: Decimal | None = None
+    lila_cm: Decimal | None = None
+    lingkar_perut_cm: Decimal | None = None
+    sistole: int | None = None
+    diastole: int | None = None
+    edema: bool = False
+    tanda_bahaya: list[str] = []  # codes of sesi/rules/tanda_bahaya.json
+
+
+class PengukuranOut(Schema):
+    id: UUID
+    sasaran_id: UUID
+    tanggal: date
+    berat_kg: Decimal | None
+    tinggi_cm: Decimal | None
+    zwei: float | None
+    zlen: float | None
+    zwfl: float | None
+    kategori: dict
+    status_bb: str
+    kbm_g: int | None
+    perlu_cek_ulang: bool
+    alasan_cek_ulang: list
+    engine_version: str
+    tanda_bahaya: list[str]
+    rujukan_disarankan: list[str]
+
+
+@router.post("", response={201: PengukuranOut, 200: PengukuranOut}, summary="Record a measurement")
+@api_scoped("personal")
+def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> tuple[int, dict]:
+    person = get_object_or_404(people_visible(request.user), public_id=payload.sasaran_id)
+    if payload.sumber not in Pengukuran.Sumber.values:
+        raise HttpError(422, "Sumber tidak dikenal.")
+    if payload.cara_ukur not in ("", "L", "H"):
+        raise HttpError(422, "Cara ukur harus L (terlentang) atau H (berdiri).")
+    if payload.tanggal < person.tanggal_lahir:
+        raise HttpError(422, "Tanggal pengukuran sebelum tanggal lahir.")
+    for name in ("berat_kg", "tinggi_cm", "lingkar_kepala_cm", "lila_cm", "lingkar_perut_cm"):
+        value = getattr(payload, name)
+        if value is not None and value <= 0:
+            raise HttpError(422, f"{name} harus lebih dari 0.")
+    unknown = [c for c in payload.tanda_bahaya if c not in danger.all_codes()]
+    if unknown:
+        raise HttpError(422, f"Tanda bahaya tidak dikenal: {', '.join(unknown)}.")
+    existed = payload.id is not None and Pengukuran.objects.filter(public_id=payload.id).exists()
+    values = payload.dict(exclude={"id", "sasaran_id", "tanggal", "sumber"})
+    result = measurement_record(
+        sasaran=person,
+        tanggal=payload.tanggal,
+        by=request.user,
+        sumber=payload.sumber,
+        public_id=payload.id,
+        **values,
+    )
+    p = result.pengukuran
+    body = {
+        # model attributes first: `sasaran_id` of the model is the integer key, never sent out
+        **{k: getattr(p, k) for k in PengukuranOut.model_fields if hasattr(p, k)},
+        "id": p.public_id,
+        "sasaran_id": person.public_id,
+        "rujukan_disarankan": result.referral_reasons,
+    }
+    return (200 if existed else 201), body

@@ -1,0 +1,272 @@
+"""Growth results of a measurement: z-scores, Permenkes categories, N/T/O/B with the KBM, 2T,
+plausibility and referral suggestions. One service used by the Posyandu day, home visits and
+the API, so a measurement means the same wherever it was taken."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+import growthstandards as gs
+from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi import danger, plausibility
+from posyandu.sesi.models import Kunjungan, Pengukuran
+
+MAX_ENGINE_AGE_MONTHS = 228  # WHO 2007 ends at 19 years
+MAX_KBM_AGE_MONTHS = 60
+# Which Permenkes 2/2020 index classifies which stored z-score, under and over 5 years.
+INDICES_0_5 = {
+    "bb_u": "zwei",
+    "pb_tb_u": "zlen",
+    "bb_pb_tb": "zwfl",
+    "imt_u_0_5": "zbmi",
+    "lk_u": "zhc",
+}
+INDICES_5_18 = {"pb_tb_u": "zlen", "imt_u_5_18": "zbmi"}
+WHO2007_KEYS = {
+    "zhfa": "zlen",
+    "fhfa": "flen",
+    "zwfa": "zwei",
+    "fwfa": "fwei",
+    "zbfa": "zbmi",
+    "fbfa": "fbmi",
+}
+Z_FIELDS = (
+    "zlen",
+    "flen",
+    "zwei",
+    "fwei",
+    "zwfl",
+    "fwfl",
+    "zbmi",
+    "fbmi",
+    "zhc",
+    "fhc",
+    "zac",
+    "fac",
+)
+GIZI_BURUK = "gizi_buruk"
+
+
+def engine_version() -> str:
+    """Engine and tables, stored with every computed result."""
+    return f"gs {gs.ENGINE_VERSION}; {plausibility.rules_version()}"
+
+
+@dataclass
+class GrowthResult:
+    pengukuran: Pengukuran
+    previous: Pengukuran | None = None  # last weighing of the previous calendar month
+    is_2t: bool = False
+    referral_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def gain_g(self) -> int | None:
+        p, prev = self.pengukuran, self.previous
+        if p.berat_kg is None or prev is None or prev.berat_kg is None:
+            return None
+        return int(round((float(p.berat_kg) - float(prev.berat_kg)) * 1000))
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def compute_zscores(
+    sex: str,
+    age_days: int,
+    berat_kg: Any,
+    tinggi_cm: Any,
+    cara_ukur: str,
+    lk: Any,
+    lila: Any,
+    edema: bool,
+) -> dict[str, Any]:
+    """The engine's z-scores and flags under our field names ({} when no reference applies)."""
+    if age_days < 0 or age_days / plausibility.DAYS_PER_MONTH > MAX_ENGINE_AGE_MONTHS:
+        return {}
+    out = gs.zscores_one(
+        sex=1 if sex == "L" else 2,
+        age_days=age_days,
+        weight=float(berat_kg) if berat_kg is not None else None,
+        lenhei=float(tinggi_cm) if tinggi_cm is not None else None,
+        measure=cara_ukur.lower() if cara_ukur else None,
+        headc=float(lk) if lk is not None else None,
+        muac=float(lila) if lila is not None else None,
+        oedema=bool(edema),
+    )
+    if out["reference"] == "who2007":
+        out = {WHO2007_KEYS.get(k, k): v for k, v in out.items()}
+    return {
+        k: (bool(out[k]) if k.startswith("f") and out.get(k) is not None else out.get(k))
+        for k in Z_FIELDS
+    }
+
+
+def categories_of(z: dict[str, Any], age_months: int) -> dict[str, str]:
+    """{index: category code} of the Permenkes 2/2020 indices that apply at this age."""
+    indices = INDICES_0_5 if age_months < 60 else INDICES_5_18
+    out = {}
+    for index, key in indices.items():
+        cat = gs.classify(index, z.get(key))
+        if cat is not None:
+            out[index] = cat.code
+    return out
+
+
+def _month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def previous_weighings(
+    sasaran: Sasaran, tanggal: date, exclude_pk: int | None = None
+) -> tuple[Pengukuran | None, bool, Pengukuran | None]:
+    """(last weighing of the previous calendar month, any weighing before this month, the last
+    measurement before this one for plausibility)."""
+    this_month = _month_start(tanggal)
+    prev_month = _month_start(this_month - timedelta(days=1))
+    qs = Pengukuran.objects.filter(sasaran=sasaran).exclude(pk=exclude_pk)
+    weighed = qs.filter(berat_kg__isnull=False)
+    prev = (
+        weighed.filter(tanggal__gte=prev_month, tanggal__lt=this_month)
+        .order_by("-tanggal", "-id")
+        .first()
+    )
+    before = prev is not None or weighed.filter(tanggal__lt=this_month).exists()
+    last = qs.filter(tanggal__lt=tanggal).order_by("-tanggal", "-id").first()
+    return prev, before, last
+
+
+def measurement_evaluate(
+    *,
+    sasaran: Sasaran,
+    tanggal: date,
+    berat_kg: Any = None,
+    tinggi_cm: Any = None,
+    cara_ukur: str = "",
+    lingkar_kepala_cm: Any = None,
+    lila_cm: Any = None,
+    edema: bool = False,
+    tanda_bahaya: list[str] | None = None,
+    danger_signs: bool = False,
+    exclude_pk: int | None = None,
+    **other: Any,
+) -> GrowthResult:
+    """Everything the instant result shows, on an unsaved Pengukuran. `tanda_bahaya` are
+    danger-sign codes (rules/tanda_bahaya.json; unknown codes raise ValueError); the older
+    `danger_signs` flag suggests a referral without saying which sign."""
+    p = Pengukuran(
+        sasaran=sasaran,
+        tanggal=tanggal,
+        berat_kg=_dec(berat_kg),
+        tinggi_cm=_dec(tinggi_cm),
+        cara_ukur=cara_ukur or "",
+        lingkar_kepala_cm=_dec(lingkar_kepala_cm),
+        lila_cm=_dec(lila_cm),
+        edema=bool(edema),
+        **other,
+    )
+    p.tanda_bahaya = danger.clean_codes(tanda_bahaya)
+    p.tanda_bahaya_versi = danger.version() if p.tanda_bahaya else ""
+    age_days = (tanggal - sasaran.tanggal_lahir).days
+    age_months = completed_months(sasaran.tanggal_lahir, tanggal)
+    p.umur_hari = age_days
+    z = compute_zscores(
+        sasaran.jenis_kelamin,
+        age_days,
+        p.berat_kg,
+        p.tinggi_cm,
+        p.cara_ukur,
+        p.lingkar_kepala_cm,
+        p.lila_cm,
+        p.edema,
+    )
+    for key in Z_FIELDS:
+        setattr(p, key, z.get(key))
+    p.kategori = categories_of(z, age_months)
+    p.engine_version = engine_version() if z else ""
+    prev, before, last = previous_weighings(sasaran, tanggal, exclude_pk)
+    result = GrowthResult(pengukuran=p, previous=prev)
+    if p.berat_kg is not None and 0 <= age_months <= MAX_KBM_AGE_MONTHS:
+        status = gs.weight_gain_status(
+            float(p.berat_kg), float(prev.berat_kg) if prev else float("nan"), age_months, before
+        )[0]
+        p.status_bb = str(status)
+        p.kbm_g = gs.kbm_grams(age_months)
+        result.is_2t = p.status_bb == "T" and prev is not None and prev.status_bb == "T"
+    reasons = (
+        plausibility.implausible_reasons(
+            tanggal=tanggal,
+            berat_kg=p.berat_kg,
+            tinggi_cm=p.tinggi_cm,
+            cara_ukur=p.cara_ukur,
+            flags=z,
+            previous=last,
+        )
+        if z or age_months <= MAX_KBM_AGE_MONTHS
+        else []
+    )
+    p.perlu_cek_ulang = bool(reasons)
+    p.alasan_cek_ulang = reasons
+    result.referral_reasons = referral_codes(p, result.is_2t, age_months, danger_signs)
+    return result
+
+
+def referral_codes(p: Pengukuran, is_2t: bool, age_months: int, danger_signs: bool) -> list[str]:
+    """Why a referral is suggested: 2T or BB/U < -3 SD (engine), gizi buruk or oedema, danger
+    signs ticked by the kader (stored on the measurement, at any age)."""
+    codes = []
+    if age_months < 60:
+        codes = gs.referral_reasons(is_2t, p.zwei)
+        if p.kategori.get("bb_pb_tb") == GIZI_BURUK or p.edema:
+            codes.append(GIZI_BURUK)
+    if danger_signs or p.tanda_bahaya:
+        codes.append(danger.REFERRAL_CODE)
+    return codes
+
+
+def result_of(p: Pengukuran, *, danger_signs: bool = False) -> GrowthResult:
+    """The result of a stored measurement (as shown right after it was saved)."""
+    prev, _before, _last = previous_weighings(p.sasaran, p.tanggal, p.pk)
+    is_2t = p.status_bb == "T" and prev is not None and prev.status_bb == "T"
+    age_months = completed_months(p.sasaran.tanggal_lahir, p.tanggal)
+    reasons = referral_codes(p, is_2t, age_months, danger_signs)
+    return GrowthResult(pengukuran=p, previous=prev, is_2t=is_2t, referral_reasons=reasons)
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    sasaran: Sasaran,
+    tanggal: date,
+    by: Any,
+    sumber: str = Pengukuran.Sumber.POSYANDU,
+    kunjungan: Kunjungan | None = None,
+    public_id: UUID | None = None,
+    **values: Any,
+) -> GrowthResult:
+    """Compute and save a measurement. A `public_id` already stored returns that measurement
+    (a client retry never duplicates)."""
+    if public_id is not None:
+        existing = Pengukuran.objects.filter(public_id=public_id, sasaran=sasaran).first()
+        if existing is not None:
+            return result_of(existing)
+    extra = {"public_id": public_id} if public_id else {}
+    result = measurement_evaluate(
+        sasaran=sasaran,
+        tanggal=tanggal,
+        sumber=sumber,
+        kunjungan=kunjungan,
+        diukur_oleh=by if getattr(by, "is_authenticated", False) else None,
+        **extra,
+        **values,
+    )
+    result.pengukuran.save()
+    if kunjungan is not None and kunjungan.langkah < 3:
+        kunjungan.langkah = 3
+        kunjungan.save(update_fields=["langkah"])
+    return result

@@ -1,0 +1,71 @@
+"""Our plausibility rules for a child's measurement (versioned data in rules/plausibility.json).
+
+A value that fires a rule is kept and marked `perlu_cek_ulang`; the kader is asked to measure
+again. Nothing is dropped.
+"""
+
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+RULES_FILE = Path(__file__).parent / "rules" / "plausibility.json"
+DAYS_PER_MONTH = 30.4375
+STANDING_TO_LYING_CM = 0.7  # Permenkes 2/2020: lying length = standing height + 0.7 cm
+WHO_FLAGS = ("flen", "fwei", "fwfl", "fbmi", "fhc", "fac")
+
+
+@cache
+def rules() -> dict[str, Any]:
+    return json.loads(RULES_FILE.read_text("utf-8"))
+
+
+def rules_version() -> str:
+    return f"{rules()['id']}@{rules()['version']}"
+
+
+def label(code: str) -> str:
+    """The Indonesian label of a reason code ("who_flag:fwei" -> its rule's label)."""
+    base = code.split(":")[0]
+    rule = rules()["rules"].get(base)
+    return rule["label_id"] if rule else code
+
+
+def _lying_equivalent(cm: float, cara_ukur: str) -> float:
+    return cm + STANDING_TO_LYING_CM if cara_ukur == "H" else cm
+
+
+def implausible_reasons(
+    *,
+    tanggal: date,
+    berat_kg: float | None,
+    tinggi_cm: float | None,
+    cara_ukur: str,
+    flags: dict[str, Any],
+    previous: Any = None,
+) -> list[str]:
+    """Codes of the rules that fire. `previous` is the last earlier measurement (any object
+    with tanggal, berat_kg, tinggi_cm, cara_ukur), or None."""
+    data = rules()["rules"]
+    reasons = [f"who_flag:{f}" for f in WHO_FLAGS if flags.get(f)]
+    if previous is None:
+        return reasons
+    days = (tanggal - previous.tanggal).days
+    if not 0 < days <= rules()["window_days"]:
+        return reasons
+    months = max(days / DAYS_PER_MONTH, 1.0)
+    if berat_kg is not None and previous.berat_kg is not None:
+        before, now = float(previous.berat_kg), float(berat_kg)
+        if now < before * (1 - data["bb_turun"]["max_loss_pct"] / 100):
+            reasons.append("bb_turun")
+        if now - before > data["bb_naik"]["max_gain_kg_per_month"] * months:
+            reasons.append("bb_naik")
+    if tinggi_cm is not None and previous.tinggi_cm is not None:
+        before = _lying_equivalent(float(previous.tinggi_cm), previous.cara_ukur)
+        now = _lying_equivalent(float(tinggi_cm), cara_ukur)
+        if before - now > data["pb_turun"]["max_loss_cm"]:
+            reasons.append("pb_turun")
+        if now - before > data["pb_naik"]["max_gain_cm_per_month"] * months:
+            reasons.append("pb_naik")
+    return reasons

@@ -1,0 +1,61 @@
+"""Writes of the Posyandu day: schedule, open/close a session, check-in, services, education."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Jadwal, Kunjungan, LayananDiberikan, Penyuluhan, Sesi
+
+
+def jadwal_set(*, posyandu: Posyandu, **fields: Any) -> Jadwal:
+    jadwal, _created = Jadwal.objects.update_or_create(posyandu=posyandu, defaults=fields)
+    return jadwal
+
+
+def session_open(*, posyandu: Posyandu, tanggal: date, by: Any) -> Sesi:
+    """The session of that Posyandu and day, opened now if it does not exist yet."""
+    existing = Sesi.objects.filter(posyandu=posyandu, tanggal=tanggal).first()
+    if existing is not None:
+        return existing
+    return Sesi.objects.create(
+        posyandu=posyandu,
+        tanggal=tanggal,
+        dibuka_oleh=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+def session_close(*, sesi: Sesi, kader_hadir: int, nakes_hadir: bool, catatan: str = "") -> Sesi:
+    sesi.status = Sesi.Status.SELESAI
+    sesi.kader_hadir, sesi.nakes_hadir, sesi.catatan = kader_hadir, nakes_hadir, catatan
+    sesi.save()
+    return sesi
+
+
+@transaction.atomic
+def checkin(*, sesi: Sesi, sasaran: Sasaran) -> Kunjungan:
+    """Langkah 1: the person is here. Checking in twice returns the first check-in."""
+    found = Kunjungan.objects.filter(sesi=sesi, sasaran=sasaran).first()
+    return found or Kunjungan.objects.create(sesi=sesi, sasaran=sasaran, langkah=1)
+
+
+def _advance(kunjungan: Kunjungan, langkah: int) -> None:
+    if kunjungan.langkah < langkah:
+        kunjungan.langkah = langkah
+        kunjungan.save(update_fields=["langkah"])
+
+
+def service_add(*, kunjungan: Kunjungan, jenis: str, keterangan: str = "") -> LayananDiberikan:
+    """Langkah 4."""
+    row = LayananDiberikan.objects.create(kunjungan=kunjungan, jenis=jenis, keterangan=keterangan)
+    _advance(kunjungan, 4)
+    return row
+
+
+def education_add(*, kunjungan: Kunjungan, topik: str) -> Penyuluhan:
+    """Langkah 5."""
+    row = Penyuluhan.objects.create(kunjungan=kunjungan, topik=topik)
+    _advance(kunjungan, 5)
+    return row

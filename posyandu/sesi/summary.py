@@ -1,0 +1,154 @@
+"""Reads for the session summary and the register: SKDN of a Posyandu month, who came,
+who is expected and has not come (domain-ilp 2.3)."""
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import present_on_q
+from posyandu.sesi.models import Pengukuran
+
+BALITA_MONTHS = 60  # S: children 0-59 completed months
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def months_back(day: date, months: int) -> date:
+    """The same day `months` earlier (clamped to the month's last day)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def balita_of(posyandu: Posyandu, on: date):
+    """Children aged 0-59 completed months on `on` (born after `on` - 60 months) still served
+    on that day (a child who moved away or died later still counts for that month)."""
+    oldest = months_back(on, BALITA_MONTHS)
+    return Sasaran.objects.filter(
+        present_on_q(on),
+        posyandu=posyandu,
+        tanggal_lahir__gt=oldest,
+        tanggal_lahir__lte=on,
+    )
+
+
+@dataclass
+class Skdn:
+    s: int = 0
+    k: int = 0
+    d: int = 0
+    codes: Counter = field(default_factory=Counter)
+
+    @property
+    def n(self) -> int:
+        return self.codes["N"]
+
+    @property
+    def t(self) -> int:
+        return self.codes["T"]
+
+    @property
+    def o(self) -> int:
+        return self.codes["O"]
+
+    @property
+    def b(self) -> int:
+        return self.codes["B"]
+
+    def pct(self, num: int, den: int) -> str:
+        return f"{100 * num / den:.0f}%" if den else "–"
+
+    @property
+    def ratios(self) -> dict[str, str]:
+        return {
+            "K/S": self.pct(self.k, self.s),
+            "D/S": self.pct(self.d, self.s),
+            "N/D": self.pct(self.n, self.d),
+        }
+
+
+def skdn(posyandu: Posyandu, day: date) -> Skdn:
+    """S, K, D, N, T, O, B of the Posyandu for the month of `day`. Ages at the month's end;
+    a child weighed twice in the month counts once, with the status of the last weighing."""
+    start, end = month_bounds(day)
+    balita = balita_of(posyandu, end)
+    result = Skdn(s=balita.count(), k=balita.filter(punya_buku_kia=True).count())
+    last_status: dict[int, str] = {}
+    rows = (
+        Pengukuran.objects.filter(
+            sasaran__in=balita, tanggal__gte=start, tanggal__lte=end, berat_kg__isnull=False
+        )
+        .order_by("tanggal", "id")
+        .values_list("sasaran_id", "status_bb")
+    )
+    for sasaran_id, status in rows:
+        last_status[sasaran_id] = status
+    result.d = len(last_status)
+    result.codes = Counter(last_status.values())
+    return result
+
+
+def expected_not_come(posyandu: Posyandu, day: date, came_ids: set[int]) -> list[Sasaran]:
+    """Balita of the Posyandu not checked in (and not weighed elsewhere) this month."""
+    start, end = month_bounds(day)
+    weighed = Pengukuran.objects.filter(
+        sasaran__posyandu=posyandu, tanggal__gte=start, tanggal__lte=end, berat_kg__isnull=False
+    ).values("sasaran_id")
+    return list(
+        balita_of(posyandu, day).exclude(pk__in=came_ids).exclude(pk__in=weighed).order_by("nama")
+    )
+
+
+@dataclass
+class ExpectedServices:
+    """Who is due a service at this session and has not come (beyond the balita weighing)."""
+
+    anc: list = field(default_factory=list)  # [(Kehamilan, AncEvaluation)]
+    imunisasi: list = field(default_factory=list)  # [(Sasaran, [DoseStatus])]
+
+
+def expected_services(posyandu: Posyandu, day: date, came_ids: set[int]) -> ExpectedServices:
+    """Pregnant women due an ANC contact (kia.selectors.anc_due) and children with a dose
+    due or overdue (imunisasi.selectors.due_list), not checked in at this session."""
+    from posyandu.imunisasi.selectors import due_list
+    from posyandu.kia.selectors import anc_due
+
+    people = Sasaran.objects.filter(posyandu=posyandu, status=Sasaran.Status.AKTIF).exclude(
+        pk__in=came_ids
+    )
+    return ExpectedServices(
+        anc=anc_due(people, day),
+        imunisasi=[
+            (child, doses) for child, doses in due_list(posyandu, day) if child.pk not in came_ids
+        ],
+    )
+
+
+def register_rows(posyandu: Posyandu, year: int) -> list[dict]:
+    """F2-like register: each balita with the weight and N/T/O/B of each month of the year."""
+    end = date(year, 12, 31)
+    children = list(
+        Sasaran.objects.filter(
+            posyandu=posyandu,
+            tanggal_lahir__gt=months_back(date(year, 1, 1), BALITA_MONTHS),
+            tanggal_lahir__lte=end,
+        )
+        .exclude(status=Sasaran.Status.DIGABUNG)
+        .order_by("tanggal_lahir", "nama")
+    )
+    by_child: dict[int, list] = {c.pk: [None] * 12 for c in children}
+    rows = Pengukuran.objects.filter(
+        sasaran__in=[c.pk for c in children],
+        tanggal__year=year,
+        berat_kg__isnull=False,
+    ).order_by("tanggal", "id")
+    for p in rows.only("sasaran_id", "tanggal", "berat_kg", "status_bb"):
+        by_child[p.sasaran_id][p.tanggal.month - 1] = p
+    return [{"anak": c, "bulan": by_child[c.pk]} for c in children]

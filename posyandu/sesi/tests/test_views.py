@@ -1,0 +1,80 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from posyandu.sasaran.tests.factories import SasaranFactory
+from posyandu.sesi.growth import measurement_record
+from posyandu.sesi.models import Kunjungan, Pengukuran, Sesi
+from posyandu.sesi.tests.factories import KunjunganFactory, SesiFactory
+
+
+@pytest.fixture
+def child(world):
+    return SasaranFactory(
+        posyandu=world.posyandu_a, nama="Budi", tanggal_lahir=date(2025, 9, 1), jenis_kelamin="L"
+    )
+
+
+def test_open_session_and_check_in(client, world, child):
+    client.force_login(world.kader_a)
+    response = client.post(
+        reverse("sesi:list"), {"posyandu": world.posyandu_a.pk, "tanggal": "2026-03-10"}
+    )
+    sesi = Sesi.objects.get(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
+    assert response.url == reverse("sesi:detail", args=[sesi.public_id])
+    page = client.get(response.url)
+    assert page.status_code == 200
+    found = client.get(reverse("sesi:search", args=[sesi.public_id]), {"q": "bud"})
+    assert "Budi" in found.content.decode()
+    response = client.post(reverse("sesi:checkin", args=[sesi.public_id, child.public_id]))
+    kunjungan = Kunjungan.objects.get(sesi=sesi, sasaran=child)
+    assert response.url == reverse("sesi:kunjungan", args=[kunjungan.public_id])
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert 'name="berat_kg"' in page.content.decode()
+    assert 'name="lingkar_kepala_cm"' in page.content.decode()
+
+
+def test_measurement_preview_and_save(client, world, child):
+    client.force_login(world.kader_a)
+    k = KunjunganFactory(sesi=SesiFactory(posyandu=world.posyandu_a), sasaran=child)
+    data = {"berat_kg": "7,5", "tinggi_cm": "66", "cara_ukur": "L"}
+    preview = client.post(reverse("sesi:preview", args=[k.public_id]), data)
+    assert preview.status_code == 200
+    assert "Berat badan normal" in preview.content.decode()
+    assert not Pengukuran.objects.exists()
+    response = client.post(reverse("sesi:kunjungan", args=[k.public_id]), data)
+    assert response.status_code == 302
+    p = Pengukuran.objects.get()
+    assert p.berat_kg == 7.5 and p.status_bb == "B" and p.zwei is not None
+    page = client.get(response.url)
+    assert page.status_code == 200
+
+
+def test_pages_render(client, world, child):
+    client.force_login(world.kader_a)
+    sesi = SesiFactory(posyandu=world.posyandu_a)
+    k = KunjunganFactory(sesi=sesi, sasaran=child)
+    measurement_record(
+        sasaran=child,
+        tanggal=sesi.tanggal,
+        by=world.kader_a,
+        kunjungan=k,
+        berat_kg=7.5,
+        tinggi_cm=66,
+        cara_ukur="L",
+    )
+    for url in [
+        reverse("sesi:summary", args=[sesi.public_id]),
+        reverse("sesi:register", args=[sesi.public_id]),
+        reverse("sesi:kartu", args=[child.public_id]),
+        reverse("sesi:chart", args=[child.public_id, "bbu"]),
+        reverse("sasaran:detail", args=[child.public_id]),
+        reverse("sasaran:list"),
+        reverse("sasaran:new"),
+        reverse("rujukan:list"),
+        reverse("rujukan:new", args=[child.public_id]),
+        reverse("sesi:jadwal", args=[world.posyandu_a.public_id]),
+    ]:
+        assert client.get(url).status_code == 200, url

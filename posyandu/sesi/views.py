@@ -1,0 +1,305 @@
+from datetime import date
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from posyandu.accounts.decorators import scoped
+from posyandu.accounts.scope import restrict
+from posyandu.core.registry import visit_panels
+from posyandu.fasilitas.models import Posyandu
+from posyandu.rujukan.rules import reason_label
+from posyandu.sasaran.life_stage import LABELS, completed_months, life_stage_of
+from posyandu.sasaran.selectors import people_search, people_visible
+from posyandu.sesi import danger, kms, plausibility, summary
+from posyandu.sesi.forms import EducationForm, JadwalForm, MeasurementForm, ServiceForm, stage_group
+from posyandu.sesi.growth import measurement_evaluate, measurement_record, result_of
+from posyandu.sesi.models import Jadwal, Kunjungan, Sesi
+from posyandu.sesi.services import checkin, education_add, jadwal_set, service_add, session_open
+
+SERVICES = ["Imunisasi", "Vitamin A", "Obat cacing", "PMT", "TTD", "Oralit", "KB", "Konseling"]
+TOPICS = ["ASI eksklusif", "MP-ASI", "Tanda bahaya", "Gizi seimbang", "PHBS", "Imunisasi", "KB"]
+
+
+def _posyandu_qs(user):
+    return restrict(Posyandu.objects.select_related("desa"), user, "personal").order_by("nama")
+
+
+def _sesi_or_404(user, public_id: UUID) -> Sesi:
+    qs = restrict(Sesi.objects.select_related("posyandu__desa"), user, "personal")
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def _kunjungan_or_404(user, public_id: UUID) -> Kunjungan:
+    qs = restrict(Kunjungan.objects.select_related("sesi__posyandu", "sasaran"), user, "personal")
+    return get_object_or_404(qs, public_id=public_id)
+
+
+@scoped("personal")
+def sesi_list(request: HttpRequest) -> HttpResponse:
+    posyandu = _posyandu_qs(request.user)
+    if request.method == "POST":
+        chosen = get_object_or_404(posyandu, pk=request.POST.get("posyandu") or 0)
+        try:
+            tanggal = date.fromisoformat(request.POST.get("tanggal", ""))
+        except ValueError:
+            tanggal = timezone.localdate()
+        sesi = session_open(posyandu=chosen, tanggal=tanggal, by=request.user)
+        return redirect("sesi:detail", sesi.public_id)
+    sessions = restrict(Sesi.objects.select_related("posyandu"), request.user, "personal")[:24]
+    jadwal = {j.posyandu_id: j for j in Jadwal.objects.filter(posyandu__in=posyandu[:50])}
+    rows = [(p, jadwal.get(p.pk)) for p in posyandu[:50]]
+    return render(
+        request,
+        "sesi/list.html",
+        {"sessions": sessions, "posyandu_rows": rows, "today": timezone.localdate()},
+    )
+
+
+@scoped("personal")
+def jadwal_edit(request: HttpRequest, posyandu_id: UUID) -> HttpResponse:
+    posyandu = get_object_or_404(_posyandu_qs(request.user), public_id=posyandu_id)
+    instance = Jadwal.objects.filter(posyandu=posyandu).first()
+    form = JadwalForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        jadwal_set(posyandu=posyandu, **form.cleaned_data)
+        messages.success(request, _("The schedule is saved."))
+        return redirect("sesi:list")
+    return render(request, "sesi/jadwal.html", {"form": form, "posyandu": posyandu})
+
+
+@scoped("personal")
+def sesi_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    sesi = _sesi_or_404(request.user, public_id)
+    visits = (
+        restrict(Kunjungan.objects.filter(sesi=sesi), request.user, "personal")
+        .select_related("sasaran")
+        .order_by("-created_at")
+    )
+    return render(request, "sesi/detail.html", {"sesi": sesi, "visits": visits})
+
+
+@scoped("personal")
+def sesi_search(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Langkah 1: one box for name, NIK or mother's name, within this Posyandu."""
+    sesi = _sesi_or_404(request.user, public_id)
+    q = request.GET.get("q", "")
+    found = people_search(request.user, q, posyandu_id=sesi.posyandu_id)[:15] if q.strip() else []
+    came = set(sesi.kunjungan.values_list("sasaran_id", flat=True))
+    return render(
+        request, "sesi/_search.html", {"sesi": sesi, "found": found, "q": q, "came": came}
+    )
+
+
+@require_POST
+@scoped("personal")
+def sesi_checkin(request: HttpRequest, public_id: UUID, sasaran_id: UUID) -> HttpResponse:
+    sesi = _sesi_or_404(request.user, public_id)
+    person = get_object_or_404(
+        people_visible(request.user).filter(posyandu=sesi.posyandu), public_id=sasaran_id
+    )
+    kunjungan = checkin(sesi=sesi, sasaran=person)
+    return redirect("sesi:kunjungan", kunjungan.public_id)
+
+
+def _measurement_form(kunjungan: Kunjungan, data=None) -> tuple[MeasurementForm, object, int]:
+    person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
+    stage = life_stage_of(person, on)
+    months = completed_months(person.tanggal_lahir, on)
+    return MeasurementForm(data, group=stage_group(stage), umur_bulan=months), stage, months
+
+
+@scoped("personal")
+def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    kunjungan = _kunjungan_or_404(request.user, public_id)
+    person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
+    if request.method == "POST":
+        form, stage, months = _measurement_form(kunjungan, request.POST)
+        if form.is_valid():
+            result = measurement_record(
+                sasaran=person, tanggal=on, by=request.user, kunjungan=kunjungan, **form.values()
+            )
+            if result.pengukuran.perlu_cek_ulang:
+                messages.warning(request, _("Saved, but please measure again (see below)."))
+            else:
+                messages.success(request, _("The measurement is saved."))
+            return redirect(request.path)
+    else:
+        form, stage, months = _measurement_form(kunjungan)
+    saved = list(kunjungan.pengukuran.select_related("sasaran").order_by("-id")[:1])
+    result = result_of(saved[0]) if saved else None
+    context = {
+        "kunjungan": kunjungan,
+        "sesi": kunjungan.sesi,
+        "person": person,
+        "stage": LABELS[stage],
+        "umur_bulan": months,
+        "form": form,
+        "result": result,
+        "result_view": _result_view(result) if result else None,
+        "panels": visit_panels(request, person, on, kunjungan),
+        "service_form": ServiceForm(),
+        "education_form": EducationForm(),
+        "services": SERVICES,
+        "topics": TOPICS,
+        "given": kunjungan.layanan.all(),
+        "topics_given": kunjungan.penyuluhan.all(),
+        "rujukan": person.rujukan.filter(tanggal=on),
+    }
+    return render(request, "sesi/kunjungan.html", context)
+
+
+def _result_view(result) -> dict:
+    """What the result card shows: categories with labels and colours, reasons in words."""
+    import growthstandards as gs
+
+    p = result.pengukuran
+    rows = []
+    for index, code in (p.kategori or {}).items():
+        cat = next((c for c in gs.categories(index) if c.code == code), None)
+        z = {"bb_u": p.zwei, "pb_tb_u": p.zlen, "bb_pb_tb": p.zwfl, "lk_u": p.zhc}.get(index)
+        if index.startswith("imt"):
+            z = p.zbmi
+        rows.append(
+            {
+                "index": gs.classification_table()["indices"][index]["label_id"],
+                "z": z,
+                "label": cat.label_id if cat else code,
+                "code": code,
+            }
+        )
+    return {
+        "rows": rows,
+        "cek_ulang": [plausibility.label(c) for c in p.alasan_cek_ulang or []],
+        "referral": [(c, reason_label(c)) for c in result.referral_reasons],
+        "tanda_bahaya": [danger.label(c) for c in p.tanda_bahaya or []],
+        "referral_codes": ",".join(result.referral_reasons),
+    }
+
+
+@require_POST
+@scoped("personal")
+def kunjungan_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """htmx: the instant result as the kader types, nothing saved."""
+    kunjungan = _kunjungan_or_404(request.user, public_id)
+    form, _stage, _months = _measurement_form(kunjungan, request.POST)
+    result = None
+    if form.is_valid() and (
+        form.cleaned_data.get("berat_kg") or form.cleaned_data.get("tinggi_cm")
+    ):
+        result = measurement_evaluate(
+            sasaran=kunjungan.sasaran, tanggal=kunjungan.sesi.tanggal, **form.values()
+        )
+    return render(
+        request,
+        "sesi/_result.html",
+        {
+            "result": result,
+            "result_view": _result_view(result) if result else None,
+            "preview": True,
+            "errors": form.errors if form.is_bound and not form.is_valid() else None,
+        },
+    )
+
+
+@require_POST
+@scoped("personal")
+def kunjungan_service(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    kunjungan = _kunjungan_or_404(request.user, public_id)
+    if request.POST.get("topik"):
+        form = EducationForm(request.POST)
+        if form.is_valid():
+            education_add(kunjungan=kunjungan, topik=form.cleaned_data["topik"])
+    else:
+        form = ServiceForm(request.POST)
+        if form.is_valid():
+            service_add(kunjungan=kunjungan, **form.cleaned_data)
+    return redirect("sesi:kunjungan", kunjungan.public_id)
+
+
+@scoped("personal")
+def sesi_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    from posyandu.rujukan.models import Rujukan
+
+    sesi = _sesi_or_404(request.user, public_id)
+    visits = list(
+        restrict(Kunjungan.objects.filter(sesi=sesi), request.user, "personal")
+        .select_related("sasaran")
+        .prefetch_related("pengukuran")
+        .order_by("sasaran__nama")
+    )
+    for v in visits:
+        weighed = list(v.pengukuran.all())
+        v.last_p = weighed[-1] if weighed else None
+    came_ids = {v.sasaran_id for v in visits}
+    start, end = summary.month_bounds(sesi.tanggal)
+    referrals = restrict(
+        Rujukan.objects.filter(
+            sasaran__posyandu=sesi.posyandu, tanggal__gte=start, tanggal__lte=end
+        ).select_related("sasaran"),
+        request.user,
+        "personal",
+    )
+    context = {
+        "sesi": sesi,
+        "visits": visits,
+        "skdn": summary.skdn(sesi.posyandu, sesi.tanggal),
+        "missing": summary.expected_not_come(sesi.posyandu, sesi.tanggal, came_ids),
+        "expected": summary.expected_services(sesi.posyandu, sesi.tanggal, came_ids),
+        "referrals": referrals,
+    }
+    return render(request, "sesi/summary.html", context)
+
+
+@scoped("personal")
+def sesi_register(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """F2-like register of babies and toddlers for the session's year (printable)."""
+    sesi = _sesi_or_404(request.user, public_id)
+    rows = summary.register_rows(sesi.posyandu, sesi.tanggal.year)
+    months = list(range(1, 13))
+    return render(request, "sesi/register.html", {"sesi": sesi, "rows": rows, "months": months})
+
+
+def _child_charts(request: HttpRequest, public_id: UUID):
+    person = get_object_or_404(
+        people_visible(request.user, include_merged=True), public_id=public_id
+    )
+    measurements = list(person.pengukuran.all())
+    return person, measurements
+
+
+@scoped("personal")
+def chart_svg(request: HttpRequest, public_id: UUID, key: str) -> HttpResponse:
+    person, measurements = _child_charts(request, public_id)
+    if key not in kms.INDICATORS:
+        from django.http import Http404
+
+        raise Http404
+    chart = kms.build_chart(key, person, measurements)
+    response = render(
+        request, "sesi/chart.svg", {"chart": chart}, content_type="image/svg+xml; charset=utf-8"
+    )
+    return response
+
+
+@scoped("personal")
+def child_card(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One printable page: identity, the three charts, the last measurements."""
+    person, measurements = _child_charts(request, public_id)
+    charts = [kms.build_chart(key, person, measurements) for key in kms.INDICATORS]
+    today = timezone.localdate()
+    return render(
+        request,
+        "sesi/kartu.html",
+        {
+            "person": person,
+            "charts": charts,
+            "measurements": sorted(measurements, key=lambda m: m.tanggal, reverse=True)[:8],
+            "umur_bulan": completed_months(person.tanggal_lahir, today),
+            "today": today,
+        },
+    )

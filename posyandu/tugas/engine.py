@@ -1,0 +1,175 @@
+"""The task engine: rules over snapshots -> task specs -> rows of Tugas.
+
+`evaluate` is pure (one person, one day). `recompute` runs it for some people (a record
+listener) or everyone (the nightly command) with the same few set-based queries, then
+creates new tasks, resolves tasks whose condition is gone and expires overdue ones in bulk.
+"""
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from posyandu.sasaran.life_stage import completed_months
+from posyandu.tugas.conditions import CONDITIONS
+from posyandu.tugas.models import Tugas
+from posyandu.tugas.rules import Rule, RuleSet, ruleset
+from posyandu.tugas.snapshot import Person, chunks, load_people
+
+Key = tuple[int, str, str]  # sasaran_id, aturan, kunci
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    sasaran_id: int
+    posyandu_id: int
+    desa_id: str
+    rule: Rule
+    kunci: str
+    anchor: date
+    start: date
+    due: date
+    expires: date
+    params: dict[str, Any]
+
+    @property
+    def key(self) -> Key:
+        return (self.sasaran_id, self.rule.code, self.kunci)
+
+
+def _end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _targets(rule: Rule, person: Person, today: date) -> bool:
+    if rule.sex and person.jenis_kelamin != rule.sex:
+        return False
+    if rule.min_age_months is None and rule.max_age_months is None:
+        return True
+    months = completed_months(person.tanggal_lahir, today)
+    if rule.min_age_months is not None and months < rule.min_age_months:
+        return False
+    return rule.max_age_months is None or months <= rule.max_age_months
+
+
+def evaluate(person: Person, today: date, rules: RuleSet | None = None) -> list[TaskSpec]:
+    """The tasks this person should have open today (shown already, not yet expired)."""
+    specs = []
+    for rule in (rules or ruleset()).rules:
+        if not _targets(rule, person, today):
+            continue
+        for hit in CONDITIONS[rule.condition](person, today, rule.params):
+            start = hit.start or hit.anchor + timedelta(days=rule.start_days)
+            due = hit.due or hit.anchor + timedelta(days=rule.due_days)
+            if hit.expires:
+                expires = hit.expires
+            elif rule.expire_end_of_month:
+                expires = _end_of_month(hit.anchor)
+            else:
+                expires = hit.anchor + timedelta(days=rule.expire_days or 0)
+            due = min(due, expires)
+            if not (start <= today <= expires):
+                continue
+            specs.append(
+                TaskSpec(
+                    sasaran_id=person.id,
+                    posyandu_id=person.posyandu_id,
+                    desa_id=person.desa_id,
+                    rule=rule,
+                    kunci=hit.kunci,
+                    anchor=hit.anchor,
+                    start=start,
+                    due=due,
+                    expires=expires,
+                    params=hit.params,
+                )
+            )
+    return specs
+
+
+@dataclass
+class RecomputeResult:
+    people: int = 0
+    created: int = 0
+    resolved: int = 0
+    expired: int = 0
+    not_applicable: int = 0
+    open: int = 0
+
+
+def _tasks_of(ids: list[int] | None) -> Iterable[Any]:
+    if ids is None:
+        return [Tugas.objects.all()]
+    return [Tugas.objects.filter(sasaran_id__in=chunk) for chunk in chunks(ids)]
+
+
+@transaction.atomic
+def recompute(
+    sasaran_ids: Iterable[int] | None = None, today: date | None = None
+) -> RecomputeResult:
+    """Bring the tasks of these people (None: everyone) in line with their records."""
+    today = today or timezone.localdate()
+    ids = sorted(set(sasaran_ids)) if sasaran_ids is not None else None
+    people = load_people(ids, today)
+    rules = ruleset()
+    wanted: dict[Key, TaskSpec] = {}
+    for person in people.values():
+        for spec in evaluate(person, today, rules):
+            wanted[spec.key] = spec
+
+    known: set[Key] = set()
+    open_rows: list[tuple[int, Key, date]] = []
+    for qs in _tasks_of(ids):
+        rows = qs.values_list("id", "sasaran_id", "aturan", "kunci", "status", "kedaluwarsa")
+        for pk, sid, aturan, kunci, status, expires in rows.iterator(chunk_size=5000):
+            known.add((sid, aturan, kunci))
+            if status == Tugas.Status.TERBUKA:
+                open_rows.append((pk, (sid, aturan, kunci), expires))
+
+    result = RecomputeResult(people=len(people))
+    new = [
+        Tugas(
+            sasaran_id=s.sasaran_id,
+            posyandu_id=s.posyandu_id,
+            desa_id=s.desa_id,
+            aturan=s.rule.code,
+            aturan_versi=s.rule.version,
+            kunci=s.kunci,
+            prioritas=s.rule.priority,
+            untuk=s.rule.assign_to,
+            params=s.params,
+            tanggal_acuan=s.anchor,
+            mulai=s.start,
+            jatuh_tempo=s.due,
+            kedaluwarsa=s.expires,
+        )
+        for key, s in wanted.items()
+        if key not in known
+    ]
+    Tugas.objects.bulk_create(new, batch_size=1000)
+    result.created = len(new)
+
+    resolved, expired, gone = [], [], []
+    for pk, key, expires in open_rows:
+        if key[0] not in people:
+            gone.append(pk)
+        elif key not in wanted:
+            (expired if today > expires else resolved).append(pk)
+        elif today > expires:
+            expired.append(pk)
+    for pks, status, cara in (
+        (resolved, Tugas.Status.SELESAI, Tugas.Cara.LAYANAN),
+        (gone, Tugas.Status.SELESAI, Tugas.Cara.TIDAK_BERLAKU),
+        (expired, Tugas.Status.KEDALUWARSA, ""),
+    ):
+        for chunk in chunks(pks):
+            Tugas.objects.filter(id__in=chunk).update(
+                status=status, cara_selesai=cara, selesai_pada=today
+            )
+    result.resolved, result.expired, result.not_applicable = len(resolved), len(expired), len(gone)
+    result.open = len(open_rows) - len(resolved) - len(expired) - len(gone) + len(new)
+    return result

@@ -1,0 +1,95 @@
+"""Facts from the immunization, maternal-care and screening apps (issue 5) for the task
+conditions, read through those apps' own selectors in bulk (a few queries for everyone).
+Each loader is registered only when its app is installed."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+
+from posyandu.tugas.snapshot import Person, register_loader
+
+
+def _people_qs(people: dict[int, Person], ids: list[int] | None) -> Any:
+    from posyandu.sasaran.models import Sasaran
+
+    qs = Sasaran.objects.filter(status=Sasaran.Status.AKTIF)
+    return qs if ids is None else qs.filter(id__in=ids)
+
+
+def immunization(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
+    from posyandu.imunisasi import schedule, selectors
+
+    children = _people_qs(people, ids).filter(tanggal_lahir__gt=today - timedelta(days=60 * 31))
+    for sid, doses in selectors.child_statuses(children, today).items():
+        late = [
+            (d.code, d.vaccine, d.due_until + timedelta(days=1))
+            for d in doses
+            if d.status == schedule.OVERDUE
+        ]
+        if late and sid in people:
+            people[sid].extra["imunisasi_terlambat"] = late
+
+
+def maternal(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
+    from posyandu.kia import selectors
+    from posyandu.kia.models import KunjunganNifas, Persalinan
+
+    women = _people_qs(people, ids).filter(jenis_kelamin="P")
+    for k in selectors.high_risk(women, today):
+        if k.sasaran_id in people:
+            people[k.sasaran_id].extra.setdefault("kehamilan_risiko", []).append(
+                (str(k.public_id), ", ".join(str(r) for r in k.risiko), k.tanggal_daftar)
+            )
+    for k, evaluation in selectors.anc_missed(women, today):
+        start = k.hpl - timedelta(days=280)
+        ends = {"T1": start + timedelta(days=98), "T2": start + timedelta(days=196), "T3": k.hpl}
+        for missing in evaluation.missing:
+            trimester = next((t for t in ends if t in missing), "T3")
+            if k.sasaran_id in people:
+                people[k.sasaran_id].extra.setdefault("anc_terlewat", []).append(
+                    (f"{k.public_id}:{missing}", missing, ends[trimester])
+                )
+    births = Persalinan.objects.filter(tanggal__gte=today - timedelta(days=43), tanggal__lte=today)
+    if ids is not None:
+        births = births.filter(kehamilan__sasaran_id__in=ids) | births.filter(bayi_id__in=ids)
+    done: dict[int, set[str]] = {}
+    for pid, jenis, ke in KunjunganNifas.objects.filter(persalinan__in=births).values_list(
+        "persalinan_id", "jenis", "ke"
+    ):
+        done.setdefault(pid, set()).add(f"{jenis}{ke}")
+    for pid, mother, baby, day in births.values_list(
+        "id", "kehamilan__sasaran_id", "bayi_id", "tanggal"
+    ):
+        if mother in people:
+            people[mother].extra.setdefault("persalinan", []).append((day, done.get(pid, set())))
+        if baby in people:
+            people[baby].extra["kn_selesai"] = {
+                c for c in done.get(pid, set()) if c.startswith("KN")
+            }
+
+
+def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
+    from posyandu.skrining import selectors
+
+    qs = _people_qs(people, ids)
+    for sid, row in selectors.with_tag(qs, "diabetes", today).items():
+        if sid in people:
+            value = next(
+                (v for k, v in (row.nilai or {}).items() if "gd" in k.lower()), row.kategori
+            )
+            people[sid].extra["diabetes"] = [(row.tanggal, value)]
+    for sid, by_def in selectors.latest_results(qs, ["adl_barthel"], today).items():
+        row = by_def["adl_barthel"]
+        if sid in people:
+            score = (row.nilai or {}).get("total", row.kategori)
+            people[sid].extra["adl"] = [(row.tanggal, score, row.kategori != "mandiri")]
+
+
+def register() -> None:
+    if apps.is_installed("posyandu.imunisasi"):
+        register_loader(immunization)
+    if apps.is_installed("posyandu.kia"):
+        register_loader(maternal)
+    if apps.is_installed("posyandu.skrining"):
+        register_loader(screening)

@@ -1,0 +1,292 @@
+"""Monthly targets (rules/targets.json) per Posyandu and per kader, and their progress.
+
+Each metric is computed for many Posyandu (or kader) at once with one grouped query, like the
+aggregate targets CHT shows supervisors: under-target rows are highlighted.
+"""
+
+import calendar
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from posyandu.accounts.models import Assignment, Role
+from posyandu.accounts.scope import restrict, scope_for
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran
+from posyandu.tugas.models import Tugas
+
+TARGETS_FILE = Path(__file__).parent / "rules" / "targets.json"
+
+LABELS = {
+    "ds": _("Balita weighed (D/S)"),
+    "imunisasi_dikunjungi": _("Overdue immunizations followed up"),
+    "2t_7_hari": _("2T children visited within 7 days"),
+    "gizi_dikunjungi": _("Wasted children visited within 7 days"),
+    "kunjungan_rumah": _("Home visits this month"),
+    "tugas_ditutup": _("Tasks closed by home visits"),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    code: str
+    metric: str
+    params: dict[str, Any]
+    threshold: float
+    kind: str  # ratio | count
+
+    @property
+    def label(self) -> str:
+        return str(LABELS.get(self.code, self.code))
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: Target
+    numerator: int
+    denominator: int | None  # None for counts
+
+    @property
+    def value(self) -> float | None:
+        if self.denominator is None:
+            return float(self.numerator)
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def met(self) -> bool:
+        # Nothing to do (no 2T child this month) counts as met.
+        return self.value is None or self.value >= self.target.threshold
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.value is None or self.denominator is None else round(self.value * 100)
+
+    @property
+    def bar(self) -> int:
+        """Width of the progress bar in percent of the target."""
+        if self.value is None:
+            return 100
+        return (
+            min(100, round(100 * self.value / self.target.threshold))
+            if self.target.threshold
+            else 100
+        )
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return json.loads(TARGETS_FILE.read_text("utf-8"))
+
+
+def definitions() -> dict[str, list[Target]]:
+    return {
+        level: [
+            Target(t["code"], t["metric"], t.get("params", {}), float(t["threshold"]), t["kind"])
+            for t in _data()[level]
+        ]
+        for level in ("posyandu", "kader")
+    }
+
+
+def month_of(raw: str | None) -> date:
+    try:
+        year, month = (int(x) for x in (raw or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _bounds(month: date) -> tuple[date, date]:
+    start = month.replace(day=1)
+    return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def _sixty_months_before(day: date) -> date:
+    year, month = day.year - 5, day.month
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- Posyandu metrics: {posyandu_id: (numerator, denominator)} -------------------------
+
+
+def ds_ratio(ids: list[int], month: date, params: dict[str, Any]) -> dict[int, tuple[int, int]]:
+    """D/S: balita (0-59 months at month end, active) weighed at least once in the month."""
+    start, end = _bounds(month)
+    balita = Q(tanggal_lahir__gt=_sixty_months_before(end), tanggal_lahir__lte=end)
+    s = (
+        Sasaran.objects.filter(balita, posyandu_id__in=ids, status=Sasaran.Status.AKTIF)
+        .values("posyandu_id")
+        .annotate(n=Count("id"))
+    )
+    d = (
+        Pengukuran.objects.filter(
+            tanggal__range=(start, end),
+            berat_kg__isnull=False,
+            sasaran__posyandu_id__in=ids,
+            sasaran__status=Sasaran.Status.AKTIF,
+            sasaran__tanggal_lahir__gt=_sixty_months_before(end),
+            sasaran__tanggal_lahir__lte=end,
+        )
+        .values("sasaran__posyandu_id")
+        .annotate(n=Count("sasaran_id", distinct=True))
+    )
+    weighed = {row["sasaran__posyandu_id"]: row["n"] for row in d}
+    return {row["posyandu_id"]: (weighed.get(row["posyandu_id"], 0), row["n"]) for row in s}
+
+
+def _rule_tasks(ids: list[int], month: date, rule: str) -> Any:
+    start, end = _bounds(month)
+    return Tugas.objects.filter(posyandu_id__in=ids, aturan=rule, mulai__range=(start, end))
+
+
+def tasks_closed_share(
+    ids: list[int], month: date, params: dict[str, Any]
+) -> dict[int, tuple[int, int]]:
+    """Tasks of a rule shown this month that were closed (visit or service given)."""
+    rows = (
+        _rule_tasks(ids, month, params["rule"])
+        .values("posyandu_id")
+        .annotate(n=Count("id"), done=Count("id", filter=Q(status=Tugas.Status.SELESAI)))
+    )
+    return {row["posyandu_id"]: (row["done"], row["n"]) for row in rows}
+
+
+def tasks_closed_within(
+    ids: list[int], month: date, params: dict[str, Any]
+) -> dict[int, tuple[int, int]]:
+    """Tasks of a rule shown this month closed within `days` of their reference date."""
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    limit = timedelta(days=int(params["days"]))
+    rows = _rule_tasks(ids, month, params["rule"]).values_list(
+        "posyandu_id", "status", "tanggal_acuan", "selesai_pada"
+    )
+    for posyandu_id, status, anchor, closed in rows:
+        out[posyandu_id][1] += 1
+        if status == Tugas.Status.SELESAI and closed is not None and closed <= anchor + limit:
+            out[posyandu_id][0] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+POSYANDU_METRICS = {
+    "ds_ratio": ds_ratio,
+    "tasks_closed_share": tasks_closed_share,
+    "tasks_closed_within": tasks_closed_within,
+}
+
+
+# --- Kader metrics: {user_id: count} -----------------------------------------------------
+
+
+def home_visits(user_ids: list[int], month: date, params: dict[str, Any]) -> dict[int, int]:
+    from posyandu.kunjungan_rumah.models import KunjunganRumah
+
+    start, end = _bounds(month)
+    rows = (
+        KunjunganRumah.objects.filter(petugas_id__in=user_ids, tanggal__range=(start, end))
+        .values("petugas_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["petugas_id"]: row["n"] for row in rows}
+
+
+def tasks_closed_by_visits(
+    user_ids: list[int], month: date, params: dict[str, Any]
+) -> dict[int, int]:
+    start, end = _bounds(month)
+    rows = (
+        Tugas.objects.filter(
+            kunjungan_rumah__petugas_id__in=user_ids,
+            cara_selesai=Tugas.Cara.KUNJUNGAN_RUMAH,
+            selesai_pada__range=(start, end),
+        )
+        .values("kunjungan_rumah__petugas_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["kunjungan_rumah__petugas_id"]: row["n"] for row in rows}
+
+
+KADER_METRICS = {"home_visits": home_visits, "tasks_closed_by_visits": tasks_closed_by_visits}
+
+
+@dataclass
+class Row:
+    name: str
+    place: str
+    progress: list[Progress]
+
+    @property
+    def all_met(self) -> bool:
+        return all(p.met for p in self.progress)
+
+
+def posyandu_rows(posyandu: list[Posyandu], month: date) -> list[Row]:
+    ids = [p.pk for p in posyandu]
+    targets = definitions()["posyandu"]
+    values = {t.code: POSYANDU_METRICS[t.metric](ids, month, t.params) for t in targets}
+    return [
+        Row(
+            name=p.nama,
+            place=p.desa.nama,
+            progress=[Progress(t, *values[t.code].get(p.pk, (0, 0))) for t in targets],
+        )
+        for p in posyandu
+    ]
+
+
+def kader_rows(assignments: list[Assignment], month: date) -> list[Row]:
+    user_ids = [a.user_id for a in assignments]
+    targets = definitions()["kader"]
+    values = {t.code: KADER_METRICS[t.metric](user_ids, month, t.params) for t in targets}
+    return [
+        Row(
+            name=a.user.get_full_name() or a.user.username,
+            place=a.posyandu.nama,
+            progress=[Progress(t, values[t.code].get(a.user_id, 0), None) for t in targets],
+        )
+        for a in assignments
+    ]
+
+
+def posyandu_progress(*, user: Any, month: date, limit: int = 300) -> list[Row]:
+    qs = restrict(Posyandu.objects.select_related("desa"), user, "aggregate").order_by(
+        "desa_id", "nama"
+    )
+    return posyandu_rows(list(qs[:limit]), month)
+
+
+def kader_progress(*, user: Any, month: date, limit: int = 300) -> list[Row]:
+    """Per kader (names are personal data: only with personal access to their Posyandu)."""
+    if not scope_for(user).personal:
+        return []
+    allowed = restrict(Posyandu.objects.all(), user, "personal").values("id")
+    qs = (
+        Assignment.objects.filter(role=Role.KADER, active=True, posyandu_id__in=allowed)
+        .select_related("user", "posyandu")
+        .order_by("posyandu__nama", "user__username")
+    )
+    return kader_rows(list(qs[:limit]), month)
+
+
+def progress_for_user(*, user: Any, month: date) -> dict[str, list[Row]] | None:
+    """A kader's own targets and their Posyandu's, for the top of 'My tasks'."""
+    scope = scope_for(user)
+    if Role.KADER not in scope.roles:
+        return None
+    mine = list(
+        Assignment.objects.filter(user=user, role=Role.KADER, active=True).select_related(
+            "user", "posyandu"
+        )
+    )
+    posyandu = list(
+        Posyandu.objects.filter(id__in=[a.posyandu_id for a in mine]).select_related("desa")
+    )
+    return {"kader": kader_rows(mine, month), "posyandu": posyandu_rows(posyandu, month)}

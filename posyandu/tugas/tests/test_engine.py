@@ -1,0 +1,174 @@
+"""The engine on the database: full and incremental recompute, listeners, expiry."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from posyandu.rujukan.services import referral_feedback
+from posyandu.sasaran.models import Sasaran
+from posyandu.tugas.engine import recompute
+from posyandu.tugas.models import Tugas
+from posyandu.tugas.tests.factories import measure, person, refer
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 5, 12)
+
+
+def open_codes(sasaran):
+    return sorted(
+        Tugas.objects.filter(sasaran=sasaran, status=Tugas.Status.TERBUKA).values_list(
+            "aturan", flat=True
+        )
+    )
+
+
+def test_full_run_creates_resolves_and_expires(world):
+    child = person(world.posyandu_a, date(2025, 1, 5))
+    measure(child, date(2026, 4, 10), status_bb="T")
+    measure(child, date(2026, 5, 10), status_bb="T")
+    result = recompute(today=DAY)
+    assert result.created == 1 and open_codes(child) == ["2t"]
+    task = Tugas.objects.get(sasaran=child)
+    assert (task.mulai, task.jatuh_tempo, task.kedaluwarsa) == (
+        date(2026, 5, 10),
+        date(2026, 5, 17),
+        date(2026, 6, 14),
+    )
+    assert task.posyandu == world.posyandu_a and task.desa_id == "14.71.01.1001"
+    assert task.untuk == "keduanya" and task.prioritas == 1
+
+    # Running again changes nothing (one task per person, rule and key).
+    assert recompute(today=DAY).created == 0
+    assert Tugas.objects.count() == 1
+
+    # After day 35 it expires.
+    result = recompute(today=date(2026, 6, 15))
+    task.refresh_from_db()
+    assert task.status == Tugas.Status.KEDALUWARSA and result.expired == 1
+
+
+def test_a_new_weighing_resolves_2t(world):
+    child = person(world.posyandu_a, date(2025, 1, 5))
+    measure(child, date(2026, 4, 10), status_bb="T")
+    measure(child, date(2026, 5, 10), status_bb="T")
+    recompute(today=DAY)
+    measure(child, date(2026, 5, 20), status_bb="N")
+    result = recompute([child.pk], today=date(2026, 5, 20))
+    task = Tugas.objects.get(sasaran=child, aturan="2t")
+    assert result.resolved == 1
+    assert (task.status, task.cara_selesai, task.selesai_pada) == (
+        "selesai",
+        "layanan",
+        date(2026, 5, 20),
+    )
+
+
+def test_person_moved_away_closes_tasks(world):
+    child = person(world.posyandu_a, date(2025, 1, 5))
+    recompute(today=date(2026, 5, 21))
+    assert open_codes(child) == ["belum_ditimbang"]
+    Sasaran.objects.filter(pk=child.pk).update(status=Sasaran.Status.PINDAH)
+    recompute([child.pk], today=date(2026, 5, 22))
+    assert Tugas.objects.get(sasaran=child).cara_selesai == Tugas.Cara.TIDAK_BERLAKU
+
+
+def test_referral_feedback_resolves(world):
+    adult = person(world.posyandu_a, date(1980, 1, 1), nama="Bu Ani", jenis_kelamin="P")
+    rujukan = refer(adult, date(2026, 5, 1))
+    recompute(today=date(2026, 5, 7))
+    assert open_codes(adult) == []
+    recompute(today=date(2026, 5, 8))
+    assert open_codes(adult) == ["rujukan_tanpa_umpan_balik"]
+    referral_feedback(
+        rujukan=rujukan, umpan_balik="Sudah ditangani", by=None, tanggal=date(2026, 5, 9)
+    )
+    recompute(today=date(2026, 5, 9))
+    assert open_codes(adult) == []
+
+
+class TestListeners:
+    """Records saved through the apps recompute their person's tasks after commit."""
+
+    def test_measurements_open_and_close_tasks(self, world, django_capture_on_commit_callbacks):
+        today = timezone.localdate()
+        with django_capture_on_commit_callbacks(execute=True):
+            adult = person(world.posyandu_a, date(1970, 1, 1))
+        with django_capture_on_commit_callbacks(execute=True):
+            measure(adult, today, berat_kg=None, sistole=150, diastole=85)
+        assert open_codes(adult) == ["hipertensi_belum_dirujuk"]
+        with django_capture_on_commit_callbacks(execute=True):
+            refer(adult, today)
+        task = Tugas.objects.get(sasaran=adult, aturan="hipertensi_belum_dirujuk")
+        assert task.status == "selesai" and task.cara_selesai == "layanan"
+
+    def test_screening_result_opens_a_task_through_the_listener(
+        self, world, django_capture_on_commit_callbacks
+    ):
+        from posyandu.skrining.models import HasilSkrining
+
+        today = timezone.localdate()
+        with django_capture_on_commit_callbacks(execute=True):
+            adult = person(world.posyandu_a, date(1970, 1, 1))
+        with django_capture_on_commit_callbacks(execute=True):
+            HasilSkrining.objects.create(
+                sasaran=adult, tanggal=today, definisi="gula_darah", definisi_versi="1",
+                kategori="diabetes", tingkat="refer", tags=["diabetes"], nilai={"gds": 230},
+            )  # fmt: skip
+        assert open_codes(adult) == ["diabetes_belum_dirujuk"]
+
+    def test_many_saves_one_recompute(
+        self, world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    ):
+        today = timezone.localdate()
+        people = [person(world.posyandu_a, date(1970, 1, 1), nama=f"P{i}") for i in range(5)]
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            for p in people:
+                measure(p, today, berat_kg=None, sistole=160, diastole=100)
+        for callback in callbacks:
+            callback()
+        assert (
+            Tugas.objects.filter(aturan="hipertensi_belum_dirujuk", status="terbuka").count() == 5
+        )
+
+    def test_listener_does_not_break_the_save(
+        self, world, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        def boom(*args, **kwargs):
+            raise RuntimeError("engine down")
+
+        monkeypatch.setattr("posyandu.tugas.engine.recompute", boom)
+        with django_capture_on_commit_callbacks(execute=True):
+            adult = person(world.posyandu_a, date(1970, 1, 1))
+        assert Sasaran.objects.filter(pk=adult.pk).exists()
+
+
+def test_start_in_the_future_is_not_created(world):
+    adult = person(world.posyandu_a, date(1980, 1, 1))
+    refer(adult, DAY - timedelta(days=3))
+    assert recompute(today=DAY).created == 0
+
+
+def test_screening_results_feed_the_rules(world):
+    """Issue-5 screening results (through skrining.selectors) open diabetes and ADL tasks."""
+    from posyandu.skrining.models import HasilSkrining
+
+    today = timezone.localdate()
+    adult = person(world.posyandu_a, date(1970, 1, 1), nama="Pak Gula")
+    elder = person(world.posyandu_a, date(1950, 1, 1), nama="Mbah Ratna", jenis_kelamin="P")
+    HasilSkrining.objects.create(
+        sasaran=adult, tanggal=today, definisi="gula_darah", definisi_versi="1",
+        kategori="diabetes", tingkat="refer", tags=["diabetes"], nilai={"gds": 230},
+    )  # fmt: skip
+    HasilSkrining.objects.create(
+        sasaran=elder, tanggal=today, definisi="adl_barthel", definisi_versi="1",
+        kategori="sedang", tingkat="refer", tags=["ketergantungan"], nilai={"total": 10},
+    )  # fmt: skip
+    recompute(today=today)
+    assert open_codes(adult) == ["diabetes_belum_dirujuk"]
+    assert Tugas.objects.get(sasaran=adult).params["nilai"] == 230
+    assert open_codes(elder) == ["lansia_ketergantungan"]
+    refer(adult, today)
+    recompute([adult.pk], today=today)
+    assert open_codes(adult) == []

@@ -1,0 +1,179 @@
+"""Task lists, print list, supervision, targets and the API: content and scope."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from posyandu.accounts.models import Role
+from posyandu.accounts.tests.factories import user_with_role
+from posyandu.kunjungan_rumah.services import MemberInput, home_visit_record
+from posyandu.tugas import targets
+from posyandu.tugas.engine import recompute
+from posyandu.tugas.models import Tugas
+from posyandu.tugas.tests.factories import measure, person, refer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tasks(world):
+    today = timezone.localdate()
+    a = person(world.posyandu_a, today - timedelta(days=400), nama="Anak Melati")
+    measure(a, today - timedelta(days=31), status_bb="T")
+    measure(a, today - timedelta(days=1), status_bb="T")
+    b = person(world.posyandu_b, today - timedelta(days=400), nama="Anak Anggrek")
+    measure(b, today - timedelta(days=31), status_bb="T")
+    measure(b, today - timedelta(days=1), status_bb="T")
+    ibu = person(world.posyandu_a, date(1980, 1, 1), nama="Ibu Rujuk", jenis_kelamin="P")
+    refer(ibu, today - timedelta(days=12))
+    recompute(today=today)
+    return a, b, ibu
+
+
+def names(response):
+    return response.content.decode()
+
+
+def test_kader_sees_only_own_posyandu_kader_tasks(client, world, tasks):
+    client.force_login(world.kader_a)
+    html = names(client.get(reverse("tugas:mine")))
+    assert "Anak Melati" in html and "Anak Anggrek" not in html
+    assert "Ibu Rujuk" not in html  # a bidan's task
+    assert "2T" in html and "Catat kunjungan rumah" in html
+
+
+def test_bidan_sees_bidan_tasks_of_the_desa(client, world, tasks):
+    client.force_login(world.bidan_1)
+    html = names(client.get(reverse("tugas:mine")))
+    assert "Ibu Rujuk" in html and "Anak Melati" in html and "Anak Anggrek" not in html
+    assert "belum ada umpan balik" in html.lower() or "umpan balik" in html
+
+
+def test_puskesmas_filters_by_posyandu(client, world, tasks):
+    client.force_login(world.puskesmas_staff)
+    html = names(client.get(reverse("tugas:mine")))
+    assert "Anak Melati" in html and "Anak Anggrek" in html
+    html = names(client.get(reverse("tugas:mine") + f"?posyandu={world.posyandu_b.public_id}"))
+    assert "Anak Anggrek" in html and "Anak Melati" not in html
+    client.force_login(world.kader_a)
+    assert (
+        client.get(reverse("tugas:mine") + f"?posyandu={world.posyandu_b.public_id}").status_code
+        == 404
+    )
+
+
+def test_task_detail_scope(client, world, tasks):
+    a, b, _ = tasks
+    task = Tugas.objects.get(sasaran=a, aturan="2t")
+    client.force_login(world.kader_a)
+    assert client.get(reverse("tugas:detail", args=[task.public_id])).status_code == 200
+    other = user_with_role(Role.KADER, "kader_a2", posyandu=world.posyandu_a2)
+    client.force_login(other)
+    assert client.get(reverse("tugas:detail", args=[task.public_id])).status_code == 404
+    assert client.get(reverse("tugas:person", args=[a.public_id])).status_code == 404
+    client.force_login(world.pokjanal_kota)  # aggregate only
+    assert client.get(reverse("tugas:detail", args=[task.public_id])).status_code == 403
+
+
+def test_print_list(client, world, tasks):
+    client.force_login(world.kader_a)
+    html = names(client.get(reverse("tugas:print")))
+    assert "Anak Melati" in html and "☐" in html and "Anak Anggrek" not in html
+
+
+def test_supervision_counts(client, world, tasks):
+    client.force_login(world.puskesmas_staff)
+    html = names(client.get(reverse("tugas:supervision")))
+    assert (
+        "Posyandu Melati" in html and "Posyandu Anggrek" in html and "Posyandu Kenanga" not in html
+    )
+    rows = {
+        r["posyandu__nama"]: r
+        for r in __import__("posyandu.tugas.selectors", fromlist=["x"]).summary(
+            user=world.puskesmas_staff, today=timezone.localdate()
+        )
+    }
+    assert (
+        rows["Posyandu Melati"]["terbuka"]
+        == Tugas.objects.filter(posyandu=world.posyandu_a, status="terbuka").count()
+    )
+    client.force_login(world.pokjanal_kota)
+    assert client.get(reverse("tugas:supervision") + "?per=desa").status_code == 200
+
+
+def test_api_scoped(client, world, tasks):
+    a, b, _ = tasks
+    client.force_login(world.kader_a)
+    body = client.get("/api/v1/tugas").json()
+    assert {i["sasaran"] for i in body["items"]} == {"Anak Melati"}
+    assert body["items"][0]["alasan"].startswith("Berat badan tidak naik")
+    task_b = Tugas.objects.get(sasaran=b, aturan="2t")
+    assert client.get(f"/api/v1/tugas/{task_b.public_id}").status_code == 404
+    client.force_login(world.pokjanal_kota)
+    assert client.get("/api/v1/tugas").status_code == 403
+    assert client.get("/api/v1/tugas/target").status_code == 200
+
+
+class TestTargets:
+    def test_ds_ratio_math(self, world):
+        today = timezone.localdate()
+        month = today.replace(day=1)
+        kids = [
+            person(world.posyandu_a, month - timedelta(days=300), nama=f"K{i}") for i in range(5)
+        ]
+        person(world.posyandu_a, date(1990, 1, 1), nama="Dewasa")  # not a balita
+        for kid in kids[:4]:
+            measure(kid, month)
+        measure(kids[0], month + timedelta(days=0))  # twice: still one D
+        ratio = targets.ds_ratio([world.posyandu_a.pk], month, {})
+        assert ratio == {world.posyandu_a.pk: (4, 5)}
+        row = targets.posyandu_rows([world.posyandu_a], month)[0]
+        ds = row.progress[0]
+        assert ds.percent == 80 and ds.met  # 80% meets D/S >= 80%
+
+    def test_2t_visited_within_7_days(self, world):
+        today = timezone.localdate()
+        kid = person(world.posyandu_a, today - timedelta(days=400))
+        measure(kid, today - timedelta(days=30), status_bb="T")
+        measure(kid, today, status_bb="T")
+        recompute(today=today)
+        month = today.replace(day=1)
+        assert targets.tasks_closed_within(
+            [world.posyandu_a.pk], month, {"rule": "2t", "days": 7}
+        ) == {world.posyandu_a.pk: (0, 1)}
+        task = Tugas.objects.get(aturan="2t")
+        home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_a,
+            tanggal=today,
+            members=[MemberInput(kid)],
+            tugas=[task],
+        )
+        assert targets.tasks_closed_within(
+            [world.posyandu_a.pk], month, {"rule": "2t", "days": 7}
+        ) == {world.posyandu_a.pk: (1, 1)}
+        kader = targets.kader_rows(list(world.kader_a.assignments.all()), month)[0]
+        assert [p.numerator for p in kader.progress] == [1, 1]
+        assert not kader.all_met  # 1 of 4 visits
+
+    def test_no_case_counts_as_met(self, world):
+        progress = targets.Progress(targets.definitions()["posyandu"][2], 0, 0)
+        assert progress.value is None and progress.met
+
+    def test_targets_page(self, client, world, tasks):
+        client.force_login(world.kader_a)
+        html = names(client.get(reverse("tugas:mine")))
+        assert "Target saya bulan ini" in html
+        client.force_login(world.puskesmas_staff)
+        html = names(client.get(reverse("tugas:targets")))
+        assert "Posyandu Melati" in html and "Posyandu Kenanga" not in html
+
+
+def test_recompute_command(world, tasks, capsys):
+    Tugas.objects.all().delete()
+    call_command("recompute_tasks")
+    assert "created" in capsys.readouterr().out
+    assert Tugas.objects.filter(aturan="2t").count() == 2

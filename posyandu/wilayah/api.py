@@ -1,0 +1,59 @@
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from posyandu.accounts.api import api_scoped
+from posyandu.wilayah import selectors
+from posyandu.wilayah.models import Wilayah
+
+router = Router(tags=["wilayah"])
+
+
+class RegionOut(Schema):
+    kode: str
+    nama: str
+    tingkat: str
+    desa: int
+    posyandu: int
+
+
+class RegionDetailOut(Schema):
+    kode: str
+    nama: str
+    tingkat: str
+    children: list[RegionOut]
+
+
+def _rows(rows: list[selectors.RegionRow]) -> list[RegionOut]:
+    return [
+        RegionOut(
+            kode=r.wilayah.kode,
+            nama=r.wilayah.nama,
+            tingkat=r.wilayah.tingkat,
+            desa=r.desa,
+            posyandu=r.posyandu,
+        )
+        for r in rows
+    ]
+
+
+@router.get("", response=list[RegionOut], summary="The widest regions the caller may see")
+@api_scoped("aggregate")
+def roots(request: HttpRequest) -> list[RegionOut]:
+    return _rows(selectors.region_rows(request.user, selectors.browsable_roots(request.user), None))
+
+
+@router.get("/{kode}", response=RegionDetailOut, summary="A region and its sub-regions")
+@api_scoped("aggregate")
+def region(request: HttpRequest, kode: str) -> RegionDetailOut:
+    current = get_object_or_404(Wilayah, kode=kode)
+    if not selectors.may_browse(request.user, kode):
+        raise HttpError(403, "Wilayah ini di luar wilayah kerja Anda.")
+    children = selectors.children_of(request.user, kode)
+    return RegionDetailOut(
+        kode=current.kode,
+        nama=current.nama,
+        tingkat=current.tingkat,
+        children=_rows(selectors.region_rows(request.user, children, kode)),
+    )
