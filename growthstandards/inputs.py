@@ -69,6 +69,12 @@ def sex_codes(values: ArrayLike) -> np.ndarray:
     return _codes(values, _SEX_TEXT, SEX_MISSING, np.int8)
 
 
+def require_sex(sex: Any) -> None:
+    """For one child: ``ValueError`` unless ``sex`` is a known spelling."""
+    if sex_codes([sex])[0] == SEX_MISSING:
+        raise ValueError(f"sex must be 1/'m' (male) or 2/'f' (female), got {sex!r}")
+
+
 def measure_codes(values: ArrayLike) -> np.ndarray:
     """Measure codes: "l"/"L" -> 1, "h"/"H" -> 2, else 0.
 

@@ -11,12 +11,13 @@ whether the 0.7 cm adjustment applies). ``zscores_one`` raises ``ValueError`` in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from . import inputs
 from .lms import flag, round_z, z_plain_l1, z_restricted
+from .result import ZscoreColumns
 from .tables import LmsTable, load_table, weight_for_lenhei_table
 
 DAYS_PER_MONTH = 30.4375
@@ -53,13 +54,12 @@ INVALID_MESSAGES = {
 
 
 @dataclass
-class Who2006Result:
-    """Column results. Codes: csex 1/2/0 (0 = NA), cmeasure 1 = l, 2 = h, 0 = NA.
+class Who2006Result(ZscoreColumns):
+    """Column results. Codes: csex 1/2/0 (0 = NA), cmeasure 1 = l, 2 = h, 0 = NA; the z,
+    flag and invalid columns as in ``ZscoreColumns``."""
 
-    ``z`` holds the rounded z-scores (2 decimals, NaN = NA) keyed ``zlen``, ``zwei``...;
-    ``z_unrounded`` the same before rounding; ``flags`` int8 1/0 with -1 = NA keyed
-    ``flen``...; ``invalid`` maps an input field to the rows where its value was rejected.
-    """
+    indicators: ClassVar[tuple[str, ...]] = INDICATORS
+    invalid_messages: ClassVar[dict[str, str]] = INVALID_MESSAGES
 
     clenhei: np.ndarray
     cmeasure: np.ndarray
@@ -71,28 +71,16 @@ class Who2006Result:
     flags: dict[str, np.ndarray]
     invalid: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return len(self.csex)
-
-    def reasons(self, row: int) -> list[str]:
-        """Why values of ``row`` were rejected (empty if none)."""
-        return [INVALID_MESSAGES[k] for k, mask in self.invalid.items() if mask[row]]
-
     def row(self, i: int) -> dict[str, Any]:
         """One row as plain Python values (None for NA)."""
-        out: dict[str, Any] = {
+        return {
             "clenhei": inputs.optional_float(self.clenhei[i]),
             "cmeasure": inputs.MEASURE_LETTERS.get(int(self.cmeasure[i])),
             "c9mo_flag": int(self.c9mo_flag[i]),
             "cbmi": inputs.optional_float(self.cbmi[i]),
             "csex": int(self.csex[i]) or None,
+            **self.indicator_values(i),
         }
-        for ind in INDICATORS:
-            out[f"z{ind}"] = inputs.optional_float(self.z[f"z{ind}"][i])
-            f = int(self.flags[f"f{ind}"][i])
-            out[f"f{ind}"] = None if f < 0 else f
-            out[f"z{ind}_unrounded"] = inputs.optional_float(self.z_unrounded[f"z{ind}"][i])
-        return out
 
 
 def round_half_up_days(age_days: np.ndarray) -> np.ndarray:
@@ -320,8 +308,7 @@ def zscores_one(
     Raises ``ValueError`` for an unknown sex or measure, a negative age, or a measurement
     <= 0; ``None`` means not measured.
     """
-    if inputs.sex_codes([sex])[0] == inputs.SEX_MISSING:
-        raise ValueError(f"sex must be 1/'m' (male) or 2/'f' (female), got {sex!r}")
+    inputs.require_sex(sex)
     if measure not in (None, "") and inputs.measure_codes([measure])[0] == 0:
         raise ValueError(f"measure must be 'l' (lying) or 'h' (standing), got {measure!r}")
     if age_days is not None and not age_days >= 0:

@@ -8,12 +8,13 @@ height- and BMI-for-age 60-228, weight-for-age 60-120. Like ``who2006``, a measu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from . import inputs
 from .lms import flag, round_z, z_plain, z_restricted
+from .result import ZscoreColumns
 from .tables import LmsTable, load_table
 
 INDICATORS = ("hfa", "wfa", "bfa")
@@ -29,8 +30,11 @@ INVALID_MESSAGES = {
 
 
 @dataclass
-class Who2007Result:
+class Who2007Result(ZscoreColumns):
     """Column results, shaped like ``Who2006Result`` (csex 0 = NA, flags -1 = NA)."""
+
+    indicators: ClassVar[tuple[str, ...]] = INDICATORS
+    invalid_messages: ClassVar[dict[str, str]] = INVALID_MESSAGES
 
     age_months: np.ndarray
     csex: np.ndarray
@@ -41,25 +45,14 @@ class Who2007Result:
     flags: dict[str, np.ndarray]
     invalid: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return len(self.csex)
-
-    def reasons(self, row: int) -> list[str]:
-        return [INVALID_MESSAGES[k] for k, mask in self.invalid.items() if mask[row]]
-
     def row(self, i: int) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        return {
             "age_in_months": inputs.optional_float(self.age_months[i]),
             "csex": int(self.csex[i]) or None,
             "coedema": "y" if self.oedema[i] else "n",
             "cbmi": inputs.optional_float(self.cbmi[i]),
+            **self.indicator_values(i),
         }
-        for ind in INDICATORS:
-            out[f"z{ind}"] = inputs.optional_float(self.z[f"z{ind}"][i])
-            f = int(self.flags[f"f{ind}"][i])
-            out[f"f{ind}"] = None if f < 0 else f
-            out[f"z{ind}_unrounded"] = inputs.optional_float(self.z_unrounded[f"z{ind}"][i])
-        return out
 
 
 def interpolated_lms(
@@ -131,8 +124,7 @@ def zscores_one(
     oedema: bool | str = False,
 ) -> dict[str, Any]:
     """One child's WHO 2007 z-scores; ``ValueError`` for invalid input (see ``who2006``)."""
-    if inputs.sex_codes([sex])[0] == inputs.SEX_MISSING:
-        raise ValueError(f"sex must be 1/'m' (male) or 2/'f' (female), got {sex!r}")
+    inputs.require_sex(sex)
     if age_months is None or not age_months >= 0:
         raise ValueError(f"age_months must be >= 0, got {age_months!r}")
     for name, value in (("height", height), ("weight", weight)):

@@ -4,7 +4,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
@@ -64,7 +64,7 @@ def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn):
         )
     except DoseError as e:
         raise HttpError(422, str(e)) from None
-    return 201, {"id": row.public_id, "vaksin": row.vaksin, "tanggal": row.tanggal}
+    return Status(201, {"id": row.public_id, "vaksin": row.vaksin, "tanggal": row.tanggal})
 
 
 @router.get("/{sasaran_id}/status", response=StatusOut, summary="Immunization status on a day")

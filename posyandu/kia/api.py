@@ -7,7 +7,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
@@ -116,7 +116,7 @@ def pregnancy_new(request: HttpRequest, payload: KehamilanIn):
         )
     except KiaError as e:
         raise HttpError(422, str(e)) from None
-    return 201, _summary(k, payload.tanggal_daftar)
+    return Status(201, _summary(k, payload.tanggal_daftar))
 
 
 @router.post("/kehamilan/{kehamilan_id}/anc", response={201: AncOut}, summary="Record an ANC visit")
@@ -128,11 +128,14 @@ def anc_new(request: HttpRequest, kehamilan_id: UUID, payload: AncIn):
     except KiaError as e:
         raise HttpError(422, str(e)) from None
     k.refresh_from_db()
-    return 201, {
-        "id": visit.public_id,
-        "tanggal": visit.tanggal,
-        "ringkasan": _summary(k, visit.tanggal),
-    }
+    return Status(
+        201,
+        {
+            "id": visit.public_id,
+            "tanggal": visit.tanggal,
+            "ringkasan": _summary(k, visit.tanggal),
+        },
+    )
 
 
 @router.get(

@@ -6,7 +6,7 @@ from typing import Any
 from fpdf import FPDF
 
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import selectors, svg
+from posyandu.laporan import coverage_selectors, indicators, selectors, svg
 from posyandu.laporan.periods import period_of
 from posyandu.laporan.selectors import Figures
 from posyandu.wilayah.models import Wilayah
@@ -72,6 +72,31 @@ def _cnt(figures: Figures, code: str) -> str:
     return f"{figures[code]}" + ("" if value is None else f" ({value:.1f}%)")
 
 
+def _coverage(pdf: Report, cells: dict[str, coverage_selectors.Cell], month: int) -> None:
+    """Coverage and SPM as on the dashboard: the year to date, vitamin A's latest round."""
+    year, round_ = period_of(month)[:4], period_of(coverage_selectors.vitamin_a_round(month))
+    pdf.multi_cell(
+        0, 5,
+        _latin(f"Cakupan kumulatif Januari-{period_of(month)}; vitamin A putaran {round_}; "
+               f"skrining dan SPM tahun {year}."),
+        new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    rows = []
+    for code in coverage_selectors.SHOWN:
+        cell = cells.get(code, coverage_selectors.Cell(code, 0, 0))
+        target = indicators.indicator(code).get("target")
+        rows.append(
+            [
+                indicators.indicator(code)["name_id"],
+                cell.num,
+                cell.den,
+                _pct(cell.pct),
+                "" if target is None else f"{target:g}%",
+            ]
+        )
+    pdf.table(["Cakupan", "Pembilang", "Penyebut", "%", "Target"], rows, [92, 22, 22, 22, 22])
+
+
 def _charts(pdf: Report, points: list[tuple[str, Figures]]) -> None:
     labels = [p for p, _ in points]
     pdf.chart(
@@ -110,6 +135,7 @@ def posyandu_report(posyandu: Posyandu, month: int) -> bytes:
          for p, f in points],
         [20] + [14] * 8 + [20, 20],
     )  # fmt: skip
+    _coverage(pdf, coverage_selectors.totals(posyandu=posyandu, month=month), month)
     _charts(pdf, points)
     return bytes(pdf.output())
 
@@ -124,5 +150,6 @@ def kecamatan_report(kecamatan: Wilayah, month: int) -> bytes:
           _pct(u.figures.ratios()["stunting"])] for u in units],
         [24, 34] + [11] * 8 + [16, 18],
     )  # fmt: skip
+    _coverage(pdf, coverage_selectors.totals(kode=kecamatan.kode, month=month), month)
     _charts(pdf, selectors.trend(kode=kecamatan.kode, end=month))
     return bytes(pdf.output())

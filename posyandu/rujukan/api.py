@@ -6,7 +6,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
@@ -98,7 +98,7 @@ def referral_new(request: HttpRequest, payload: RujukanIn):
     if not payload.ke_pustu and rujukan.tujuan_pustu_id:
         rujukan.tujuan_pustu = None
         rujukan.save(update_fields=["tujuan_pustu"])
-    return 201, _out(rujukan)
+    return Status(201, _out(rujukan))
 
 
 @router.post("/{rujukan_id}/umpan-balik", response=RujukanOut, summary="Record the feedback")

@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -73,7 +73,7 @@ def sasaran_new(request: HttpRequest, payload: SasaranIn) -> tuple[int, dict]:
     if payload.id is not None:
         existing = people_visible(request.user, include_merged=True).filter(public_id=payload.id)
         if existing.exists():
-            return 200, {"sasaran": existing.get(), "warnings": []}
+            return Status(200, {"sasaran": existing.get(), "warnings": []})
     posyandu = get_object_or_404(
         restrict(Posyandu.objects, request.user, "personal"), public_id=payload.posyandu_id
     )
@@ -106,4 +106,4 @@ def sasaran_new(request: HttpRequest, payload: SasaranIn) -> tuple[int, dict]:
         )
     except IntegrityError as exc:
         raise HttpError(409, "Data bentrok dengan data yang sudah ada (NIK atau id).") from exc
-    return 201, {"sasaran": person, "warnings": [str(w) for w in warnings]}
+    return Status(201, {"sasaran": person, "warnings": [str(w) for w in warnings]})

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
@@ -87,4 +87,4 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> tuple[int, di
         "sasaran_id": person.public_id,
         "rujukan_disarankan": result.referral_reasons,
     }
-    return (200 if existed else 201), body
+    return Status(200 if existed else 201, body)

@@ -2,7 +2,7 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -274,16 +274,13 @@ def _child_charts(request: HttpRequest, public_id: UUID):
 
 @scoped("personal")
 def chart_svg(request: HttpRequest, public_id: UUID, key: str) -> HttpResponse:
-    person, measurements = _child_charts(request, public_id)
     if key not in kms.INDICATORS:
-        from django.http import Http404
-
         raise Http404
+    person, measurements = _child_charts(request, public_id)
     chart = kms.build_chart(key, person, measurements)
-    response = render(
+    return render(
         request, "sesi/chart.svg", {"chart": chart}, content_type="image/svg+xml; charset=utf-8"
     )
-    return response
 
 
 @scoped("personal")

@@ -5,7 +5,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped, api_signed_in
@@ -69,7 +69,7 @@ def record_result(request: HttpRequest, sasaran_id: UUID, payload: ResultIn):
     except ScreeningInputError as e:
         text = "; ".join(f"{k}: {v}" for k, v in errors_by_field(e.errors).items())
         raise HttpError(422, text) from None
-    return 201, _out(row)
+    return Status(201, _out(row))
 
 
 @router.get("/{sasaran_id}/hasil", response=list[ResultOut], summary="A person's screenings")

@@ -1,8 +1,13 @@
 """Coverage and SPM rows (RekapLayanan), hand-computed. Today is 15 June 2025 (conftest)."""
 
+import csv
+import io
+import re
+import zlib
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
@@ -194,11 +199,6 @@ def _immunized_desa(world):
 
 
 def test_dashboard_shows_ranked_coverage_and_exports_it(client, world):
-    import csv
-    import io
-
-    from django.urls import reverse
-
     _immunized_desa(world)
     client.force_login(world.pokjanal_kec)
     page = client.get(reverse("laporan:wilayah", args=["14.71.01"]) + "?periode=2025-04")
@@ -221,8 +221,6 @@ def test_dashboard_shows_ranked_coverage_and_exports_it(client, world):
 
 
 def test_posyandu_coverage_export_scoped(client, world):
-    from django.urls import reverse
-
     _immunized_desa(world)
     url = reverse("laporan:posyandu_cakupan_export", args=[world.posyandu_a.public_id, "csv"])
     client.force_login(world.kader_a)
@@ -231,6 +229,37 @@ def test_posyandu_coverage_export_scoped(client, world):
     assert ",4,5,80.0," in body[1]
     client.force_login(world.kader_s)  # kader of a Posyandu in another province
     assert client.get(url).status_code == 404
+
+
+def pdf_text_lines(body: bytes) -> list[str]:
+    """The text shown in an fpdf2 PDF: each content stream inflated, each cell's string."""
+    out = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue  # an image
+        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content):
+            out.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
+    return out
+
+
+def test_monthly_pdfs_carry_the_coverage_table(client, world):
+    _immunized_desa(world)
+    client.force_login(world.pokjanal_kec)
+    url = reverse("laporan:wilayah_pdf", args=["14.71.01"]) + "?periode=2025-04"
+    lines = pdf_text_lines(client.get(url).content)
+    row = lines.index("Imunisasi dasar lengkap (IDL)")
+    # Kecamatan, January-April 2025: 5 of the 6 children of the March cohort.
+    assert lines[row + 1 : row + 5] == ["5", "6", "83.3%", "100%"]
+    note = (
+        "Cakupan kumulatif Januari-2025-04; vitamin A putaran 2025-02; skrining dan SPM tahun 2025."
+    )
+    assert note in lines
+    one = reverse("laporan:posyandu_pdf", args=[world.posyandu_a.public_id]) + "?periode=2025-03"
+    lines = pdf_text_lines(client.get(one).content)
+    row = lines.index("Imunisasi dasar lengkap (IDL)")
+    assert lines[row + 1 : row + 5] == ["4", "5", "80.0%", "100%"]
 
 
 def test_laporan_rebuild_writes_coverage_and_strata(world):
