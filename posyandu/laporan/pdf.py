@@ -30,7 +30,7 @@ class Report(FPDF):
         self.set_auto_page_break(True, margin=15)
         self.add_page()
         self.set_font("Helvetica", "B", 14)
-        self.multi_cell(0, 8, self.title_text)
+        self.multi_cell(0, 8, self.title_text, new_x="LMARGIN", new_y="NEXT")
         self.set_font("Helvetica", size=9)
 
     def table(self, header: list[str], rows: list[list[Any]], widths: list[float]) -> None:
@@ -41,9 +41,15 @@ class Report(FPDF):
         self.set_font("Helvetica", size=8)
         for row in rows:
             for value, w in zip(row, widths, strict=True):
-                self.cell(w, 5, _latin(value)[:40], border=1)
+                self.cell(w, 5, self._fit(_latin(value), w - 2), border=1)
             self.ln()
         self.ln(2)
+
+    def _fit(self, text: str, width: float) -> str:
+        """Cut a long name to the column's width instead of running into the next cell."""
+        while len(text) > 1 and self.get_string_width(text) > width:
+            text = text[:-2] + "."
+        return text
 
     def chart(self, markup: str) -> None:
         self.image(io.BytesIO(markup.encode("utf-8")), w=180)

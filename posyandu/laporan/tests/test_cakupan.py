@@ -231,16 +231,16 @@ def test_posyandu_coverage_export_scoped(client, world):
     assert client.get(url).status_code == 404
 
 
-def pdf_text_lines(body: bytes) -> list[str]:
-    """The text shown in an fpdf2 PDF: each content stream inflated, each cell's string."""
+def pdf_cells(body: bytes) -> list[tuple[float, str]]:
+    """(x in pt, text) of every string an fpdf2 PDF shows, content streams inflated."""
     out = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
         try:
             content = zlib.decompress(stream)
         except zlib.error:
             continue  # an image
-        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content):
-            out.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
+        for x, text in re.findall(rb"BT ([\d.]+) [\d.]+ Td \(((?:\\.|[^\\)])*)\) Tj", content):
+            out.append((float(x), re.sub(rb"\\(.)", rb"\1", text).decode("latin-1")))
     return out
 
 
@@ -248,7 +248,10 @@ def test_monthly_pdfs_carry_the_coverage_table(client, world):
     _immunized_desa(world)
     client.force_login(world.pokjanal_kec)
     url = reverse("laporan:wilayah_pdf", args=["14.71.01"]) + "?periode=2025-04"
-    lines = pdf_text_lines(client.get(url).content)
+    cells = pdf_cells(client.get(url).content)
+    lines = [text for _, text in cells]
+    # The SKDN table starts on the left margin (10 mm + 1 mm cell padding), below the title.
+    assert cells[1] == (31.18, "S")
     row = lines.index("Imunisasi dasar lengkap (IDL)")
     # Kecamatan, January-April 2025: 5 of the 6 children of the March cohort.
     assert lines[row + 1 : row + 5] == ["5", "6", "83.3%", "100%"]
@@ -256,8 +259,10 @@ def test_monthly_pdfs_carry_the_coverage_table(client, world):
         "Cakupan kumulatif Januari-2025-04; vitamin A putaran 2025-02; skrining dan SPM tahun 2025."
     )
     assert note in lines
+    # The longest name fits its widened column whole.
+    assert "SPM pelayanan kesehatan penderita diabetes melitus" in lines
     one = reverse("laporan:posyandu_pdf", args=[world.posyandu_a.public_id]) + "?periode=2025-03"
-    lines = pdf_text_lines(client.get(one).content)
+    lines = [text for _, text in pdf_cells(client.get(one).content)]
     row = lines.index("Imunisasi dasar lengkap (IDL)")
     assert lines[row + 1 : row + 5] == ["4", "5", "80.0%", "100%"]
 
