@@ -1,6 +1,9 @@
 """The JSON API (django-ninja): session auth, OpenAPI schema at /api/v1/openapi.json."""
 
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
 from posyandu.accounts.api_routes import router as accounts_router
@@ -35,3 +38,15 @@ api.add_router("/imunisasi", imunisasi_router)
 api.add_router("/skrining", skrining_router)
 api.add_router("/rujukan", rujukan_router)
 api.add_router("/kia", kia_router)
+
+
+# ninja's own answers are English ("Unauthorized", "Not Found: No Wilayah matches ...");
+# these speak the caller's language like the rest of the API's messages.
+@api.exception_handler(AuthenticationError)
+def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Sign in first.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)

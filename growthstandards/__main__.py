@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
+from pathlib import Path
 
 from . import ENGINE_VERSION, batch, bench
 
@@ -33,7 +35,14 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "zscore":
-        n = batch.run_files(args.input, args.output, args.reference)
+        try:
+            n = batch.run_files(args.input, args.output, args.reference)
+        except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+            # A user's mistake (no such file, no 'sex' column, not a CSV): one clear line,
+            # no traceback, and no half-written output that could pass for a result.
+            Path(args.output).unlink(missing_ok=True)
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         print(f"wrote {n:,} rows to {args.output}", file=sys.stderr)
         return 0
     return bench.main(args.rows, args.seed, args.repeat, args.csv)

@@ -89,6 +89,26 @@ def test_missing_sex_column_is_an_error(tmp_path):
     assert proc.returncode != 0 and "sex" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "error: [Errno 2] No such file or directory"),
+        ("", "error: input is empty (no header)"),
+        ("id,age_days\n1,10\n", "error: input has no 'sex' column (header: ['id', 'age_days'])"),
+    ],
+)
+def test_input_mistakes_give_one_clear_line_without_traceback(tmp_path, content, message):
+    src, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    if content is not None:
+        src.write_text(content)
+    cmd = [sys.executable, "-m", "growthstandards", "zscore", str(src), str(out)]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith(message)
+    assert not out.exists()  # no empty file that could pass for a result
+
+
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
 def test_chunking_does_not_change_results(chunk):
     import io

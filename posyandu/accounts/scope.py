@@ -26,19 +26,22 @@ class Access:
     def __bool__(self) -> bool:
         return self.everything or bool(self.posyandu_ids or self.prefixes)
 
-    def q(self, wilayah_field: str | None, posyandu_field: str | None) -> Q:
+    def q(self, wilayah_field: str | tuple[str, ...] | None, posyandu_field: str | None) -> Q:
+        """`wilayah_field` may name several region paths: a row matches through any of them."""
         if self.everything:
             return Q()
         condition = Q(pk__in=[])
         if posyandu_field and self.posyandu_ids:
             condition |= Q(**{f"{posyandu_field}__in": sorted(self.posyandu_ids)})
-        if wilayah_field:
-            exact = sorted(p for p in self.prefixes if len(p) == 13)
+        wilayah_fields = (wilayah_field,) if isinstance(wilayah_field, str) else wilayah_field
+        exact = sorted(p for p in self.prefixes if len(p) == 13)
+        wider = sorted(p for p in self.prefixes if len(p) < 13)
+        for path in wilayah_fields or ():
             if exact:
-                condition |= Q(**{f"{wilayah_field}__in": exact})
-            for prefix in sorted(p for p in self.prefixes if len(p) < 13):
-                condition |= Q(**{wilayah_field: prefix})
-                condition |= Q(**{f"{wilayah_field}__startswith": prefix + "."})
+                condition |= Q(**{f"{path}__in": exact})
+            for prefix in wider:
+                condition |= Q(**{path: prefix})
+                condition |= Q(**{f"{path}__startswith": prefix + "."})
         return condition
 
     def covers_region(self, kode: str) -> bool:

@@ -35,7 +35,13 @@ class Puskesmas(Facility):
     )
     organization_type = "102"
     wilayah_path = "kecamatan_id"
-    scope_fields = {"wilayah": "kecamatan__kode", "posyandu": "posyandu__id", "distinct": True}
+    # Seen by whoever covers its kecamatan or one of the desa it serves (a bidan desa sees
+    # the Puskesmas of her desa), or one of its Posyandu (a kader).
+    scope_fields = {
+        "wilayah": ("kecamatan__kode", "wilayah_kerja__kode"),
+        "posyandu": "posyandu__id",
+        "distinct": True,
+    }
 
     class Meta(Facility.Meta):
         verbose_name = _("Puskesmas")

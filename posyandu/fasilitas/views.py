@@ -9,6 +9,7 @@ from posyandu.accounts.scope import restrict, scope_for
 from posyandu.fasilitas import selectors
 from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.kader.models import Kader
+from posyandu.wilayah.selectors import may_browse
 
 
 @scoped("aggregate")
@@ -43,6 +44,8 @@ def puskesmas_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404 from exc
     context = {
         "puskesmas": puskesmas,
+        # A kader or bidan sees the Puskesmas but not its whole kecamatan: no dead link.
+        "kecamatan_browsable": may_browse(request.user, puskesmas.kecamatan_id),
         "posyandu": selectors.posyandu_list(user=request.user).filter(puskesmas=puskesmas),
         "wilayah_kerja": puskesmas.wilayah_kerja.order_by("kode"),
         "pustu": puskesmas.pustu.select_related("desa"),

@@ -9,6 +9,10 @@ from posyandu.kader.models import Kader
 
 @scoped("personal")
 def kader_list(request: HttpRequest) -> HttpResponse:
-    kader = restrict(Kader.objects.select_related("posyandu__desa"), request.user, "personal")
+    kader = restrict(
+        Kader.objects.select_related("posyandu__desa").prefetch_related("pelatihan"),
+        request.user,
+        "personal",
+    )
     page = Paginator(kader, 50).get_page(request.GET.get("page"))
     return render(request, "kader/list.html", {"page": page})

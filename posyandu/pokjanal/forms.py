@@ -10,7 +10,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.fasilitas.models import Posyandu
-from posyandu.pokjanal.models import Anggota, KunjunganPembinaan, ProgramOpd, Rapat, TindakLanjut
+from posyandu.pokjanal.models import (
+    Anggota,
+    KunjunganPembinaan,
+    ProgramOpd,
+    Rapat,
+    SpmPosyandu,
+    TindakLanjut,
+)
 from posyandu.wilayah.models import Wilayah, in_region
 
 CHECKLIST = Path(__file__).parent / "rules" / "pembinaan_checklist.json"
@@ -109,6 +116,15 @@ class PembinaanForm(forms.ModelForm):
         }
         self.instance.checklist["_versi"] = checklist()["version"]
         return super().save(commit)
+
+
+class SpmPosyanduForm(forms.ModelForm):
+    """The six SPM fields of Permendagri 13/2024: what the Posyandu did in each this year."""
+
+    class Meta:
+        model = SpmPosyandu
+        fields = list(SpmPosyandu.FIELDS)
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in SpmPosyandu.FIELDS}
 
 
 FORMS = {

@@ -135,8 +135,21 @@ class SpmPosyandu(Record):
     trantibumlinmas = models.TextField(_("public order and community protection"), blank=True)
     sosial = models.TextField(_("social affairs"), blank=True)
 
+    FIELDS = (
+        "pendidikan",
+        "kesehatan",
+        "pekerjaan_umum",
+        "perumahan_rakyat",
+        "trantibumlinmas",
+        "sosial",
+    )
     wilayah_path = "posyandu__desa_id"
     scope_fields = {"wilayah": "posyandu__desa__kode", "posyandu": "posyandu_id"}
+
+    @property
+    def filled(self) -> int:
+        """How many of the six fields have an activity recorded."""
+        return sum(1 for f in self.FIELDS if getattr(self, f).strip())
 
     class Meta:
         verbose_name = _("Posyandu SPM fields")

@@ -2,28 +2,35 @@
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from posyandu.core.registry import Panel
 from posyandu.kader.models import Kader
 from posyandu.laporan.periods import period_of
-from posyandu.pokjanal.models import StrataBulanan
-from posyandu.pokjanal.strata import rules
+from posyandu.pokjanal.models import SpmPosyandu, StrataBulanan
+from posyandu.pokjanal.selectors import kader_counts
+from posyandu.pokjanal.strata import labels, rules
 
 
 def strata_panel(request: Any, posyandu: Any, month: int) -> list[Panel]:
     strata = StrataBulanan.objects.filter(posyandu=posyandu, periode=period_of(month)).first()
-    kader = Kader.objects.filter(posyandu=posyandu).aggregate(
-        n_aktif=Count("id", filter=Q(aktif=True)),
-        terlatih=Count("id", filter=Q(aktif=True, pelatihan__isnull=False), distinct=True),
-    )
+    kader = kader_counts(Kader.objects.filter(posyandu=posyandu)).get(posyandu.pk, {})
+    kader = {"n_aktif": 0, "terlatih": 0, "purwa": 0, "madya": 0, "utama": 0, **kader}
     return [
         Panel(
             key="strata",
             title=_("Posyandu strata and kader"),
             template="pokjanal/_strata_panel.html",
-            context={"strata": strata, "kader": kader, "indicators": rules()["indicators"]},
+            context={
+                "strata": strata,
+                "penahan": labels(strata.penahan) if strata else [],
+                "tidak_tercatat": labels(strata.nilai.get("tidak_tercatat", [])) if strata else [],
+                "kader": kader,
+                "indicators": rules()["indicators"],
+                "tahun": month // 12,
+                "spm": SpmPosyandu.objects.filter(posyandu=posyandu, tahun=month // 12).first(),
+                "posyandu": posyandu,
+            },
             order=60,
         )
     ]

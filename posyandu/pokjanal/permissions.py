@@ -3,6 +3,8 @@
 from typing import Any
 
 from posyandu.accounts.models import Role
+from posyandu.accounts.scope import restrict
+from posyandu.fasilitas.models import Posyandu
 
 WRITERS = (Role.POKJANAL_KECAMATAN, Role.POKJANAL_KABKOTA)
 
@@ -20,3 +22,11 @@ def can_write(user: Any, kode: str) -> bool:
         if role in WRITERS and wilayah and (kode == wilayah or kode.startswith(wilayah + ".")):
             return True
     return False
+
+
+def can_record_spm(user: Any, posyandu: Any) -> bool:
+    """The Posyandu's own people (personal scope: its kader, the bidan, the Puskesmas) and
+    the Pokjanal that guides it record its SPM fields."""
+    if can_write(user, posyandu.desa_id):
+        return True
+    return restrict(Posyandu.objects.filter(pk=posyandu.pk), user, "personal").exists()

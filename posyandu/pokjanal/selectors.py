@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from posyandu.accounts.scope import restrict
 from posyandu.fasilitas.models import Posyandu
-from posyandu.kader.models import Kader
+from posyandu.kader.models import Kader, Tingkat
 from posyandu.pokjanal.models import (
     Anggota,
     KunjunganPembinaan,
@@ -15,7 +15,25 @@ from posyandu.pokjanal.models import (
     StrataBulanan,
     TindakLanjut,
 )
+from posyandu.pokjanal.strata import labels
 from posyandu.wilayah.models import in_region
+
+
+def kader_counts(kader: QuerySet[Kader]) -> dict[int, dict[str, Any]]:
+    """Per Posyandu: active kader, of them trained (a training recorded) and per competency
+    level. Distinct counts: the join on the trainings repeats a kader once per training."""
+    active = Q(aktif=True)
+    trained = active & Q(pelatihan__isnull=False, pelatihan__deleted_at__isnull=True)
+    return {
+        r["posyandu_id"]: r
+        for r in kader.values("posyandu_id").annotate(
+            n_aktif=Count("id", filter=active, distinct=True),
+            terlatih=Count("id", filter=trained, distinct=True),
+            purwa=Count("id", filter=active & Q(tingkat=Tingkat.PURWA), distinct=True),
+            madya=Count("id", filter=active & Q(tingkat=Tingkat.MADYA), distinct=True),
+            utama=Count("id", filter=active & Q(tingkat=Tingkat.UTAMA), distinct=True),
+        )
+    }
 
 
 def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
@@ -25,18 +43,14 @@ def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
         s.posyandu_id: s
         for s in StrataBulanan.objects.filter(in_region("desa_kode", kode), periode=periode)
     }
-    kader = {
-        r["posyandu_id"]: r
-        for r in Kader.objects.filter(posyandu__in=posyandu)
-        .values("posyandu_id")
-        .annotate(
-            n_aktif=Count("id", filter=Q(aktif=True)),
-            terlatih=Count("id", filter=Q(aktif=True, pelatihan__isnull=False), distinct=True),
-            utama=Count("id", filter=Q(aktif=True, tingkat="utama")),
-        )
-    }
+    kader = kader_counts(Kader.objects.filter(posyandu__in=posyandu))
     rows = [
-        {"posyandu": p, "strata": strata.get(p.id), "kader": kader.get(p.id, {"n_aktif": 0})}
+        {
+            "posyandu": p,
+            "strata": strata.get(p.id),
+            "penahan": labels(strata[p.id].penahan) if p.id in strata else [],
+            "kader": kader.get(p.id, {"n_aktif": 0}),
+        }
         for p in posyandu
     ]
     by_strata: dict[str, int] = {}

@@ -1,28 +1,37 @@
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import scope_for
+from posyandu.audit.recorder import log
+from posyandu.laporan import tables
 from posyandu.laporan.aggregates import current_month
 from posyandu.laporan.periods import parse_period, period_of
+from posyandu.laporan.selectors import posyandu_code
 from posyandu.pokjanal import selectors
 from posyandu.pokjanal.permissions import can_write
 from posyandu.pokjanal.strata import rules
 from posyandu.wilayah.models import Wilayah
 
 
-@scoped("aggregate")
-def workspace(request: HttpRequest, kode: str) -> HttpResponse:
-    """The Pokjanal workspace of a kecamatan or kab/kota: lembaga, SDM, program."""
+def _region_month(request: HttpRequest, kode: str) -> tuple[Wilayah, int]:
     if not scope_for(request.user).aggregate.covers_region(kode):
         raise Http404
     region = Wilayah.objects.filter(kode=kode).first()
     if region is None:
         raise Http404
     try:
-        month = parse_period(request.GET.get("periode") or period_of(current_month()))
+        return region, parse_period(request.GET.get("periode") or period_of(current_month()))
     except ValueError as exc:
         raise Http404 from exc
+
+
+@scoped("aggregate")
+def workspace(request: HttpRequest, kode: str) -> HttpResponse:
+    """The Pokjanal workspace of a kecamatan or kab/kota: lembaga, SDM, program."""
+    region, month = _region_month(request, kode)
     context = selectors.workspace(user=request.user, kode=kode, periode=period_of(month))
     context.update(
         {
@@ -33,3 +42,42 @@ def workspace(request: HttpRequest, kode: str) -> HttpResponse:
         }
     )
     return render(request, "pokjanal/workspace.html", context)
+
+
+STRATA_COLUMNS = (
+    "kode", "posyandu", "desa_kode", "desa", "strata", "penahan", "frekuensi", "kader_bertugas",
+    "ds", "kia", "imunisasi", "program_tambahan", "kader_aktif", "kader_terlatih", "purwa",
+    "madya", "utama",
+)  # fmt: skip
+
+
+def _strata_row(row: dict[str, Any]) -> list[Any]:
+    p, strata, kader = row["posyandu"], row["strata"], row["kader"]
+    nilai = strata.nilai if strata else {}
+    return [
+        posyandu_code(p), p.nama, p.desa_id, p.desa.nama,
+        strata.strata if strata else "", " ".join(strata.penahan) if strata else "",
+        *(nilai.get(k) for k in ("frekuensi", "kader", "ds", "kia", "imunisasi")),
+        nilai.get("program_tambahan"),
+        *(kader.get(k, 0) for k in ("n_aktif", "terlatih", "purwa", "madya", "utama")),
+    ]  # fmt: skip
+
+
+@scoped("aggregate")
+def strata_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
+    """The workspace's Posyandu table (strata, what holds it back, kader) as CSV or xlsx."""
+    _region, month = _region_month(request, kode)
+    rows = selectors.workspace(user=request.user, kode=kode, periode=period_of(month))["rows"]
+    lines = [_strata_row(r) for r in rows]
+    log("export", model="pokjanal.StrataBulanan", wilayah_kode=kode,
+        metadata={"period": period_of(month), "format": fmt})  # fmt: skip
+    if fmt == "xlsx":
+        body = tables.xlsx_bytes({"strata": (STRATA_COLUMNS, lines)})
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = tables.csv_text(STRATA_COLUMNS, lines).encode("utf-8")
+        ctype = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    name = f"strata_kader_{kode.replace('.', '')}_{period_of(month)}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -151,11 +151,20 @@ def _rule_tasks(ids: list[int], month: date, rule: str) -> Any:
 def tasks_closed_share(
     ids: list[int], month: date, params: dict[str, Any]
 ) -> dict[int, tuple[int, int]]:
-    """Tasks of a rule shown this month that were closed (visit or service given)."""
+    """Tasks of a rule open at some time this month (shown by its end, not closed or expired
+    before it began: an overdue task carried over from last month counts), and of them those
+    closed by the month's end (visit or service given). A person who moved away or died
+    counts in neither."""
+    start, end = _bounds(month)
     rows = (
-        _rule_tasks(ids, month, params["rule"])
+        Tugas.objects.filter(posyandu_id__in=ids, aturan=params["rule"], mulai__lte=end)
+        .filter(Q(status=Tugas.Status.TERBUKA) | Q(selesai_pada__gte=start))
+        .exclude(cara_selesai=Tugas.Cara.TIDAK_BERLAKU)
         .values("posyandu_id")
-        .annotate(n=Count("id"), done=Count("id", filter=Q(status=Tugas.Status.SELESAI)))
+        .annotate(
+            n=Count("id"),
+            done=Count("id", filter=Q(status=Tugas.Status.SELESAI, selesai_pada__lte=end)),
+        )
     )
     return {row["posyandu_id"]: (row["done"], row["n"]) for row in rows}
 

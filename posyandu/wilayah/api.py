@@ -1,5 +1,4 @@
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -47,7 +46,9 @@ def roots(request: HttpRequest) -> list[RegionOut]:
 @router.get("/{kode}", response=RegionDetailOut, summary="A region and its sub-regions")
 @api_scoped("aggregate")
 def region(request: HttpRequest, kode: str) -> RegionDetailOut:
-    current = get_object_or_404(Wilayah, kode=kode)
+    current = Wilayah.objects.filter(kode=kode).first()
+    if current is None:
+        raise HttpError(404, "Wilayah tidak ditemukan.")
     if not selectors.may_browse(request.user, kode):
         raise HttpError(403, "Wilayah ini di luar wilayah kerja Anda.")
     children = selectors.children_of(request.user, kode)

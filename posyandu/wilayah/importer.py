@@ -23,41 +23,72 @@ class ImportReport:
         return self.added + self.changed + self.unchanged
 
 
-def read_rows(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """(kode, nama) rows of a kode,nama CSV, and one message per rejected line."""
-    rows, errors = [], []
-    with path.open(newline="", encoding="utf-8") as fh:
+def read_rows(path: Path) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """(line, kode, nama) rows of a kode,nama CSV, and (line, reason) per rejected line."""
+    rows: list[tuple[int, str, str]] = []
+    errors: list[tuple[int, str]] = []
+    first_line: dict[str, int] = {}
+    # utf-8-sig: a file saved by Excel starts with a byte order mark before "kode".
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        if not reader.fieldnames or not {"kode", "nama"} <= set(reader.fieldnames):
-            raise ValueError(f"{path}: kolom 'kode' dan 'nama' wajib ada di baris judul")
-        for line, row in enumerate(reader, start=2):
-            kode, nama = (row["kode"] or "").strip(), (row["nama"] or "").strip()
-            try:
-                level_of(kode)
-            except ValueError as exc:
-                errors.append(f"baris {line}: {exc}")
-                continue
-            if not nama:
-                errors.append(f"baris {line}: nama wilayah kosong untuk kode {kode}")
-                continue
-            rows.append((kode, nama))
+        try:
+            fieldnames = reader.fieldnames
+            if not fieldnames or not {"kode", "nama"} <= {f.strip() for f in fieldnames}:
+                raise ValueError(f"{path}: kolom 'kode' dan 'nama' wajib ada di baris judul")
+            reader.fieldnames = [f.strip() for f in fieldnames]
+            for row in reader:
+                line = reader.line_num
+                kode, nama = (row["kode"] or "").strip(), (row["nama"] or "").strip()
+                try:
+                    level_of(kode)
+                except ValueError as exc:
+                    errors.append((line, str(exc)))
+                    continue
+                if not nama:
+                    errors.append((line, f"nama wilayah kosong untuk kode {kode}"))
+                    continue
+                if kode in first_line:
+                    errors.append(
+                        (line, f"kode {kode} ganda (sudah ada di baris {first_line[kode]})")
+                    )
+                    continue
+                first_line[kode] = line
+                rows.append((line, kode, nama))
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                f"{path}: baris {_first_non_utf8_line(path)} bukan teks UTF-8; "
+                "simpan ulang berkas sebagai CSV UTF-8"
+            ) from exc
     return rows, errors
+
+
+def _first_non_utf8_line(path: Path) -> int:
+    with path.open("rb") as fh:
+        for line, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return line
+    return 1
 
 
 @transaction.atomic
 def import_wilayah(path: Path, *, retire_missing: bool = False) -> ImportReport:
     rows, errors = read_rows(path)
-    report = ImportReport(errors=errors)
+    report = ImportReport()
     existing = {w.kode: w for w in Wilayah.objects.all()}
-    known = set(existing) | {kode for kode, _ in rows}
+    # Codes a row may hang under: stored ones and rows accepted so far. Parents come before
+    # children, so the child of a rejected row is rejected too instead of breaking the
+    # foreign key.
+    known = set(existing)
 
     to_add, to_change = [], []
-    # Parents before children, so the foreign key always points at a stored row.
-    for kode, nama in sorted(rows, key=lambda r: (len(r[0]), r[0])):
+    for line, kode, nama in sorted(rows, key=lambda r: (len(r[1]), r[1])):
         induk = parent_of(kode)
         if induk is not None and induk not in known:
-            report.errors.append(f"kode {kode}: induk {induk} tidak ada dalam daftar")
+            errors.append((line, f"induk {induk} untuk kode {kode} tidak ada dalam daftar"))
             continue
+        known.add(kode)
         current = existing.get(kode)
         if current is None:
             to_add.append(Wilayah(kode=kode, nama=nama, tingkat=level_of(kode), induk_id=induk))
@@ -66,13 +97,14 @@ def import_wilayah(path: Path, *, retire_missing: bool = False) -> ImportReport:
             to_change.append(current)
         else:
             report.unchanged += 1
+    report.errors = [f"baris {line}: {reason}" for line, reason in sorted(errors)]
 
     Wilayah.objects.bulk_create(to_add, batch_size=2000)
     Wilayah.objects.bulk_update(to_change, ["nama", "aktif", "induk"], batch_size=2000)
     report.added, report.changed = len(to_add), len(to_change)
 
     if retire_missing:
-        listed = {kode for kode, _ in rows}
+        listed = {kode for _, kode, _ in rows}
         report.retired = (
             Wilayah.objects.filter(aktif=True).exclude(kode__in=listed).update(aktif=False)
             if len(listed) < 30000

@@ -8,6 +8,7 @@ from django.db.models.functions import Substr
 
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.fasilitas.models import Posyandu
+from posyandu.wilayah.codes import ancestors_of
 from posyandu.wilayah.models import Wilayah
 
 
@@ -70,6 +71,12 @@ def region_rows(user: Any, regions: list[Wilayah], parent: str | None) -> list[R
         )
         for w in regions
     ]
+
+
+def breadcrumb(user: Any, kode: str) -> list[tuple[Wilayah, bool]]:
+    """The region's ancestors and itself, each with whether the user may open it."""
+    regions = Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode")
+    return [(w, may_browse(user, w.kode)) for w in regions]
 
 
 def children_of(user: Any, kode: str) -> list[Wilayah]:

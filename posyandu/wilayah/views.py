@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from posyandu.accounts.decorators import scoped
 from posyandu.wilayah import selectors
-from posyandu.wilayah.codes import ancestors_of
 from posyandu.wilayah.models import Wilayah
 
 
@@ -23,7 +22,7 @@ def browse(request: HttpRequest, kode: str | None = None) -> HttpResponse:
     children = selectors.children_of(request.user, kode)
     context = {
         "current": current,
-        "breadcrumb": Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode"),
+        "breadcrumb": selectors.breadcrumb(request.user, kode),
         "rows": selectors.region_rows(request.user, children, kode),
         "posyandu": selectors.posyandu_in(request.user, kode)
         if current.tingkat == Wilayah.Tingkat.DESA

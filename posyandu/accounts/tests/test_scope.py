@@ -134,3 +134,18 @@ def test_outsider_without_assignment_is_refused(client, world):
     assert client.get("/api/v1/posyandu").status_code == 403
     home = client.get(reverse("core:home"))
     assert home.status_code == 200
+
+
+def test_bidan_sees_the_puskesmas_serving_her_desa_but_no_other(client, world):
+    from posyandu.fasilitas.models import Puskesmas
+
+    visible = restrict(Puskesmas.objects.all(), world.bidan_1, "aggregate")
+    assert list(visible) == [world.puskesmas_1]
+    client.force_login(world.bidan_1)
+    # The Posyandu page links to its Puskesmas: that link must open.
+    own = client.get(reverse("fasilitas:puskesmas_detail", args=[world.puskesmas_1.public_id]))
+    assert own.status_code == 200
+    # ... but the kecamatan is outside her desa: shown as text, not as a dead link.
+    assert reverse("wilayah:browse", args=["14.71.01"]) not in own.content.decode()
+    other = client.get(reverse("fasilitas:puskesmas_detail", args=[world.puskesmas_2.public_id]))
+    assert other.status_code == 404

@@ -8,11 +8,14 @@ FULL = {"frekuensi": 8, "kader": 5, "ds": 50, "kia": 50, "kb": 50, "imunisasi": 
 
 
 def test_not_recorded_indicators_are_skipped_while_null():
-    # KB and dana sehat have no record yet: a Posyandu meeting everything else is Mandiri,
-    # and the result says which criteria were not checked.
+    # KB and dana sehat have no record yet: a Posyandu meeting everything else is Purnama
+    # (Mandiri adds only dana sehat, which nobody recorded), and the result says which
+    # criteria were not checked.
     result = classify({**FULL, "kb": None, "dana_sehat": None})
-    assert (result.code, result.holding_back) == ("mandiri", [])
+    assert (result.code, result.holding_back) == ("purnama", ["dana_sehat"])
     assert result.not_recorded == ["dana_sehat", "kb"]
+    # Once dana sehat is recorded at 50 %, Mandiri is reached from data (KB still skipped).
+    assert classify({**FULL, "kb": None}).code == "mandiri"
     # A recorded indicator without data still holds it back.
     result = classify({**FULL, "kb": None, "dana_sehat": None, "kia": None})
     assert (result.code, result.holding_back) == ("madya", ["kia"])
@@ -85,7 +88,8 @@ def _records_for_purnama(world, idl=(1, 2), k4=(1, 2)):
 @pytest.mark.parametrize(
     ("idl", "k4", "code", "held_by"),
     [
-        ((1, 2), (1, 2), "mandiri", []),  # 50 % each: at the cut-offs; KB, dana sehat skipped
+        # 50 % each: at the cut-offs; KB skipped, dana sehat not recorded stops it at Purnama
+        ((1, 2), (1, 2), "purnama", ["dana_sehat"]),
         ((1, 3), (1, 2), "madya", ["imunisasi"]),  # 33.3 %
         ((1, 2), (0, 0), "madya", ["kia"]),  # no pregnancy ended: no KIA figure
     ],

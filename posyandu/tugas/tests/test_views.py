@@ -159,6 +159,39 @@ class TestTargets:
         assert [p.numerator for p in kader.progress] == [1, 1]
         assert not kader.all_met  # 1 of 4 visits
 
+    def test_overdue_immunization_carried_over_counts_until_followed_up(self, world):
+        kid = person(world.posyandu_a, date(2025, 1, 10))
+        nov, dec = date(2026, 11, 1), date(2026, 12, 1)
+
+        def task(kunci: str, mulai: date, **kw: object) -> Tugas:
+            return Tugas.objects.create(
+                sasaran=kid, posyandu=world.posyandu_a, desa_id=kid.desa_id,
+                aturan="imunisasi_terlambat", aturan_versi="1", kunci=kunci,
+                tanggal_acuan=mulai, mulai=mulai, jatuh_tempo=mulai + timedelta(days=7),
+                kedaluwarsa=mulai + timedelta(days=60), **kw,
+            )  # fmt: skip
+
+        def share(month: date) -> dict[int, tuple[int, int]]:
+            return targets.tasks_closed_share(
+                [world.posyandu_a.pk], month, {"rule": "imunisasi_terlambat"}
+            )
+
+        # Shown in October, still open in November: November's target is not met.
+        pcv = task("imunisasi:PCV3", date(2026, 10, 20))
+        # Followed up in October: not November's business.
+        task("imunisasi:DPT3", date(2026, 10, 1), status="selesai", selesai_pada=date(2026, 10, 9))
+        # The child moved away: nothing left to follow up.
+        task("imunisasi:MR1", date(2026, 11, 2), status="selesai", cara_selesai="tidak_berlaku",
+             selesai_pada=date(2026, 11, 5))  # fmt: skip
+        assert share(nov) == {world.posyandu_a.pk: (0, 1)}
+        row = targets.posyandu_rows([world.posyandu_a], nov)[0]
+        assert not row.progress[1].met
+        Tugas.objects.filter(pk=pcv.pk).update(
+            status="selesai", cara_selesai="layanan", selesai_pada=date(2026, 12, 3)
+        )
+        assert share(nov) == {world.posyandu_a.pk: (0, 1)}  # done after November
+        assert share(dec) == {world.posyandu_a.pk: (1, 1)}
+
     def test_no_case_counts_as_met(self, world):
         progress = targets.Progress(targets.definitions()["posyandu"][2], 0, 0)
         assert progress.value is None and progress.met

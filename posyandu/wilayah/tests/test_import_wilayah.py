@@ -52,8 +52,47 @@ def test_bad_rows_are_reported_with_line_and_reason_not_dropped_silently(tmp_pat
     out, err = run(write(tmp_path, text))
     assert "baris 7: Kode wilayah tidak valid: '14.71.01.99'" in err
     assert "baris 9: nama wilayah kosong untuk kode 14.71.01.1003" in err
-    assert "kode 14.71.09.1001: induk 14.71.09 tidak ada dalam daftar" in err
+    assert "baris 8: induk 14.71.09 untuk kode 14.71.09.1001 tidak ada dalam daftar" in err
     assert "5 ditambah" in out and "3 ditolak" in out
+
+
+@pytest.mark.django_db
+def test_duplicate_code_is_rejected_with_its_line_instead_of_crashing(tmp_path):
+    out, err = run(write(tmp_path, SAMPLE + "14.71.01,Sukajadi Lagi\n"))
+    assert err.splitlines() == ["ditolak: baris 7: kode 14.71.01 ganda (sudah ada di baris 4)"]
+    assert "5 ditambah" in out and "1 ditolak" in out
+    assert Wilayah.objects.get(kode="14.71.01").nama == "Sukajadi"
+
+
+@pytest.mark.django_db
+def test_children_of_a_rejected_region_are_rejected_too_with_line_numbers(tmp_path):
+    text = SAMPLE + "14.72,\n14.72.01,Kecamatan Yatim\n14.72.01.1001,Desa Yatim\n"
+    out, err = run(write(tmp_path, text))
+    assert err.splitlines() == [
+        "ditolak: baris 7: nama wilayah kosong untuk kode 14.72",
+        "ditolak: baris 8: induk 14.72 untuk kode 14.72.01 tidak ada dalam daftar",
+        "ditolak: baris 9: induk 14.72.01 untuk kode 14.72.01.1001 tidak ada dalam daftar",
+    ]
+    assert "5 ditambah" in out and "3 ditolak" in out
+    assert not Wilayah.objects.filter(kode__startswith="14.72").exists()
+
+
+@pytest.mark.django_db
+def test_excel_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "wilayah.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"))
+    out, err = run(path)
+    assert "5 ditambah" in out and err == ""
+
+
+@pytest.mark.django_db
+def test_non_utf8_file_is_a_clear_indonesian_error_with_its_line(tmp_path):
+    path = tmp_path / "wilayah.csv"
+    path.write_bytes(SAMPLE.encode("utf-8") + "14.71.01.1003,Kampung Dalam\n".encode("cp1252"))
+    path.write_bytes(path.read_bytes() + "14.71.01.1004,Pas\u00e9\n".encode("cp1252"))
+    with pytest.raises(CommandError, match="baris 8 bukan teks UTF-8; simpan ulang"):
+        run(path)
+    assert not Wilayah.objects.exists()
 
 
 @pytest.mark.django_db
