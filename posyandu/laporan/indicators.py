@@ -5,6 +5,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
 RULES = Path(__file__).parent / "rules" / "indicators.json"
 
 
@@ -15,6 +19,72 @@ def registry() -> dict[str, Any]:
 
 def indicator(code: str) -> dict[str, Any]:
     return next(i for i in registry()["indicators"] if i["code"] == code)
+
+
+# Display labels for the coded English values of the registry (the JSON keeps the English
+# values; the page shows these, translated). tests: every value used has a label.
+DISAGGREGATIONS: dict[str, Promise] = {
+    "sex": _("Sex"),
+    "region level": _("Region level"),
+    "posyandu": _("Posyandu"),
+    "antigen": _("Antigen"),
+}
+PERIODS: dict[str, Promise] = {
+    "month": _("Monthly"),
+    "month (last 12 months)": _("Monthly (last 12 months)"),
+    "month; dashboard: cumulative year to the month": _(
+        "Monthly; dashboard: cumulative for the year up to the month"
+    ),
+    "month; dashboard: cumulative year": _("Monthly; dashboard: cumulative for the year"),
+    "round (February, August); dashboard: the latest round": _(
+        "Per round (February, August); dashboard: the latest round"
+    ),
+    "year": _("Yearly"),
+}
+UNITS: dict[str, Promise] = {"percent": _("Percent (%)"), "count": _("Count")}
+DIRECTIONS: dict[str, Promise] = {
+    "higher": _("Higher is better"),
+    "lower": _("Lower is better"),
+}
+
+
+def _english(lang: str | None = None) -> bool:
+    return (lang or get_language() or "id").startswith("en")
+
+
+def name(code: str) -> str:
+    """The indicator's name in the active language (dashboards, rankings)."""
+    ind = indicator(code)
+    return ind["name_en"] if _english() else ind["name_id"]
+
+
+def localized(lang: str | None = None) -> list[dict[str, Any]]:
+    """The indicators as the registry page shows them, in `lang` (default: the active one).
+
+    Indonesian fields (`name_id`, `numerator_id`, `denominator_id`) unless the language is
+    English; disaggregations, period, unit and direction as translated labels.
+    """
+    english = _english(lang)
+    rows = []
+    for i in registry()["indicators"]:
+        rows.append(
+            {
+                "code": i["code"],
+                "name": i["name_en"] if english else i["name_id"],
+                "name_other": i["name_id"] if english else i["name_en"],
+                "numerator": i["numerator"] if english else i["numerator_id"],
+                "denominator": i["denominator"] if english else i["denominator_id"],
+                "disaggregations": [DISAGGREGATIONS.get(d, d) for d in i["disaggregations"]],
+                "period": PERIODS.get(i["period"], i["period"]),
+                "unit": UNITS.get(i["unit"], i["unit"]),
+                "direction": DIRECTIONS.get(i["direction"], i["direction"]),
+                "target": i["target"],
+                "warn": i["warn"],
+                "source": i["source"],
+                "status": i["status"],
+            }
+        )
+    return rows
 
 
 def rating(code: str, value: float | None) -> str:
@@ -38,16 +108,18 @@ def markdown() -> str:
         "",
         reg["notes"],
         "",
-        "| code | nama | name | numerator | denominator | target (green / yellow) "
-        "| disaggregations | period | source | status |",
+        "| code | nama | name | pembilang / numerator | penyebut / denominator "
+        "| target (green / yellow) | disaggregations | period | source | status |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for i in reg["indicators"]:
         sign = ">=" if i["direction"] == "higher" else "<"
         target = "" if i["target"] is None else f"{sign} {i['target']} / {sign} {i['warn']}"
         lines.append(
-            f"| `{i['code']}` | {i['name_id']} | {i['name_en']} | {i['numerator']} | "
-            f"{i['denominator']} | {target} | {', '.join(i['disaggregations'])} | "
+            f"| `{i['code']}` | {i['name_id']} | {i['name_en']} | "
+            f"{_both(i['numerator_id'], i['numerator'])} | "
+            f"{_both(i['denominator_id'], i['denominator'])} | {target} | "
+            f"{', '.join(i['disaggregations'])} | "
             f"{i['period']} | {i['source']} | {i['status']} |"
         )
     from posyandu.laporan import coverage
@@ -75,6 +147,13 @@ def markdown() -> str:
         "recorded), KB (contraception) coverage for the strata.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _both(indonesian: str, english: str) -> str:
+    """A markdown cell with the Indonesian text, then the English one (once if equal)."""
+    if indonesian == english:
+        return indonesian
+    return f"{indonesian}<br>*EN:* {english}"
 
 
 DEFINITIONS = """## Exact definitions (as computed by posyandu/laporan/skdn.py)

@@ -105,7 +105,7 @@ def _coverage(
 
     def named(kode: str) -> dict[str, Any]:
         cell = totals.get(kode, cs.Cell(kode, 0, 0))
-        return {"name": indicators.indicator(kode)["name_id"], "cell": cell}
+        return {"name": indicators.name(kode), "cell": cell}
 
     context: dict[str, Any] = {
         "cards": [named(k) for k in cs.SHOWN],
@@ -137,7 +137,7 @@ def _coverage(
         context.update(
             rows=rows,
             sort=sort,
-            ranked=[(k, indicators.indicator(k)["name_id"]) for k in cs.RANKED],
+            ranked=[(k, indicators.name(k)) for k in cs.RANKED],
         )
     return context
 
@@ -151,7 +151,7 @@ def _breadcrumb(kode: str) -> list[Wilayah]:
 def _headline(figures: Figures, last_year: Figures) -> list[dict[str, Any]]:
     cells = _cells(figures, HEADLINE)
     for cell in cells:
-        cell["name"] = indicators.indicator(cell["code"])["name_id"]
+        cell["name"] = indicators.name(cell["code"])
         cell["change"] = _change(figures, last_year, cell["code"])
     return cells
 
@@ -188,7 +188,7 @@ def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
         "figures": figures,
         "headline": _headline(figures, selectors.total(kode=code, month=month - 12)),
         "rows": rows,
-        "ranked": [(c, indicators.indicator(c)["name_id"]) for c in RANKED],
+        "ranked": [(c, indicators.name(c)) for c in RANKED],
         "sort": sort,
         "chart_skdn": chart_skdn,
         "chart_gizi": chart_gizi,
@@ -356,4 +356,8 @@ def _pdf_response(body: bytes, name: str) -> HttpResponse:
 
 @scoped("aggregate")
 def indikator(request: HttpRequest) -> HttpResponse:
-    return render(request, "laporan/indikator.html", {"registry": indicators.registry()})
+    return render(
+        request,
+        "laporan/indikator.html",
+        {"registry": indicators.registry(), "rows": indicators.localized()},
+    )

@@ -7,6 +7,7 @@ import zlib
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from posyandu.imunisasi import schedule
@@ -291,3 +292,13 @@ def test_laporan_rebuild_writes_coverage_and_strata(world):
     # Three Posyandu in the kecamatan (A, A2, B), two months of strata each.
     assert StrataBulanan.objects.filter(periode__in=["2025-03", "2025-04"]).count() == 6
     assert out.getvalue().strip().endswith("6 baris strata")
+
+
+def test_dashboard_names_indicators_in_the_chosen_language(client, world):
+    _immunized_desa(world)
+    client.force_login(world.pokjanal_kec)
+    url = reverse("laporan:wilayah", args=["14.71.01"]) + "?periode=2025-04"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url).content.decode()
+    assert "Complete basic immunization (IDL)" in html
+    assert "Imunisasi dasar lengkap (IDL)" not in html
