@@ -104,7 +104,9 @@ def evaluate_anc(
 class Risk:
     code: str
     label: dict[str, str]
-    detail: str
+    detail: str  # "umur_ibu 43" (variables as the rules name them; the API's text)
+    # What triggered it, for people: (variable, value) pairs, or ("riwayat", history code).
+    values: tuple[tuple[str, Any], ...] = ()
 
 
 def risk_factors(facts: dict[str, Any]) -> list[Risk]:
@@ -118,9 +120,11 @@ def risk_factors(facts: dict[str, Any]) -> list[Risk]:
         hits = [c for c in conditions if _holds(c, facts)]
         if hits:
             detail = ", ".join(f"{c['var']} {facts[c['var']]}" for c in hits)
+            values = tuple((c["var"], facts[c["var"]]) for c in hits)
             if rule["code"] == "riwayat":
                 detail = ", ".join(facts["riwayat"])
-            found.append(Risk(rule["code"], rule["label"], detail))
+                values = tuple(("riwayat", code) for code in facts["riwayat"])
+            found.append(Risk(rule["code"], rule["label"], detail, values))
     return found
 
 

@@ -20,12 +20,25 @@ def _date(raw: str | None) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw not in (None, "") else None
+def _bounded(value: Any, bounds: tuple[float, float] | None) -> Any:
+    """A number outside what can be real (a typo: grams for kg, a minus sign) is refused
+    before it reaches the database, where it would break a column's range (a 500)."""
+    if value is not None and bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ValueError(value)
+    return value
 
 
-def _dec(raw: str | None) -> Decimal | None:
-    return Decimal(raw.replace(",", ".")) if raw not in (None, "") else None
+def _int(raw: str | None, bounds: tuple[float, float] | None = (0, 32767)) -> int | None:
+    return _bounded(int(raw), bounds) if raw not in (None, "") else None
+
+
+def _dec(raw: str | None, bounds: tuple[float, float] | None = None) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    value = Decimal(raw.replace(",", "."))
+    if not value.is_finite():
+        raise InvalidOperation(raw)
+    return _bounded(value, bounds)
 
 
 @require_POST
@@ -43,11 +56,11 @@ def kia_action(request: HttpRequest, sasaran_id: str, action: str) -> HttpRespon
                 by=request.user,
                 hpht=_date(p.get("hpht")),
                 usg_tanggal=_date(p.get("usg_tanggal")),
-                usg_minggu=_int(p.get("usg_minggu")),
-                usg_hari=_int(p.get("usg_hari")) or 0,
-                gravida=_int(p.get("gravida")) or 1,
-                paritas=_int(p.get("paritas")) or 0,
-                abortus=_int(p.get("abortus")) or 0,
+                usg_minggu=_int(p.get("usg_minggu"), (0, 45)),
+                usg_hari=_int(p.get("usg_hari"), (0, 6)) or 0,
+                gravida=_int(p.get("gravida"), (1, 30)) or 1,
+                paritas=_int(p.get("paritas"), (0, 30)) or 0,
+                abortus=_int(p.get("abortus"), (0, 30)) or 0,
                 persalinan_terakhir=_date(p.get("persalinan_terakhir")),
                 riwayat=p.getlist("riwayat"),
             )
@@ -63,12 +76,12 @@ def kia_action(request: HttpRequest, sasaran_id: str, action: str) -> HttpRespon
                     tanggal=on,
                     by=request.user,
                     oleh_dokter=p.get("oleh_dokter") == "1",
-                    berat_kg=_dec(p.get("berat_kg")),
-                    lila_cm=_dec(p.get("lila_cm")),
-                    sistole=_int(p.get("sistole")),
-                    diastole=_int(p.get("diastole")),
-                    hb=_dec(p.get("hb")),
-                    ttd_tablet=_int(p.get("ttd_tablet")) or 0,
+                    berat_kg=_dec(p.get("berat_kg"), (20, 250)),
+                    lila_cm=_dec(p.get("lila_cm"), (10, 60)),
+                    sistole=_int(p.get("sistole"), (40, 300)),
+                    diastole=_int(p.get("diastole"), (20, 200)),
+                    hb=_dec(p.get("hb"), (2, 25)),
+                    ttd_tablet=_int(p.get("ttd_tablet"), (0, 200)) or 0,
                     kunjungan=kunjungan_of(request, sasaran),
                 )
             else:
@@ -78,7 +91,7 @@ def kia_action(request: HttpRequest, sasaran_id: str, action: str) -> HttpRespon
                     by=request.user,
                     tempat=p.get("tempat", ""),
                     penolong=p.get("penolong", ""),
-                    berat_lahir_g=_int(p.get("berat_lahir_g")),
+                    berat_lahir_g=_int(p.get("berat_lahir_g"), (300, 7000)),
                 )
         elif action in ("KF", "KN"):
             persalinan = (

@@ -1,5 +1,6 @@
 """Reasons that suggest a referral, by code, with their words for the kader."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LABELS = {
@@ -10,8 +11,29 @@ LABELS = {
 }
 
 
+def _screening_label(code: str) -> str | None:
+    """A screening's referral rule ("<definition>:<category>") in the active language."""
+    from posyandu.skrining import engine
+
+    def_id, _sep, category = code.partition(":")
+    try:
+        definition = engine.definition(def_id)
+    except KeyError:
+        return None
+    found = next((c for c in definition["categories"] if c["code"] == category), None)
+    if found is None:
+        return None
+    lang = (get_language() or "id")[:2]
+    title, label = definition["title"], found["label"]
+    return f"{title.get(lang) or title['id']}: {label.get(lang) or label['id']}"
+
+
 def reason_label(code: str) -> str:
-    return str(LABELS.get(code, code))
+    if code in LABELS:
+        return str(LABELS[code])
+    if ":" in code:
+        return _screening_label(code) or code
+    return code
 
 
 def reasons_text(codes: list[str]) -> str:

@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -79,6 +80,8 @@ def sasaran_new(request: HttpRequest, payload: SasaranIn) -> tuple[int, dict]:
     )
     if payload.jenis_kelamin not in ("L", "P"):
         raise HttpError(422, "Jenis kelamin harus L atau P.")
+    if payload.tanggal_lahir > timezone.localdate():
+        raise HttpError(422, "Tanggal lahir tidak boleh di masa depan.")
     nik = clean_nik(payload.nik or "") or None
     warnings: list[str] = []
     if nik:

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,14 @@ class SasaranForm(forms.ModelForm):
         ).order_by("kepala_keluarga")
         self.fields["ibu"].queryset = visible.filter(jenis_kelamin="P").order_by("nama")
         self.fields["ibu"].required = False
+
+    def clean_tanggal_lahir(self) -> Any:
+        """A birth date after today cannot be right (and every age-based rule needs a past
+        date: the visit and person pages used to fail on it)."""
+        born = self.cleaned_data.get("tanggal_lahir")
+        if born is not None and born > timezone.localdate():
+            raise forms.ValidationError(gettext("The date cannot be in the future."))
+        return born
 
     def clean_nik(self) -> str | None:
         nik = validate_nik_field(self.cleaned_data.get("nik") or "")

@@ -87,16 +87,17 @@ def nik_errors(
             % {"code": nik[:6]}
         )
     day_ok = 1 <= parts.day <= 31 or 41 <= parts.day <= 71
+    month_ok = 1 <= parts.month <= 12
     if not day_ok:
         errors.append(
             _("Digits 7-8 (%(dd)s) must be a day of birth: 01-31, or 41-71 for women.")
             % {"dd": nik[6:8]}
         )
-    elif not 1 <= parts.month <= 12:
+    if not month_ok:  # named even when the day is wrong too: each wrong part is reported
         errors.append(
             _("Digits 9-10 (%(mm)s) must be a month of birth: 01-12.") % {"mm": nik[8:10]}
         )
-    elif not _candidate_births(parts, today):
+    if day_ok and month_ok and not _candidate_births(parts, today):
         errors.append(
             _("Digits 7-12 (%(date)s) are not a valid date of birth.") % {"date": nik[6:12]}
         )

@@ -129,18 +129,21 @@ def _move_rows(model: type[models.Model], rows: models.QuerySet, field: str, kee
                 model._base_manager.filter(pk=pk).update(**{field: keep})
             count += 1
         except IntegrityError:
-            _merge_conflicting_row(model, pk, field, keep)
-            count += 1
+            count += _merge_conflicting_row(model, pk, field, keep)
     return count
 
 
-def _merge_conflicting_row(model: type[models.Model], pk: int, field: str, keep: Sasaran) -> None:
+def _merge_conflicting_row(model: type[models.Model], pk: int, field: str, keep: Sasaran) -> int:
     """Two check-ins of the same session: move the visit's measurements and services to the
-    kept person's check-in, then soft-delete the duplicate check-in (nothing measured is lost)."""
+    kept person's check-in, then soft-delete the duplicate check-in (nothing measured is lost).
+
+    Any other row the kept person already has an equivalent of (a follow-up task with the same
+    rule and key) stays with the merged record, which keeps it; the task engine closes the
+    tasks of a merged record as no longer applicable. Returns how many rows moved (0 or 1)."""
     from posyandu.sesi.models import Kunjungan
 
     if model is not Kunjungan:
-        raise
+        return 0
     dup = Kunjungan.all_objects.get(pk=pk)
     target = Kunjungan.objects.get(sesi_id=dup.sesi_id, sasaran=keep)
     for rel in Kunjungan._meta.related_objects:
@@ -148,6 +151,7 @@ def _merge_conflicting_row(model: type[models.Model], pk: int, field: str, keep:
             manager = getattr(rel.related_model, "all_objects", rel.related_model._default_manager)
             manager.filter(**{rel.field.name: dup}).update(**{rel.field.name: target})
     Kunjungan.all_objects.filter(pk=pk).update(sasaran=keep, deleted_at=timezone.now())
+    return 1
 
 
 class StatusError(ValueError):

@@ -65,7 +65,7 @@ def sasaran_list(request: HttpRequest) -> HttpResponse:
 @scoped("personal")
 def sasaran_new(request: HttpRequest) -> HttpResponse:
     from posyandu.sesi.models import Sesi
-    from posyandu.sesi.services import checkin
+    from posyandu.sesi.services import CheckinError, checkin
 
     posyandu_qs = my_posyandu(request.user)
     sesi = None
@@ -97,8 +97,12 @@ def sasaran_new(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, warning)
             messages.success(request, _("%(name)s is registered.") % {"name": person.nama})
             if sesi is not None:
-                kunjungan = checkin(sesi=sesi, sasaran=person)
-                return redirect("sesi:kunjungan", kunjungan.public_id)
+                try:
+                    kunjungan = checkin(sesi=sesi, sasaran=person)
+                except CheckinError as error:
+                    messages.error(request, str(error))
+                else:
+                    return redirect("sesi:kunjungan", kunjungan.public_id)
             return redirect("sasaran:detail", person.public_id)
     elif request.method == "POST" and request.headers.get("HX-Request"):
         pass

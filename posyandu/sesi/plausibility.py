@@ -25,11 +25,26 @@ def rules_version() -> str:
     return f"{rules()['id']}@{rules()['version']}"
 
 
+# Which index a WHO flag is about (Permenkes 2/2020 abbreviations, the same in both languages).
+FLAG_INDEX = {
+    "fwei": "BB/U",
+    "flen": "PB/U, TB/U",
+    "fwfl": "BB/PB, BB/TB",
+    "fbmi": "IMT/U",
+    "fhc": "LK/U",
+    "fac": "LiLA/U",
+}
+
+
 def label(code: str) -> str:
-    """The Indonesian label of a reason code ("who_flag:fwei" -> its rule's label)."""
-    base = code.split(":")[0]
+    """The Indonesian label of a reason code; a WHO flag names its index
+    ("who_flag:fwei" -> "... (flag): BB/U"), so several flags are told apart."""
+    base, _sep, detail = code.partition(":")
     rule = rules()["rules"].get(base)
-    return rule["label_id"] if rule else code
+    if rule is None:
+        return code
+    index = FLAG_INDEX.get(detail)
+    return f"{rule['label_id']}: {index}" if index else rule["label_id"]
 
 
 def _lying_equivalent(cm: float, cara_ukur: str) -> float:

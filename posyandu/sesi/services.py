@@ -34,9 +34,24 @@ def session_close(*, sesi: Sesi, kader_hadir: int, nakes_hadir: bool, catatan: s
     return sesi
 
 
+class CheckinError(ValueError):
+    pass
+
+
+def born_after_session_message(sasaran: Sasaran) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(
+        "%(name)s was born after the date of this session and cannot be checked in to it."
+    ) % {"name": sasaran.nama}
+
+
 @transaction.atomic
 def checkin(*, sesi: Sesi, sasaran: Sasaran) -> Kunjungan:
-    """Langkah 1: the person is here. Checking in twice returns the first check-in."""
+    """Langkah 1: the person is here. Checking in twice returns the first check-in. A person
+    born after the session's date cannot have come (every age rule of the visit would fail)."""
+    if sasaran.tanggal_lahir > sesi.tanggal:
+        raise CheckinError(born_after_session_message(sasaran))
     found = Kunjungan.objects.filter(sesi=sesi, sasaran=sasaran).first()
     return found or Kunjungan.objects.create(sesi=sesi, sasaran=sasaran, langkah=1)
 

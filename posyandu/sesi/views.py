@@ -19,7 +19,14 @@ from posyandu.sesi import danger, kms, plausibility, summary
 from posyandu.sesi.forms import EducationForm, JadwalForm, MeasurementForm, ServiceForm, stage_group
 from posyandu.sesi.growth import measurement_evaluate, measurement_record, result_of
 from posyandu.sesi.models import Jadwal, Kunjungan, Sesi
-from posyandu.sesi.services import checkin, education_add, jadwal_set, service_add, session_open
+from posyandu.sesi.services import (
+    CheckinError,
+    checkin,
+    education_add,
+    jadwal_set,
+    service_add,
+    session_open,
+)
 
 SERVICES = ["Imunisasi", "Vitamin A", "Obat cacing", "PMT", "TTD", "Oralit", "KB", "Konseling"]
 TOPICS = ["ASI eksklusif", "MP-ASI", "Tanda bahaya", "Gizi seimbang", "PHBS", "Imunisasi", "KB"]
@@ -102,7 +109,11 @@ def sesi_checkin(request: HttpRequest, public_id: UUID, sasaran_id: UUID) -> Htt
     person = get_object_or_404(
         people_visible(request.user).filter(posyandu=sesi.posyandu), public_id=sasaran_id
     )
-    kunjungan = checkin(sesi=sesi, sasaran=person)
+    try:
+        kunjungan = checkin(sesi=sesi, sasaran=person)
+    except CheckinError as error:
+        messages.error(request, str(error))
+        return redirect("sesi:detail", sesi.public_id)
     return redirect("sesi:kunjungan", kunjungan.public_id)
 
 
@@ -132,6 +143,7 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         form, stage, months = _measurement_form(kunjungan)
     saved = list(kunjungan.pengukuran.select_related("sasaran").order_by("-id")[:1])
     result = result_of(saved[0]) if saved else None
+    charts = _result_charts(person, saved[0], months) if saved else []
     context = {
         "kunjungan": kunjungan,
         "sesi": kunjungan.sesi,
@@ -141,6 +153,7 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "form": form,
         "result": result,
         "result_view": _result_view(result) if result else None,
+        "charts": charts,
         "panels": visit_panels(request, person, on, kunjungan),
         "service_form": ServiceForm(),
         "education_form": EducationForm(),
@@ -151,6 +164,22 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "rujukan": person.rujukan.filter(tanggal=on),
     }
     return render(request, "sesi/kunjungan.html", context)
+
+
+def _result_charts(person, saved, months: int) -> list:
+    """The KMS charts (0-60 months) on which the saved measurement is a point: the kader sees
+    where the child now stands between the SD curves."""
+    if months > 60 or (saved.berat_kg is None and saved.tinggi_cm is None):
+        return []
+    keys = []
+    if saved.berat_kg is not None:
+        keys.append("bbu")
+    if saved.tinggi_cm is not None:
+        keys.append("pbu")
+    if saved.berat_kg is not None and saved.tinggi_cm is not None:
+        keys.append("bbpb")
+    measurements = list(person.pengukuran.all())
+    return [kms.build_chart(key, person, measurements) for key in keys]
 
 
 def _result_view(result) -> dict:

@@ -97,3 +97,13 @@ def test_api_records_a_dose_and_reads_the_status(client, world, baby):
     assert status["idl_lengkap"] is False and "HB0" in status["idl_kurang"]
     client.force_login(world.kader_s)
     assert client.get(f"/api/v1/imunisasi/{baby.public_id}/status").status_code == 404
+
+
+def test_a_due_dose_is_not_labelled_as_a_deadline(client, world):
+    """msgid "due" alone is the tasks' deadline ("batas"); a dose due now has its own msgid."""
+    born = TODAY - timedelta(days=10)  # BCG and OPV1 are due (0 to 1 month)
+    child = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=born)
+    client.force_login(world.kader_a)
+    page = client.get(reverse("skrining:person", args=[child.public_id])).content.decode()
+    assert page.count('<span class="badge ilp-badge-watch">') >= 2
+    assert '<span class="badge ilp-badge-watch">batas</span>' not in page

@@ -89,6 +89,10 @@ def test_panel_views_and_scope(client, world, mother):
     ).content.decode()
     k = Kehamilan.objects.get(sasaran=mother)
     assert k.riwayat == ["sc"] and "Kehamilan risiko tinggi" in body and "10 minggu" in body
+    # the reason is shown in words, not as the rules' variable names and codes
+    assert 'Terlalu tua (&gt; 35 tahun) <span class="muted">(umur 38)</span>' in body
+    assert "(Pernah operasi sesar)" in body
+    assert "umur_ibu" not in body and "(sc)" not in body
     body = client.post(
         reverse("kia:action", args=[mother.public_id, "anc"]), {"sistole": "120"}
     ).content.decode()
@@ -101,3 +105,56 @@ def test_panel_views_and_scope(client, world, mother):
     client.force_login(world.kader_s)
     assert client.post(reverse("kia:action", args=[mother.public_id, "anc"]), {}).status_code == 404
     assert not KunjunganNifas.objects.exists()
+
+
+def test_person_page_names_the_risks_in_words(client, world, mother):
+    pregnancy_register(
+        sasaran=mother,
+        tanggal_daftar=TODAY,
+        by=world.kader_a,
+        hpht=TODAY - timedelta(days=100),
+        paritas=4,
+    )
+    client.force_login(world.kader_a)
+    page = client.get(reverse("sasaran:detail", args=[mother.public_id])).content.decode()
+    assert "Terlalu tua (&gt; 35 tahun), Terlalu banyak (sudah &gt;= 4 anak)" in page
+    assert "terlalu_tua" not in page
+
+
+def test_nifas_panel_shows_visit_status_in_words(client, world, mother):
+    k = pregnancy_register(
+        sasaran=mother,
+        tanggal_daftar=TODAY - timedelta(days=200),
+        by=None,
+        hpht=TODAY - timedelta(days=280),
+    )
+    p = delivery_record(kehamilan=k, tanggal=TODAY - timedelta(days=5), by=None)
+    nifas_record(persalinan=p, jenis="KF", tanggal=TODAY, by=None)
+    client.force_login(world.kader_a)
+    page = client.get(reverse("skrining:person", args=[mother.public_id])).content.decode()
+    assert "<td>KF2</td>" in page and "✓ selesai" in page  # done
+    assert 'class="muted">terlewat</span>' in page  # KF1, KN1 missed
+    assert 'class="muted">belum waktunya</span>' in page  # KF3, KF4, KN3
+    assert 'ilp-badge-watch">' in page  # KN2 due now
+    for code in ("<td>done</td>", "<td>missed</td>", "<td>not_yet</td>", "<td>due</td>"):
+        assert code not in page
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"sistole": "-120", "diastole": "80"},  # broke the column's CHECK (>= 0): a 500
+        {"berat_kg": "6500"},  # grams typed for kg: overflows numeric(5,2) on PostgreSQL
+        {"lila_cm": "2350"},
+        {"hb": "nan"},
+    ],
+)
+def test_impossible_anc_numbers_are_refused_with_a_message(client, world, mother, values):
+    pregnancy_register(
+        sasaran=mother, tanggal_daftar=TODAY, by=None, hpht=TODAY - timedelta(days=70)
+    )
+    client.force_login(world.kader_a)
+    response = client.post(reverse("kia:action", args=[mother.public_id, "anc"]), values)
+    assert response.status_code == 200
+    assert "Periksa tanggal dan angka yang diisi." in response.content.decode()
+    assert not Kehamilan.objects.get(sasaran=mother).anc.exists()

@@ -36,6 +36,17 @@ def test_reason_words():
     assert reason_label("unknown_code") == "unknown_code"
 
 
+def test_screening_rule_codes_are_shown_in_words():
+    from django.utils import translation
+
+    with translation.override("id"):
+        assert reason_label("td_dewasa:ht_3") == "Tekanan darah (dewasa): Hipertensi derajat 3"
+    with translation.override("en"):
+        assert reason_label("td_dewasa:ht_3") == "Blood pressure (adult): Hypertension grade 3"
+    assert reason_label("td_dewasa:no_such_category") == "td_dewasa:no_such_category"
+    assert reason_label("no_such_definition:x") == "no_such_definition:x"
+
+
 def test_create_defaults_to_the_posyandus_puskesmas_and_pustu(world, anak):
     r = referral_create(
         sasaran=anak, alasan="  2T  ", aturan=["2T"], by=world.kader_a, tanggal=date(2026, 3, 10)

@@ -70,6 +70,40 @@ def test_same_session_checkins_are_combined(world):
     assert keep.pengukuran.get().kunjungan.sasaran_id == keep.pk
 
 
+def test_the_same_task_on_both_records_does_not_break_the_merge(world):
+    """Both duplicates of a baby had the same follow-up task (same rule and key): the merge
+    used to fail with an IntegrityError (a 500 for the bidan)."""
+    from datetime import timedelta
+
+    from posyandu.tugas.models import Tugas
+
+    born = date(2026, 9, 1)
+    keep = SasaranFactory(posyandu=world.posyandu_a, nama="Putri", tanggal_lahir=born)
+    dup = SasaranFactory(posyandu=world.posyandu_a, nama="Putri L", tanggal_lahir=born)
+
+    def task(person, kunci):
+        start = date(2026, 11, 1)
+        return Tugas.objects.create(
+            sasaran=person, posyandu=world.posyandu_a, desa_id=person.desa_id,
+            aturan="imunisasi_terlambat", aturan_versi="1", kunci=kunci, tanggal_acuan=start,
+            mulai=start, jatuh_tempo=start + timedelta(days=7),
+            kedaluwarsa=start + timedelta(days=60),
+        )  # fmt: skip
+
+    task(keep, "imunisasi:BCG")
+    same = task(dup, "imunisasi:BCG")
+    other = task(dup, "imunisasi:OPV1")
+    measurement_record(sasaran=dup, tanggal=date(2026, 11, 10), by=None, berat_kg=4.2)
+
+    moved = sasaran_merge(keep=keep, merged=dup, by=world.bidan_1)
+
+    assert moved["sesi.Pengukuran"] == 1 and moved["tugas.Tugas"] == 1
+    assert Tugas.objects.get(pk=other.pk).sasaran_id == keep.pk
+    assert Tugas.objects.get(pk=same.pk).sasaran_id == dup.pk  # kept, with the merged record
+    assert Tugas.objects.filter(sasaran=keep).count() == 2
+    assert Sasaran.objects.get(pk=dup.pk).status == "digabung"
+
+
 def test_a_kader_cannot_merge(world):
     a, b = SasaranFactory(posyandu=world.posyandu_a), SasaranFactory(posyandu=world.posyandu_a)
     with pytest.raises(PermissionDenied):

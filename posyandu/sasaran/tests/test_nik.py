@@ -64,6 +64,13 @@ def test_two_wrong_parts_give_two_messages():
     assert len(errors("9999993208900000")) == 3
 
 
+def test_wrong_day_and_wrong_month_are_both_named():
+    found = errors("1471013513900003")  # day 35, month 13
+    assert len(found) == 2
+    assert "Digits 7-8 (35)" in found[0]
+    assert "Digits 9-10 (13)" in found[1]
+
+
 def test_mismatch_of_sex_and_birth_date_is_only_a_warning():
     nik = "1471015708900003"  # woman born 17-08-1990
     assert nik_warnings(nik, tanggal_lahir=date(1990, 8, 17), jenis_kelamin="P") == []

@@ -159,3 +159,29 @@ def test_api_create_is_idempotent_and_scoped(client, world):
     bad = dict(body, id=str(uuid.uuid4()), nik="1471014008900003")
     response = client.post("/api/v1/sasaran", bad, content_type="application/json")
     assert response.status_code == 422 and "7-8" in response.json()["detail"]
+
+
+def test_a_birth_date_in_the_future_is_refused(client, world):
+    """It used to be saved, and then the visit page and the person page failed (500)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    client.force_login(world.kader_a)
+    sesi = SesiFactory(posyandu=world.posyandu_a)
+    url = reverse("sasaran:new") + f"?sesi={sesi.public_id}"
+    response = client.post(url, form_data(world, tanggal_lahir=tomorrow))
+    assert response.status_code == 200
+    assert "Tanggal tidak boleh di masa depan." in response.content.decode()
+    assert not Sasaran.objects.exists()
+    body = {
+        "posyandu_id": str(world.posyandu_a.public_id),
+        "nama": "Api Anak",
+        "jenis_kelamin": "L",
+        "tanggal_lahir": tomorrow,
+        "persetujuan_oleh": "Ibu",
+    }
+    response = client.post("/api/v1/sasaran", body, content_type="application/json")
+    assert response.status_code == 422 and "masa depan" in response.json()["detail"]
+    assert not Sasaran.objects.exists()

@@ -103,6 +103,19 @@ def test_plausibility_ignores_old_visits_and_reports_who_flags():
     assert found == ["who_flag:fwei"]
 
 
+def test_each_who_flag_names_its_index():
+    labels = [plausibility.label(c) for c in ("who_flag:fwei", "who_flag:fwfl", "who_flag:fbmi")]
+    assert labels == [
+        "Nilai di luar batas wajar WHO (flag): BB/U",
+        "Nilai di luar batas wajar WHO (flag): BB/PB, BB/TB",
+        "Nilai di luar batas wajar WHO (flag): IMT/U",
+    ]
+    assert plausibility.label("bb_turun") == (
+        "Berat turun lebih dari 10% sejak pengukuran terakhir"
+    )
+    assert plausibility.label("no_such_rule") == "no_such_rule"
+
+
 def test_implausible_value_is_kept_and_marked(boy):
     measurement_record(
         sasaran=boy, tanggal=date(2026, 1, 10), by=None, berat_kg=8.6, tinggi_cm=75, cara_ukur="L"

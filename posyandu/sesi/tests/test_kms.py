@@ -115,3 +115,25 @@ def test_person_page_embeds_three_charts_styled_by_the_site(client, world, weigh
     body = client.get(reverse("sasaran:detail", args=[weighed_child.public_id])).content.decode()
     assert body.count('<figure class="kms kms-boy">') == 3
     assert "<style>" not in body
+
+
+def test_coordinates_are_numbers_in_the_indonesian_ui(client, world, weighed_child):
+    """Django wrote floats with a decimal comma in Indonesian (x="63,8"): SVG read that as two
+    coordinates, so axis labels were cut to their first digit and the points fell at x=0."""
+    import re
+
+    from django.utils import translation
+
+    client.force_login(world.kader_a)
+    with translation.override("id"):
+        svg = client.get(
+            reverse("sesi:chart", args=[weighed_child.public_id, "bbu"]),
+            HTTP_ACCEPT_LANGUAGE="id",
+        ).content.decode()
+        page = client.get(
+            reverse("sasaran:detail", args=[weighed_child.public_id]), HTTP_ACCEPT_LANGUAGE="id"
+        ).content.decode()
+    for body in (svg, page):
+        values = re.findall(r'\b(?:x|y|cx|cy|x1|x2|y1|y2|r)="([^"]*)"', body)
+        assert values and all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in values), values[:5]
+    assert re.search(r'<circle class="child-point[^"]*" cx="\d+\.\d"', svg)

@@ -3,9 +3,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Kunjungan, Pengukuran, Sesi
+from posyandu.sesi.services import born_after_session_message
 from posyandu.sesi.tests.factories import KunjunganFactory, SesiFactory
 
 
@@ -50,6 +52,30 @@ def test_measurement_preview_and_save(client, world, child):
     assert p.berat_kg == 7.5 and p.status_bb == "B" and p.zwei is not None
     page = client.get(response.url)
     assert page.status_code == 200
+    html = page.content.decode()
+    # the saved point is shown on the KMS charts at once: BB/U, PB/U and BB/PB
+    assert html.count('<figure class="kms kms-boy">') == 3
+    assert html.count('class="child-point"') == 3
+
+
+def test_no_chart_before_a_measurement_or_without_weight_and_length(client, world, child):
+    client.force_login(world.kader_a)
+    k = KunjunganFactory(sesi=SesiFactory(posyandu=world.posyandu_a), sasaran=child)
+    assert (
+        '<figure class="kms'
+        not in client.get(reverse("sesi:kunjungan", args=[k.public_id])).content.decode()
+    )
+    client.post(reverse("sesi:kunjungan", args=[k.public_id]), {"berat_kg": "7,5"})
+    html = client.get(reverse("sesi:kunjungan", args=[k.public_id])).content.decode()
+    assert html.count('<figure class="kms kms-boy">') == 1  # BB/U only: no length measured
+
+
+def test_child_card_table_scrolls_inside_a_phone_screen(client, world, child):
+    """The card's 7-column table is wider than a 360 px phone: it sits in a scroll box."""
+    client.force_login(world.kader_a)
+    measurement_record(sasaran=child, tanggal=date(2026, 3, 10), by=None, berat_kg=7.5)
+    html = client.get(reverse("sesi:kartu", args=[child.public_id])).content.decode()
+    assert '<div class="table-wrap"><table><thead>' in html
 
 
 def test_pages_render(client, world, child):
@@ -78,3 +104,30 @@ def test_pages_render(client, world, child):
         reverse("sesi:jadwal", args=[world.posyandu_a.public_id]),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_person_born_after_the_session_date_is_not_checked_in(client, world):
+    """Checking in (or registering from) a past session a baby born after it used to lead to
+    a visit page that failed (500) on the age rules."""
+    client.force_login(world.kader_a)
+    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
+    baby = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=date(2026, 3, 12))
+    response = client.post(reverse("sesi:checkin", args=[sesi.public_id, baby.public_id]))
+    assert response.url == reverse("sesi:detail", args=[sesi.public_id])
+    assert not Kunjungan.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert born_after_session_message(baby) in page
+    data = {
+        "posyandu": world.posyandu_a.pk,
+        "nama": "Bayi Baru Lahir",
+        "jenis_kelamin": "L",
+        "tanggal_lahir": "2026-03-11",
+        "persetujuan_oleh": "Ibu",
+        "persetujuan_tujuan": ["pelayanan"],
+    }
+    response = client.post(reverse("sasaran:new") + f"?sesi={sesi.public_id}", data)
+    new = Sasaran.objects.get(nama="Bayi Baru Lahir")  # registered, not checked in
+    assert response.status_code == 302
+    assert response.url == reverse("sasaran:detail", args=[new.public_id])
+    assert not Kunjungan.objects.exists()
+    assert client.get(response.url).status_code == 200

@@ -19,6 +19,48 @@ def loc(label: Any) -> str:
     return label.get(lang) or label.get("id") or label.get("en") or ""
 
 
+@register.filter
+def hasil_label(hasil: Any) -> str:
+    """The category of a stored screening result in words, from the definition version it
+    was computed with (the code itself when that version is gone)."""
+    from posyandu.skrining import engine
+
+    try:
+        definition = engine.definition(hasil.definisi, hasil.definisi_versi or None)
+    except KeyError:
+        return hasil.kategori
+    found = next((c for c in definition["categories"] if c["code"] == hasil.kategori), None)
+    return loc(found["label"]) if found else hasil.kategori
+
+
+@register.filter
+def risk_labels(codes: Any) -> str:
+    """Pregnancy risk codes (kia rules/risiko.json) in words, comma-separated."""
+    from posyandu.kia import rules_kia
+
+    labels = {r["code"]: r["label"] for r in rules_kia.load("risiko")["rules"]}
+    return ", ".join(loc(labels[c]) if c in labels else str(c) for c in codes or [])
+
+
+@register.filter
+def risk_detail(risk: Any) -> str:
+    """What triggered a pregnancy risk, in words: "umur 43", "Pernah operasi sesar"."""
+    from django.utils.formats import localize
+
+    from posyandu.kia import rules_kia
+
+    data = rules_kia.load("risiko")
+    names = data.get("var_labels", {})
+    history = {h["code"]: h["label"] for h in data["history_items"]}
+    parts = []
+    for var, value in getattr(risk, "values", ()) or ():
+        if var == "riwayat":
+            parts.append(loc(history.get(value)) or str(value))
+        else:
+            parts.append(f"{loc(names.get(var)) or var} {localize(value)}")
+    return ", ".join(parts) or getattr(risk, "detail", "")
+
+
 @register.simple_tag(takes_context=True)
 def render_ilp_panel(context: Any, panel: Any) -> SafeString:
     html = render_to_string(

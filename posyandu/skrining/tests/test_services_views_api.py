@@ -186,7 +186,10 @@ def test_form_view_records_and_returns_the_result_partial(client, world, adult):
     assert response.status_code == 200
     assert Rujukan.objects.filter(sasaran=adult, aturan=["td_dewasa:ht_3"]).count() == 1
     page = client.get(reverse("skrining:person", args=[adult.public_id])).content.decode()
-    assert "Tekanan darah (dewasa)" in page and "ht_3" in page
+    assert "Tekanan darah (dewasa)" in page
+    # the history names the category in words, never by its code
+    assert 'ilp-badge-refer">Hipertensi derajat 3</span>' in page and ">ht_3<" not in page
+    assert f"Hasil terakhir: {TODAY:%d-%m-%Y} · Hipertensi derajat 3</p>" in page
 
 
 def test_another_posyandu_gets_404(client, world, adult):
