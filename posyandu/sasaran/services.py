@@ -54,6 +54,10 @@ def consent_record(
     )
 
 
+class MergeError(ValueError):
+    """Two records that cannot be merged as they are; the message says what to fix."""
+
+
 def can_merge(user: Any) -> bool:
     return bool(scope_for(user).roles & MERGE_ROLES)
 
@@ -79,6 +83,15 @@ def sasaran_merge(*, keep: Sasaran, merged: Sasaran, by: Any, today: date | None
         raise ValueError("Tidak dapat menggabungkan data dengan dirinya sendiri.")
     if merged.status == Sasaran.Status.DIGABUNG:
         raise ValueError("Data ini sudah digabung sebelumnya.")
+    if keep.nik and merged.nik and keep.nik != merged.nik:
+        # One of them is wrong; merging would throw one NIK away. The bidan corrects first.
+        raise MergeError(
+            gettext(
+                "The two records have different NIKs (%(keep)s and %(merged)s). Correct the "
+                "wrong NIK first, then merge."
+            )
+            % {"keep": keep.nik, "merged": merged.nik}
+        )
     moved: dict[str, int] = {}
     for rel in _moved_relations():
         model = rel.related_model

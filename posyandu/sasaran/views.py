@@ -30,6 +30,7 @@ from posyandu.sasaran.selectors import (
     people_visible,
 )
 from posyandu.sasaran.services import (
+    MergeError,
     StatusError,
     can_merge,
     keluarga_create,
@@ -183,13 +184,17 @@ def sasaran_merge_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if other is None:
             form.add_error("lainnya", _("No such person among the records you may see."))
     if request.method == "POST" and other is not None and request.POST.get("yakin"):
-        moved = sasaran_merge(keep=keep, merged=other, by=request.user)
-        messages.success(
-            request,
-            _("%(other)s is merged into %(name)s (%(n)d records moved).")
-            % {"other": other.nama, "name": keep.nama, "n": sum(moved.values())},
-        )
-        return redirect("sasaran:detail", keep.public_id)
+        try:
+            moved = sasaran_merge(keep=keep, merged=other, by=request.user)
+        except MergeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(other)s is merged into %(name)s (%(n)d records moved).")
+                % {"other": other.nama, "name": keep.nama, "n": sum(moved.values())},
+            )
+            return redirect("sasaran:detail", keep.public_id)
     candidates = []
     if other is None:
         candidates = likely_duplicates(

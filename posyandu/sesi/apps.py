@@ -6,3 +6,8 @@ class SesiConfig(AppConfig):
     name = "posyandu.sesi"
     label = "sesi"
     verbose_name = _("Posyandu day")
+
+    def ready(self) -> None:
+        from posyandu.sesi import listeners
+
+        listeners.register()

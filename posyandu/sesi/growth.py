@@ -50,6 +50,18 @@ Z_FIELDS = (
     "fac",
 )
 GIZI_BURUK = "gizi_buruk"
+# What a measurement is evaluated from, and what the evaluation stores on it.
+INPUT_FIELDS = ("berat_kg", "tinggi_cm", "cara_ukur", "lingkar_kepala_cm", "lila_cm", "edema")
+DERIVED_FIELDS = (
+    "umur_hari",
+    *Z_FIELDS,
+    "kategori",
+    "engine_version",
+    "status_bb",
+    "kbm_g",
+    "perlu_cek_ulang",
+    "alasan_cek_ulang",
+)
 
 
 def engine_version() -> str:
@@ -270,3 +282,29 @@ def measurement_record(
         kunjungan.langkah = 3
         kunjungan.save(update_fields=["langkah"])
     return result
+
+
+@transaction.atomic
+def measurements_reevaluate(sasaran: Sasaran, since: date | None = None) -> int:
+    """Evaluate a person's stored measurements again, oldest first (each N/T/O/B looks at the
+    one before): after a merge brought measurements over, a birth date or sex was corrected,
+    or a measurement was entered before later ones. Returns how many changed."""
+    rows = Pengukuran.objects.filter(sasaran=sasaran).order_by("tanggal", "id")
+    if since is not None:
+        rows = rows.filter(tanggal__gte=since)
+    changed = 0
+    for p in rows:
+        fresh = measurement_evaluate(
+            sasaran=sasaran,
+            tanggal=p.tanggal,
+            tanda_bahaya=p.tanda_bahaya,
+            exclude_pk=p.pk,
+            **{f: getattr(p, f) for f in INPUT_FIELDS},
+        ).pengukuran
+        differing = [f for f in DERIVED_FIELDS if getattr(fresh, f) != getattr(p, f)]
+        if differing:
+            for f in differing:
+                setattr(p, f, getattr(fresh, f))
+            p.save()
+            changed += 1
+    return changed

@@ -4,6 +4,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
@@ -39,8 +41,6 @@ class CheckinError(ValueError):
 
 
 def born_after_session_message(sasaran: Sasaran) -> str:
-    from django.utils.translation import gettext
-
     return gettext(
         "%(name)s was born after the date of this session and cannot be checked in to it."
     ) % {"name": sasaran.nama}
@@ -50,6 +50,12 @@ def born_after_session_message(sasaran: Sasaran) -> str:
 def checkin(*, sesi: Sesi, sasaran: Sasaran) -> Kunjungan:
     """Langkah 1: the person is here. Checking in twice returns the first check-in. A person
     born after the session's date cannot have come (every age rule of the visit would fail)."""
+    if sesi.tanggal > timezone.localdate():
+        # A planned day: measurements would carry its date while services carry today's.
+        raise CheckinError(
+            gettext("This Posyandu day is on %(date)s; check people in from that day.")
+            % {"date": sesi.tanggal.strftime("%d-%m-%Y")}
+        )
     if sasaran.tanggal_lahir > sesi.tanggal:
         raise CheckinError(born_after_session_message(sasaran))
     found = Kunjungan.objects.filter(sesi=sesi, sasaran=sasaran).first()

@@ -162,6 +162,8 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "given": kunjungan.layanan.all(),
         "topics_given": kunjungan.penyuluhan.all(),
         "rujukan": person.rujukan.filter(tanggal=on),
+        # A second "create referral" for the same day would send the child twice.
+        "rujukan_sent": person.rujukan.filter(tanggal=on).exclude(status="batal").exists(),
     }
     return render(request, "sesi/kunjungan.html", context)
 

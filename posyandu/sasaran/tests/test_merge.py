@@ -2,11 +2,12 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from posyandu.audit.models import AuditEvent
 from posyandu.rujukan.services import referral_create
 from posyandu.sasaran.models import Persetujuan, Sasaran
-from posyandu.sasaran.services import sasaran_merge
+from posyandu.sasaran.services import MergeError, sasaran_merge
 from posyandu.sasaran.tests.factories import PersetujuanFactory, SasaranFactory
 from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Kunjungan, Pengukuran
@@ -109,3 +110,21 @@ def test_a_kader_cannot_merge(world):
     with pytest.raises(PermissionDenied):
         sasaran_merge(keep=a, merged=b, by=world.kader_a)
     assert Sasaran.objects.get(pk=b.pk).status == "aktif"
+
+
+def test_two_different_niks_are_not_merged_until_one_is_corrected(client, world):
+    keep = SasaranFactory(posyandu=world.posyandu_a, nik="1471010501250001")
+    dup = SasaranFactory(posyandu=world.posyandu_a, nik="1471010501250002")
+    with pytest.raises(MergeError):
+        sasaran_merge(keep=keep, merged=dup, by=world.bidan_1)
+    client.force_login(world.bidan_1)
+    url = reverse("sasaran:merge", args=[keep.public_id])
+    page = client.post(url, {"lainnya": str(dup.public_id), "yakin": "1"})
+    assert page.status_code == 200
+    assert (
+        "Kedua data memiliki NIK berbeda (1471010501250001 dan 1471010501250002)"
+        in page.content.decode()
+    )
+    dup.refresh_from_db()
+    assert (dup.status, dup.nik) == ("aktif", "1471010501250002")
+    assert not AuditEvent.objects.filter(action="merge").exists()

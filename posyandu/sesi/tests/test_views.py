@@ -1,8 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from posyandu.rujukan.services import referral_create
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi.growth import measurement_record
@@ -131,3 +133,28 @@ def test_a_person_born_after_the_session_date_is_not_checked_in(client, world):
     assert response.url == reverse("sasaran:detail", args=[new.public_id])
     assert not Kunjungan.objects.exists()
     assert client.get(response.url).status_code == 200
+
+
+def test_the_referral_button_gives_way_once_the_day_has_a_referral(client, world, child):
+    client.force_login(world.kader_a)
+    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
+    k = KunjunganFactory(sesi=sesi, sasaran=child)
+    # 6 months, 4.5 kg: BB/U below -3 SD suggests a referral
+    measurement_record(sasaran=child, tanggal=sesi.tanggal, by=None, kunjungan=k, berat_kg=4.5)
+    url = reverse("sesi:kunjungan", args=[k.public_id])
+    assert "Buat rujukan" in client.get(url).content.decode()
+    referral_create(sasaran=child, alasan="BB/U < -3 SD", by=world.kader_a, tanggal=sesi.tanggal)
+    html = client.get(url).content.decode()
+    assert "Buat rujukan" not in html
+    assert "Rujukan sudah dikirim hari ini (lihat di atas)." in html
+
+
+def test_a_planned_day_takes_no_check_in_before_it_comes(client, world, child):
+    client.force_login(world.kader_a)
+    day = timezone.localdate() + timedelta(days=3)
+    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=day)
+    response = client.post(reverse("sesi:checkin", args=[sesi.public_id, child.public_id]))
+    assert response.url == reverse("sesi:detail", args=[sesi.public_id])
+    assert not Kunjungan.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert f"Hari Posyandu ini pada {day:%d-%m-%Y}; daftarkan hadir mulai hari itu." in page
