@@ -204,6 +204,19 @@ class TestTargets:
         html = names(client.get(reverse("tugas:targets")))
         assert "Posyandu Melati" in html and "Posyandu Kenanga" not in html
 
+    def test_targets_page_picks_a_month_and_shows_small_counts_without_percent(self, client, world):
+        month = date(2026, 9, 1)
+        kids = [person(world.posyandu_a, date(2025, 1, 10), nama=f"K{i}") for i in range(4)]
+        for kid in kids[:3]:
+            measure(kid, month + timedelta(days=9))
+        client.force_login(world.puskesmas_staff)
+        html = client.get(reverse("tugas:targets") + "?bulan=2026-09").content.decode()
+        assert 'name="bulan" value="2026-09"' in html
+        melati = html[html.index("Posyandu Melati") :]
+        # D/S of 3 of 4 children: counts, no percentage (fewer than 5 in the denominator)
+        assert '<span class="target-value">3 / 4</span>' in melati
+        assert "75%" not in melati.split("</section>")[0]
+
 
 def test_recompute_command(world, tasks, capsys):
     Tugas.objects.all().delete()
