@@ -4,7 +4,11 @@ Children follow WHO distributions: each child draws a length-for-age z (mean -1.
 so about 20% are below -2 SD, the national stunting prevalence of SSGI 2024 ~19.8%) and a
 weight-for-length z (mean -0.3, SD 1.0: about 5% wasted), which drift a little each month;
 measurements are the WHO LMS values at those z. Some months are missed and some children
-stop gaining weight (T, 2T). Mothers (some pregnant), adults and elderly are measured too.
+stop gaining weight (T, 2T). Families are spaced as real births (siblings 11+ months apart,
+mothers 18-43 at each birth) and include school-age children and adolescents; the first
+family of each Posyandu has a newborn (its mother is in nifas). Adults and elderly come to
+some Posyandu days all year and are measured (blood pressure, weight, height, waist); young
+wives without children yet are the maternal-care step's first pregnancies.
 Everything is bulk-created; z-scores, categories and N/T/O/B come from the vectorized engine
 so they equal what the engine (and the WHO software) gives for the stored values.
 """
@@ -29,11 +33,22 @@ from posyandu.sesi.models import Jadwal, Kunjungan, Pengukuran, Sesi
 from posyandu.sesi.summary import months_back
 
 MONTHS = 13  # this month and the 12 before
-CHILDREN_PER_POSYANDU = (8, 14)
+CHILDREN_PER_POSYANDU = (8, 14)  # balita (0-59 months)
+ADULTS_PER_POSYANDU = (2, 4)  # besides the mothers
+ELDERLY_PER_POSYANDU = (4, 8)
+YOUNG_WIVES_PER_POSYANDU = (1, 2)  # couples without children yet (first pregnancies)
 ATTENDANCE = 0.85
 STUNTING_MEAN, STUNTING_SD = -1.08, 1.1
 WHZ_MEAN, WHZ_SD = -0.3, 1.0
 DAYS_PER_MONTH = 30.4375
+YEAR = 365
+# Birth-to-birth intervals: usually 18-48 months, one in ten shorter (11-17 months), never
+# under ~10 months (a pregnancy and a few months). Mothers 18-31 at their first registered
+# child and at most 43 at the last; children of 18 and over are not registered here.
+BIRTH_GAP_DAYS, SHORT_GAP_DAYS = (18 * 30, 48 * 30), (11 * 30, 17 * 30)
+MOTHER_FIRST_BIRTH_YEARS, MOTHER_LAST_BIRTH_YEARS = (18, 31), 43
+# Share of a person's sessions they come to (drawn per person from this range).
+ELDERLY_ATTENDANCE, ADULT_ATTENDANCE, MOTHER_SCREENING = (0.08, 0.4), (0.05, 0.25), 0.05
 
 
 def _nik(kec: str, born: date, female: bool, used: set[str], rng: random.Random) -> str:
@@ -55,6 +70,44 @@ def _dates_of_sessions(today: date, day: int) -> list[date]:
     return out
 
 
+def _family_births(
+    rng: random.Random, today: date, newborn: bool, teen: bool
+) -> tuple[date, list[date]]:
+    """The mother's birth date and her registered children's, oldest first: the youngest is
+    a balita (a newborn of 3-35 days when `newborn`), siblings are spaced as real births;
+    with `teen` the eldest is an adolescent (12-17 years)."""
+    if newborn:
+        youngest = today - timedelta(days=rng.randint(3, 35))
+    else:
+        # Skewed young: with the older siblings, balita ages come out about even.
+        young = rng.random() < 0.4
+        days = rng.triangular(0, 59 * 30, 0) if young else rng.uniform(0, 59 * 30)
+        youngest = today - timedelta(days=int(days))
+    births = [youngest]
+    more = rng.choice([0, 1, 2]) if newborn else rng.choice([0, 0, 1, 1, 1, 2, 2, 3])
+    for _ in range(more):
+        gap = rng.randint(*SHORT_GAP_DAYS) if rng.random() < 0.1 else rng.randint(*BIRTH_GAP_DAYS)
+        older = births[-1] - timedelta(days=gap)
+        if (today - older).days >= 18 * YEAR:
+            break
+        births.append(older)
+    if teen and (today - births[-1]).days < 12 * YEAR:
+        eldest = today - timedelta(days=rng.randint(12 * YEAR, 17 * YEAR))
+        births.append(min(eldest, births[-1] - timedelta(days=rng.randint(*BIRTH_GAP_DAYS))))
+    age_first = rng.randint(MOTHER_FIRST_BIRTH_YEARS[0] * YEAR, MOTHER_FIRST_BIRTH_YEARS[1] * YEAR)
+    while (
+        len(births) > 1
+        and not teen
+        and age_first + (youngest - births[-1]).days > MOTHER_LAST_BIRTH_YEARS * YEAR
+    ):
+        births.pop()
+    span = (youngest - births[-1]).days
+    age_first = max(
+        MOTHER_FIRST_BIRTH_YEARS[0] * YEAR, min(age_first, MOTHER_LAST_BIRTH_YEARS * YEAR - span)
+    )
+    return births[-1] - timedelta(days=age_first), births[::-1]
+
+
 @transaction.atomic
 def seed(rng: random.Random, today: date) -> dict[str, int]:
     nprng = np.random.default_rng(rng.randint(0, 2**31))
@@ -63,6 +116,7 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
     jadwal, sesi_rows, keluarga_rows = [], [], []
     mothers, children, others = [], [], []  # Sasaran (unsaved)
     child_plan = []  # (child index, posyandu index, haz, whz, stall month or -1)
+    families: list[tuple[int, date, list[date]]] = []  # (posyandu index, mother, births)
     for pi, p in enumerate(posyandu_list):
         day = rng.randint(5, 25)
         jadwal.append(Jadwal(posyandu=p, tanggal=day, tempat=f"Balai {p.cakupan or p.desa.nama}"))
@@ -79,66 +133,20 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
         kec = p.desa_id[:8]
         n_children = rng.randint(*CHILDREN_PER_POSYANDU)
         made = 0
+        first_family = len(families)
         while made < n_children:
-            family = rng.choice(FAMILY_NAMES)
-            mother_born = today - timedelta(days=rng.randint(20 * 365, 40 * 365))
-            mother_name = f"{rng.choice(FEMALE_NAMES)} {family}"
-            keluarga_rows.append(
-                Keluarga(
-                    posyandu=p,
-                    desa_id=p.desa_id,
-                    kepala_keluarga=f"{rng.choice(MALE_NAMES)} {family}",
-                    rt=f"{rng.randint(1, 12):03d}",
-                    rw=f"{rng.randint(1, 8):03d}",
-                )
+            # The first family has a newborn (its mother is in nifas), the second an
+            # adolescent, whatever the draws give the others.
+            mother_born, births = _family_births(
+                rng, today, newborn=made == 0, teen=len(families) == first_family + 1
             )
-            mothers.append(
-                (
-                    len(keluarga_rows) - 1,
-                    Sasaran(
-                        posyandu=p,
-                        desa_id=p.desa_id,
-                        nama=mother_name,
-                        jenis_kelamin="P",
-                        tanggal_lahir=mother_born,
-                        nik=_nik(kec, mother_born, True, used_nik, rng),
-                        telepon=f"08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}",
-                    ),
-                )
-            )
-            for _ in range(1 if rng.random() < 0.7 else 2):
-                female = rng.random() < 0.49
-                born = today - timedelta(days=rng.randint(0, 59 * 30))
-                first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
-                children.append(
-                    (
-                        len(mothers) - 1,
-                        Sasaran(
-                            posyandu=p,
-                            desa_id=p.desa_id,
-                            nama=f"{first} {family}",
-                            jenis_kelamin="P" if female else "L",
-                            tanggal_lahir=born,
-                            nama_ibu=mother_name,
-                            nik=_nik(kec, born, female, used_nik, rng)
-                            if rng.random() < 0.6
-                            else None,
-                            tanggal_lahir_perkiraan=rng.random() < 0.03,
-                            punya_buku_kia=rng.random() < 0.92,
-                        ),
-                    )
-                )
-                child_plan.append(
-                    (
-                        len(children) - 1,
-                        pi,
-                        float(nprng.normal(STUNTING_MEAN, STUNTING_SD)),
-                        float(nprng.normal(WHZ_MEAN, WHZ_SD)),
-                        rng.randint(1, MONTHS - 3) if rng.random() < 0.12 else -1,
-                    )
-                )
-                made += 1
-        for kind in ("dewasa", "dewasa", "lansia", "lansia", "lansia"):
+            made += sum((today - b).days < 59 * 30 for b in births)
+            families.append((pi, mother_born, births))
+        for _ in range(rng.randint(*YOUNG_WIVES_PER_POSYANDU)):  # couples, no children yet
+            families.append((pi, today - timedelta(days=rng.randint(19 * YEAR, 30 * YEAR)), []))
+        kinds = ["dewasa"] * rng.randint(*ADULTS_PER_POSYANDU)
+        kinds += ["lansia"] * rng.randint(*ELDERLY_PER_POSYANDU)
+        for kind in kinds:
             female = rng.random() < 0.6
             years = rng.randint(20, 58) if kind == "dewasa" else rng.randint(60, 85)
             born = today - timedelta(days=years * 365 + rng.randint(0, 364))
@@ -150,6 +158,66 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
                     nama=_name(rng, female),
                     tanggal_lahir=born,
                     nik=_nik(kec, born, female, used_nik, rng),
+                )
+            )
+
+    for pi, mother_born, births in families:
+        p = posyandu_list[pi]
+        kec = p.desa_id[:8]
+        family = rng.choice(FAMILY_NAMES)
+        mother_name = f"{rng.choice(FEMALE_NAMES)} {family}"
+        keluarga_rows.append(
+            Keluarga(
+                posyandu=p,
+                desa_id=p.desa_id,
+                kepala_keluarga=f"{rng.choice(MALE_NAMES)} {family}",
+                rt=f"{rng.randint(1, 12):03d}",
+                rw=f"{rng.randint(1, 8):03d}",
+            )
+        )
+        mothers.append(
+            (
+                len(keluarga_rows) - 1,
+                Sasaran(
+                    posyandu=p,
+                    desa_id=p.desa_id,
+                    nama=mother_name,
+                    jenis_kelamin="P",
+                    tanggal_lahir=mother_born,
+                    nik=_nik(kec, mother_born, True, used_nik, rng),
+                    telepon=f"08{rng.randint(11, 99)}{rng.randint(10_000_000, 99_999_999)}",
+                ),
+            )
+        )
+        for born in births:
+            female = rng.random() < 0.49
+            first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+            balita = (today - born).days < 59 * 30
+            children.append(
+                (
+                    len(mothers) - 1,
+                    Sasaran(
+                        posyandu=p,
+                        desa_id=p.desa_id,
+                        nama=f"{first} {family}",
+                        jenis_kelamin="P" if female else "L",
+                        tanggal_lahir=born,
+                        nama_ibu=mother_name,
+                        nik=_nik(kec, born, female, used_nik, rng)
+                        if rng.random() < (0.6 if balita else 0.95)
+                        else None,
+                        tanggal_lahir_perkiraan=rng.random() < 0.03,
+                        punya_buku_kia=rng.random() < 0.92,
+                    ),
+                )
+            )
+            child_plan.append(
+                (
+                    len(children) - 1,
+                    pi,
+                    float(nprng.normal(STUNTING_MEAN, STUNTING_SD)),
+                    float(nprng.normal(WHZ_MEAN, WHZ_SD)),
+                    rng.randint(1, MONTHS - 3) if rng.random() < 0.12 else -1,
                 )
             )
 
@@ -180,14 +248,14 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
     for s in sesi_rows:
         sessions_of.setdefault(s.posyandu_id, []).append(s)
     kunjungan, plan = _child_visits(child_plan, children, posyandu_list, sessions_of, nprng)
-    kunjungan += _adult_visits(mothers, others, sessions_of, rng, plan)
+    kunjungan += _adult_visits(mothers, others, sessions_of, rng, plan, today)
     Kunjungan.objects.bulk_create(kunjungan, batch_size=2000)
     pengukuran = _measurements(plan)
     Pengukuran.objects.bulk_create(pengukuran, batch_size=2000)
     counts = {
         "keluarga": len(keluarga_rows),
         "sasaran": len(mothers) + len(children) + len(others),
-        "balita": len(children),
+        "balita": sum((today - c.tanggal_lahir).days < 59 * 30 for _, c in children),
         "sesi": len(sesi_rows),
         "kunjungan": len(kunjungan),
         "pengukuran": len(pengukuran),
@@ -225,39 +293,52 @@ def _child_visits(child_plan, children, posyandu_list, sessions_of, nprng):
     return visits, plan
 
 
-def _adult_visits(mothers, others, sessions_of, rng, plan):
+def _adult_visits(mothers, others, sessions_of, rng, plan, today):
+    """Adults and elderly come to some Posyandu days all year (each with a usual blood
+    pressure and body size); mothers now and then come for their own check. Pregnant women's
+    visits are the maternal-care step's (ANC at the Posyandu)."""
     visits = []
-    pregnant = [m for _, m in mothers if rng.random() < 0.15]
-    for m in pregnant:
-        base = rng.uniform(45, 65)
-        for i, s in enumerate(sessions_of[m.posyandu_id][-5:]):
-            k = Kunjungan(sesi=s, sasaran=m, langkah=5)
+    people = [
+        (o, ELDERLY_ATTENDANCE if _years(o, today) >= 60 else ADULT_ATTENDANCE) for o in others
+    ]
+    people += [(m, (MOTHER_SCREENING, MOTHER_SCREENING)) for _, m in mothers]
+    for person, (low, high) in people:
+        share = rng.uniform(low, high)
+        sessions = [s for s in sessions_of[person.posyandu_id] if rng.random() < share]
+        if not sessions:
+            continue
+        years = _years(person, today)
+        female = person.jenis_kelamin == "P"
+        hypertensive = rng.random() < (0.08 if years < 40 else 0.3 if years < 60 else 0.45)
+        usual_sis = (
+            rng.gauss(150, 12) if hypertensive else rng.gauss(112 + max(years - 30, 0) * 0.3, 9)
+        )
+        usual_dia = usual_sis * 0.62 + rng.gauss(0, 5)
+        height = round(rng.gauss(152 if female else 163, 6), 1)
+        weight = max(rng.gauss(57 if female else 62, 10), 36)
+        waist = 80 + (weight / (height / 100) ** 2 - 22) * 2.2 + rng.gauss(0, 4)
+        for s in sessions:
+            k = Kunjungan(sesi=s, sasaran=person, langkah=4)
             visits.append(k)
+            sis = int(usual_sis + rng.gauss(0, 7))
             plan.append(
                 {
                     "k": k,
                     "adult": True,
-                    "berat": round(base + i * 1.4, 1),
-                    "lila": round(rng.uniform(21.5, 28.0), 1),
-                    "td": (rng.randint(100, 135), rng.randint(60, 90)),
+                    "berat": round(weight + rng.gauss(0, 0.7), 1),
+                    "tinggi": height,
+                    "perut": round(waist + rng.gauss(0, 1.5), 1),
+                    "td": (
+                        min(max(sis, 85), 220),
+                        min(max(int(usual_dia + rng.gauss(0, 5)), 50), 130),
+                    ),
                 }
             )
-    for o in others:
-        for s in sessions_of[o.posyandu_id][-3:]:
-            if rng.random() < 0.6:
-                k = Kunjungan(sesi=s, sasaran=o, langkah=4)
-                visits.append(k)
-                plan.append(
-                    {
-                        "k": k,
-                        "adult": True,
-                        "berat": round(rng.uniform(45, 80), 1),
-                        "tinggi": round(rng.uniform(145, 172), 1),
-                        "perut": round(rng.uniform(70, 100), 1),
-                        "td": (rng.randint(105, 170), rng.randint(65, 100)),
-                    }
-                )
     return visits
+
+
+def _years(person: Sasaran, today: date) -> int:
+    return completed_months(person.tanggal_lahir, today) // 12
 
 
 def _measurements(plan) -> list[Pengukuran]:

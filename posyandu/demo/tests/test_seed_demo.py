@@ -1,9 +1,11 @@
 import io
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
@@ -12,8 +14,15 @@ from posyandu.accounts.models import Role, User
 from posyandu.accounts.scope import restrict
 from posyandu.demo.services import DEMO_PASSWORD
 from posyandu.fasilitas.models import Posyandu, Puskesmas
+from posyandu.kia.models import Kehamilan, KunjunganAnc, Persalinan
+from posyandu.kia.selectors import active_pregnancies
+from posyandu.laporan.models import RekapLayanan
+from posyandu.laporan.periods import last_day, month_index
+from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.growth import compute_zscores, engine_version
 from posyandu.sesi.models import Pengukuran
+from posyandu.skrining.models import HasilSkrining
 from posyandu.wilayah.importer import import_wilayah
 from posyandu.wilayah.models import Wilayah
 
@@ -94,12 +103,83 @@ def test_seed_demo_builds_a_realistic_demo_once(demo_regions):
     for key in ("imunisasi", "kehamilan", "hasil_skrining", "tugas", "rekap_bulanan"):
         assert counts.get(key, 0) > 0, key
 
+    _check_population_and_services()
+
     # A second run keeps the data.
     posyandu_count = Posyandu.objects.count()
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
     assert "Demo sudah ada" in again.getvalue()
     assert Posyandu.objects.count() == posyandu_count
+
+
+def _check_population_and_services() -> None:
+    today = timezone.localdate()
+    posyandu = set(Posyandu.objects.values_list("id", flat=True))
+    people = Sasaran.objects.all()
+
+    # Every Posyandu: women pregnant today, a mother in nifas, adolescents and elderly.
+    pregnant = Counter(
+        active_pregnancies(people, today).values_list("sasaran__posyandu", flat=True)
+    )
+    nifas = Counter(
+        Persalinan.objects.filter(
+            tanggal__gte=today - timedelta(days=42), tanggal__lte=today
+        ).values_list("kehamilan__sasaran__posyandu", flat=True)
+    )
+    teens, elderly = Counter(), Counter()
+    for pid, born in people.values_list("posyandu_id", "tanggal_lahir"):
+        months = completed_months(born, today)
+        teens[pid] += 72 <= months < 216
+        elderly[pid] += months >= 720
+    for counter in (pregnant, nifas, teens, elderly):
+        assert {p for p in posyandu if counter[p] == 0} == set()
+    assert 1.2 < sum(pregnant.values()) / len(posyandu) < 2.5
+
+    # Siblings at least ~10 months apart; mothers of reproductive age at each birth.
+    births = defaultdict(list)
+    for mother, mother_born, born in people.filter(ibu__isnull=False).values_list(
+        "ibu_id", "ibu__tanggal_lahir", "tanggal_lahir"
+    ):
+        births[mother].append(born)
+        assert 16 <= (born - mother_born).days / 365.25 <= 45
+    for days in births.values():
+        days.sort()
+        assert all((b - a).days >= 300 for a, b in zip(days, days[1:], strict=False))
+
+    # ANC visits within the pregnancy, before the delivery, not in the future; each
+    # delivery of the last months is a registered child's birth.
+    for day, hpht, ended in KunjunganAnc.objects.values_list(
+        "tanggal", "kehamilan__hpht", "kehamilan__status_sejak"
+    ):
+        assert (day - hpht).days >= 28 and day <= min(ended or today, today)
+    assert not Persalinan.objects.filter(bayi__isnull=True).exists()
+    assert not Persalinan.objects.exclude(bayi__tanggal_lahir=models.F("tanggal")).exists()
+    assert Kehamilan.objects.filter(status="hamil").count() == sum(pregnant.values())
+
+    # Vitamin A rounds (Feb/Aug) of the past year: ~80-90% of children 6-59 months.
+    end = month_index(today)
+    rounds = [
+        f"{m // 12:04d}-{m % 12 + 1:02d}"
+        for m in range(end - 11, end + 1)
+        if m % 12 + 1 in (2, 8) and last_day(m) < today
+    ]
+    assert rounds
+    for periode in rounds:
+        got = RekapLayanan.objects.filter(kode="vitamin_a", periode=periode).aggregate(
+            a=models.Sum("pembilang"), b=models.Sum("penyebut")
+        )
+        assert 0.75 < got["a"] / got["b"] < 0.95, (periode, got)
+
+    # Adult screenings all year round, with follow-up of hypertension.
+    months = set(HasilSkrining.objects.filter(definisi="td_dewasa").dates("tanggal", "month"))
+    assert len(months) >= 12
+    year = str(today.year)
+    for kode, low in (("skrining_dewasa", 0.4), ("skrining_lansia", 0.6), ("spm_hipertensi", 0.3)):
+        got = RekapLayanan.objects.filter(kode=kode, periode=year).aggregate(
+            a=models.Sum("pembilang"), b=models.Sum("penyebut")
+        )
+        assert low < got["a"] / got["b"] < 1, (kode, got)
 
 
 @override_settings(DEMO_MODE=False)
