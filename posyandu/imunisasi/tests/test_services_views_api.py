@@ -78,6 +78,11 @@ def test_panel_view_records_a_dose_and_scope(client, world, baby):
     client.force_login(world.kader_a)
     page = client.get(due + f"?tanggal={TODAY.isoformat()}").content.decode()
     assert baby.nama in page and "DPT-HB-Hib-1" in page
+    # reached from the Posyandu page by its own people; a Pokjanal member sees no link
+    posyandu_page = reverse("fasilitas:posyandu_detail", args=[world.posyandu_a.public_id])
+    assert f'href="{due}"' in client.get(posyandu_page).content.decode()
+    client.force_login(world.pokjanal_kec)
+    assert f'href="{due}"' not in client.get(posyandu_page).content.decode()
 
 
 def test_api_records_a_dose_and_reads_the_status(client, world, baby):
