@@ -6,6 +6,8 @@ Like healthchecks' alice/bob/charlie: every test gets an access-control fixture 
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from posyandu.accounts.models import Role, User
 from posyandu.accounts.tests.factories import UserFactory, user_with_role
@@ -13,6 +15,14 @@ from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.fasilitas.tests.factories import PosyanduFactory, PuskesmasFactory, PustuFactory
 from posyandu.kader.tests.factories import KaderFactory
 from posyandu.wilayah.tests.factories import wilayah
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the UI's default language: a request made by an earlier test in
+    this thread that chose English leaves English active (the middleware sets it per request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @dataclass
