@@ -90,10 +90,11 @@ def _coverage(pdf: Report, cells: dict[str, coverage_selectors.Cell], month: int
     rows = []
     for code in coverage_selectors.SHOWN:
         cell = cells.get(code, coverage_selectors.Cell(code, 0, 0))
-        target = indicators.indicator(code).get("target")
+        indicator = indicators.indicator(code)
+        target = indicator.get("target")
         rows.append(
             [
-                indicators.indicator(code)["name_id"],
+                indicator["name_id"],
                 cell.num,
                 cell.den,
                 _pct(cell.pct),

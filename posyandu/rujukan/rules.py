@@ -1,6 +1,5 @@
 """Reasons that suggest a referral, by code, with their words for the kader."""
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 LABELS = {
@@ -14,18 +13,13 @@ LABELS = {
 def _screening_label(code: str) -> str | None:
     """A screening's referral rule ("<definition>:<category>") in the active language."""
     from posyandu.skrining import engine
+    from posyandu.skrining.templatetags.ilp_tags import loc
 
     def_id, _sep, category = code.partition(":")
-    try:
-        definition = engine.definition(def_id)
-    except KeyError:
+    label = engine.category_label(def_id, category)
+    if label is None:
         return None
-    found = next((c for c in definition["categories"] if c["code"] == category), None)
-    if found is None:
-        return None
-    lang = (get_language() or "id")[:2]
-    title, label = definition["title"], found["label"]
-    return f"{title.get(lang) or title['id']}: {label.get(lang) or label['id']}"
+    return f"{loc(engine.definition(def_id)['title'])}: {loc(label)}"
 
 
 def reason_label(code: str) -> str:

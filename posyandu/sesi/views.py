@@ -12,6 +12,7 @@ from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
 from posyandu.core.registry import visit_panels
 from posyandu.fasilitas.models import Posyandu
+from posyandu.rujukan.models import Rujukan
 from posyandu.rujukan.rules import reason_label
 from posyandu.sasaran.life_stage import LABELS, completed_months, life_stage_of
 from posyandu.sasaran.selectors import people_search, people_visible
@@ -144,6 +145,7 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     saved = list(kunjungan.pengukuran.select_related("sasaran").order_by("-id")[:1])
     result = result_of(saved[0]) if saved else None
     charts = _result_charts(person, saved[0], months) if saved else []
+    rujukan = list(person.rujukan.filter(tanggal=on))
     context = {
         "kunjungan": kunjungan,
         "sesi": kunjungan.sesi,
@@ -161,9 +163,9 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "topics": TOPICS,
         "given": kunjungan.layanan.all(),
         "topics_given": kunjungan.penyuluhan.all(),
-        "rujukan": person.rujukan.filter(tanggal=on),
+        "rujukan": rujukan,
         # A second "create referral" for the same day would send the child twice.
-        "rujukan_sent": person.rujukan.filter(tanggal=on).exclude(status="batal").exists(),
+        "rujukan_sent": any(r.status != Rujukan.Status.BATAL for r in rujukan),
     }
     return render(request, "sesi/kunjungan.html", context)
 
@@ -254,8 +256,6 @@ def kunjungan_service(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @scoped("personal")
 def sesi_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    from posyandu.rujukan.models import Rujukan
-
     sesi = _sesi_or_404(request.user, public_id)
     visits = list(
         restrict(Kunjungan.objects.filter(sesi=sesi), request.user, "personal")

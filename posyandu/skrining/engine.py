@@ -114,6 +114,17 @@ def definition(def_id: str, version: str | None = None) -> dict[str, Any]:
     raise KeyError(f"no screening definition {def_id}")
 
 
+def category_label(def_id: str, category: str, version: str | None = None) -> dict[str, str] | None:
+    """The {"id", "en"} label of a definition's result category; None when the definition,
+    that version of it or the category is unknown."""
+    try:
+        d = definition(def_id, version)
+    except KeyError:
+        return None
+    found = next((c for c in d["categories"] if c["code"] == category), None)
+    return found["label"] if found else None
+
+
 def default_definitions() -> list[dict[str, Any]]:
     """The default version of every definition, in display order."""
     defs = [d for d in all_definitions().values() if d.get("default")]

@@ -46,14 +46,19 @@ def test_register_anc_risk_and_life_stage(world, mother):
         pregnancy_register(sasaran=mother, tanggal_daftar=TODAY, by=None, hpht=TODAY)
 
 
-def test_delivery_nifas_windows_and_postpartum_state(world, mother):
+def _delivered_five_days_ago(mother):
+    """Last period 280 days ago, registered 200 days ago, delivered 5 days ago."""
     k = pregnancy_register(
         sasaran=mother,
         tanggal_daftar=TODAY - timedelta(days=200),
         by=None,
         hpht=TODAY - timedelta(days=280),
     )
-    p = delivery_record(kehamilan=k, tanggal=TODAY - timedelta(days=5), by=None)
+    return delivery_record(kehamilan=k, tanggal=TODAY - timedelta(days=5), by=None)
+
+
+def test_delivery_nifas_windows_and_postpartum_state(world, mother):
+    p = _delivered_five_days_ago(mother)
     assert life_stage_of(mother, TODAY) == LifeStage.IBU_NIFAS
     assert nifas_record(persalinan=p, jenis="KF", tanggal=TODAY, by=None).ke == 2
     with pytest.raises(KiaError):
@@ -122,13 +127,7 @@ def test_person_page_names_the_risks_in_words(client, world, mother):
 
 
 def test_nifas_panel_shows_visit_status_in_words(client, world, mother):
-    k = pregnancy_register(
-        sasaran=mother,
-        tanggal_daftar=TODAY - timedelta(days=200),
-        by=None,
-        hpht=TODAY - timedelta(days=280),
-    )
-    p = delivery_record(kehamilan=k, tanggal=TODAY - timedelta(days=5), by=None)
+    p = _delivered_five_days_ago(mother)
     nifas_record(persalinan=p, jenis="KF", tanggal=TODAY, by=None)
     client.force_login(world.kader_a)
     page = client.get(reverse("skrining:person", args=[mother.public_id])).content.decode()

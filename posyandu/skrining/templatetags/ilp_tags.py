@@ -25,12 +25,8 @@ def hasil_label(hasil: Any) -> str:
     was computed with (the code itself when that version is gone)."""
     from posyandu.skrining import engine
 
-    try:
-        definition = engine.definition(hasil.definisi, hasil.definisi_versi or None)
-    except KeyError:
-        return hasil.kategori
-    found = next((c for c in definition["categories"] if c["code"] == hasil.kategori), None)
-    return loc(found["label"]) if found else hasil.kategori
+    label = engine.category_label(hasil.definisi, hasil.kategori, hasil.definisi_versi or None)
+    return loc(label) if label else hasil.kategori
 
 
 @register.filter
