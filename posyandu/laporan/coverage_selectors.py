@@ -16,7 +16,7 @@ from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import coverage, indicators
 from posyandu.laporan.models import RekapLayanan
 from posyandu.laporan.periods import period_of
-from posyandu.laporan.selectors import CHILD_LENGTH, _within
+from posyandu.laporan.selectors import CHILD_LENGTH, SMALL_NUMBER, _within
 
 # Shown on the dashboards, in this order (the registry has the names and targets).
 MONTHLY = (
@@ -53,7 +53,7 @@ class Cell:
     @property
     def pct(self) -> float | None:
         # Same small-number rule as SKDN: fewer than 5 in the denominator shows counts only.
-        return None if self.den < 5 else round(100 * self.num / self.den, 1)
+        return None if self.den < SMALL_NUMBER else round(100 * self.num / self.den, 1)
 
     @property
     def rating(self) -> str:

@@ -26,6 +26,11 @@ class OutOfScope(Exception):
     """The region or Posyandu does not exist or lies outside the user's scope."""
 
 
+# Fewer than this in a denominator: counts only, never a percentage (a few children would
+# be identifiable, and their percentages swing wildly). Used by every report and target.
+SMALL_NUMBER = 5
+
+
 @dataclass
 class Figures:
     """Summed counts of one unit and month, with the derived ratios."""
@@ -38,7 +43,7 @@ class Figures:
     @property
     def small(self) -> bool:
         """Fewer than five children (S): show counts only, never percentages."""
-        return self.counts["s"] < 5
+        return self.counts["s"] < SMALL_NUMBER
 
     def pct(self, num: str, den: str) -> float | None:
         d = self.counts[den]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from posyandu.accounts.models import Assignment, Role
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.fasilitas.models import Posyandu
+from posyandu.laporan.selectors import SMALL_NUMBER
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran
 from posyandu.tugas.models import Tugas
@@ -65,6 +66,11 @@ class Progress:
     def met(self) -> bool:
         # Nothing to do (no 2T child this month) counts as met.
         return self.value is None or self.value >= self.target.threshold
+
+    @property
+    def counts_only(self) -> bool:
+        """A denominator too small for a percentage, as on the dashboards."""
+        return self.denominator is not None and 0 < self.denominator < SMALL_NUMBER
 
     @property
     def percent(self) -> int | None:
