@@ -157,3 +157,23 @@ def test_impossible_anc_numbers_are_refused_with_a_message(client, world, mother
     assert response.status_code == 200
     assert "Periksa tanggal dan angka yang diisi." in response.content.decode()
     assert not Kehamilan.objects.get(sasaran=mother).anc.exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "saved"),
+    [
+        ({"sistole": "300", "diastole": "200"}, True),  # the top of rules/anc.json input_ranges
+        ({"sistole": "301", "diastole": "80"}, False),
+        ({"berat_kg": "20"}, True),
+        ({"berat_kg": "19,9"}, False),
+        ({"hb": "25"}, True),
+        ({"hb": "25,1"}, False),
+    ],
+)
+def test_anc_input_ranges_are_inclusive(client, world, mother, values, saved):
+    pregnancy_register(
+        sasaran=mother, tanggal_daftar=TODAY, by=None, hpht=TODAY - timedelta(days=70)
+    )
+    client.force_login(world.kader_a)
+    client.post(reverse("kia:action", args=[mother.public_id, "anc"]), values)
+    assert Kehamilan.objects.get(sasaran=mother).anc.exists() is saved
