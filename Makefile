@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages lock bench-import clean
+.PHONY: run test test-slow install lint format messages lock bench-import clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,15 +26,29 @@ run: install .env
 	@echo "Serving on http://127.0.0.1:8000"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# SQLite always; PostgreSQL too when DATABASE_URL points at one.
+# Two workers that take tests from each other's queue, so one long test strands no worker.
+PYTEST := $(PY) -m pytest -n 2 --dist worksteal
+
+# SQLite always; PostgreSQL too when DATABASE_URL points at one. Everything but the tests
+# marked slow or browser (those run in `make test-slow`, which CI runs too).
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
-	env -u DATABASE_URL $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL"; \
-		$(PY) -m pytest -n 2 $(PYTEST_ARGS); \
+		$(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS); \
+	fi
+
+# The full demo seed and the browser tests (Chromium): minutes, so CI runs them after
+# `make test`, on SQLite and on PostgreSQL when DATABASE_URL is set.
+test-slow: install
+	env -u DATABASE_URL $(PYTEST) -m "slow or browser" $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$DATABASE_URL"; \
+		$(PYTEST) -m "slow or browser" $(PYTEST_ARGS); \
 	fi
 
 lint:

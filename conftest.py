@@ -4,8 +4,11 @@ Like healthchecks' alice/bob/charlie: every test gets an access-control fixture 
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import translation
 
@@ -15,6 +18,21 @@ from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.fasilitas.tests.factories import PosyanduFactory, PuskesmasFactory, PustuFactory
 from posyandu.kader.tests.factories import KaderFactory
 from posyandu.wilayah.tests.factories import wilayah
+from tests.clock import TODAY
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(request: pytest.FixtureRequest):
+    """Every test starts at 10:00 (Jakarta) of tests.clock.TODAY, whatever the real date. The
+    clock then ticks, so records saved one after another keep distinct, ordered timestamps as
+    in production. A test that needs another day travels itself (`time_machine.travel`, or the
+    `time_machine` marker, which this fixture then leaves alone)."""
+    if request.node.get_closest_marker("time_machine"):
+        yield  # time-machine's own fixture has set the clock from the marker
+        return
+    start = datetime.combine(TODAY, time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -65,16 +83,19 @@ def world(db: None) -> World:
     kec_s = wilayah("17.05.01", "Seluma")
     wilayah("17.05.01.2001", "Desa Seluma")
 
-    pkm_1, pkm_2 = PuskesmasFactory(kecamatan=kec_1), PuskesmasFactory(kecamatan=kec_2)
-    pkm_s = PuskesmasFactory(kecamatan=kec_s)
-    pustu = PustuFactory(puskesmas=pkm_1, desa_id="14.71.01.1001")
-    a = PosyanduFactory(
+    pkm_1, pkm_2 = (
+        PuskesmasFactory.create(kecamatan=kec_1),
+        PuskesmasFactory.create(kecamatan=kec_2),
+    )
+    pkm_s = PuskesmasFactory.create(kecamatan=kec_s)
+    pustu = PustuFactory.create(puskesmas=pkm_1, desa_id="14.71.01.1001")
+    a = PosyanduFactory.create(
         nama="Posyandu Melati", desa_id="14.71.01.1001", puskesmas=pkm_1, pustu=pustu
     )
-    a2 = PosyanduFactory(nama="Posyandu Mawar", desa_id="14.71.01.1001", puskesmas=pkm_1)
-    b = PosyanduFactory(nama="Posyandu Anggrek", desa_id="14.71.01.1002", puskesmas=pkm_1)
-    c = PosyanduFactory(nama="Posyandu Kenanga", desa_id="14.71.02.1001", puskesmas=pkm_2)
-    s = PosyanduFactory(nama="Posyandu Seroja", desa_id="17.05.01.2001", puskesmas=pkm_s)
+    a2 = PosyanduFactory.create(nama="Posyandu Mawar", desa_id="14.71.01.1001", puskesmas=pkm_1)
+    b = PosyanduFactory.create(nama="Posyandu Anggrek", desa_id="14.71.01.1002", puskesmas=pkm_1)
+    c = PosyanduFactory.create(nama="Posyandu Kenanga", desa_id="14.71.02.1001", puskesmas=pkm_2)
+    s = PosyanduFactory.create(nama="Posyandu Seroja", desa_id="17.05.01.2001", puskesmas=pkm_s)
     for posyandu in (a, a2, b, c, s):
         KaderFactory.create_batch(2, posyandu=posyandu)
 
@@ -94,5 +115,5 @@ def world(db: None) -> World:
         pokjanal_kota=user_with_role(Role.POKJANAL_KABKOTA, "pokjanal_kota", wilayah_id="14.71"),
         dinkes_kota=user_with_role(Role.DINKES, "dinkes", wilayah_id="14.71"),
         admin=user_with_role(Role.ADMIN, "admin_1", is_staff=True, is_superuser=True),
-        outsider=UserFactory(username="outsider"),
+        outsider=UserFactory.create(username="outsider"),
     )

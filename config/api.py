@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from posyandu.accounts.api_routes import router as accounts_router
 from posyandu.fasilitas.api import router as fasilitas_router
+from posyandu.fasilitas.browser_api import router as wilayah_router
 from posyandu.imunisasi.api import router as imunisasi_router
 from posyandu.kader.api import router as kader_router
 from posyandu.kia.api import router as kia_router
@@ -17,7 +18,6 @@ from posyandu.sasaran.api import router as sasaran_router
 from posyandu.sesi.api import router as sesi_router
 from posyandu.skrining.api import router as skrining_router
 from posyandu.tugas.api import router as tugas_router
-from posyandu.wilayah.api import router as wilayah_router
 
 api = NinjaAPI(
     title="Posyandu ILP API",

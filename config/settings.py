@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "posyandu.core.context_processors.platform",
+                "posyandu.accounts.context_processors.menu",
             ],
         },
     },
@@ -129,7 +130,7 @@ AUTHENTICATION_BACKENDS = [
     "posyandu.accounts.backends.PlatformBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out after repeated failed logins (django-axes), per username + IP.
@@ -163,6 +164,11 @@ STORAGES = {
 # Since Permendagri 13/2024 some regions call the Pokjanal "Tim Pembina Posyandu".
 POKJANAL_DISPLAY_NAME = env.str("POKJANAL_DISPLAY_NAME", default="Pokjanal Posyandu")
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="Posyandu ILP")
+
+# Disclosure policy of every report, dashboard and target: a denominator below this shows
+# counts only, never a percentage (a few children would be identifiable and their
+# percentages swing wildly). Read through posyandu.core.disclosure, never directly.
+SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
 
 # Where import_wilayah finds the Kemendagri codes (copied into the package with attribution).
 WILAYAH_CSV = BASE_DIR / "posyandu" / "wilayah" / "data" / "kode_wilayah.csv"

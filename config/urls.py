@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config import views
 from config.api import api
 from posyandu.accounts.decorators import public
 
 urlpatterns = [
-    path("", include("posyandu.core.urls")),
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("akun/", include("posyandu.accounts.urls")),
-    path("wilayah/", include("posyandu.wilayah.urls")),
+    path("wilayah/", include("posyandu.fasilitas.browser_urls")),
     path("", include("posyandu.fasilitas.urls")),
     path("kader/", include("posyandu.kader.urls")),
     path("laporan/", include("posyandu.laporan.urls")),

@@ -43,7 +43,8 @@ class Category:
 def classification_table() -> dict[str, Any]:
     """The raw data file (id, version, source, indices)."""
     text = resources.files("growthstandards.data").joinpath(CLASSIFICATION_FILE).read_text("utf-8")
-    return json.loads(text)
+    table: dict[str, Any] = json.loads(text)
+    return table
 
 
 @cache

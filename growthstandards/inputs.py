@@ -94,7 +94,8 @@ def oedema_flags(values: ArrayLike) -> np.ndarray:
     if arr.dtype.kind == "b":
         return arr.copy()
     if arr.dtype.kind in "iuf":
-        return arr == 1
+        one: np.ndarray = arr == 1
+        return one
     return _codes(values, _OEDEMA_TEXT, False, np.bool_)
 
 
@@ -125,7 +126,7 @@ def _to_float(value: Any) -> float:
 
 def reject_nonpositive(values: np.ndarray) -> np.ndarray:
     """Mark values <= 0 or infinite as invalid (in place -> NaN); return the invalid mask."""
-    bad = (values <= 0) | np.isinf(values)
+    bad: np.ndarray = (values <= 0) | np.isinf(values)
     values[bad] = np.nan
     return bad
 

@@ -6,6 +6,8 @@ The order of operations follows the WHO ``anthro`` R code (``((y / m)^l - 1) / (
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 
 __all__ = [
@@ -20,7 +22,7 @@ __all__ = [
 
 def z_plain(y: np.ndarray, l: np.ndarray, m: np.ndarray, sl: np.ndarray) -> np.ndarray:  # noqa: E741
     """``((y / M)^L - 1) / (S*L)``; ``sl`` is the precomputed product ``S * L``."""
-    z = np.divide(y, m)
+    z: np.ndarray = np.divide(y, m)
     np.power(z, l, out=z)
     z -= 1.0
     z /= sl
@@ -32,15 +34,32 @@ def z_plain_l1(y: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray:
 
     ``x^1`` and ``S*1`` are exact in IEEE arithmetic, so skipping the power is bit-identical.
     """
-    z = np.divide(y, m)
+    z: np.ndarray = np.divide(y, m)
     z -= 1.0
     z /= s
     return z
 
 
-def sd_value(k: float, l: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray:  # noqa: E741
-    """Measurement at ``k`` SD: ``M * (1 + L*S*k)^(1/L)``."""
-    return m * ((1 + l * s * k) ** (1 / l))
+@overload
+def sd_value(k: float, l: float, m: float, s: float) -> float: ...  # noqa: E741
+@overload
+def sd_value(
+    k: float | np.ndarray,
+    l: np.ndarray,  # noqa: E741
+    m: np.ndarray,
+    s: np.ndarray,
+) -> np.ndarray: ...
+
+
+def sd_value(
+    k: float | np.ndarray,
+    l: float | np.ndarray,  # noqa: E741
+    m: float | np.ndarray,
+    s: float | np.ndarray,
+) -> float | np.ndarray:
+    """Measurement at ``k`` SD: ``M * (1 + L*S*k)^(1/L)``, for one row (floats) or arrays."""
+    out: float | np.ndarray = m * ((1 + l * s * k) ** (1 / l))
+    return out
 
 
 def z_restricted(

@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -31,20 +32,23 @@ REFERRAL_LABELS = {
 
 
 @cache
-def _kbm_data() -> dict:
+def _kbm_data() -> dict[str, Any]:
     text = resources.files("growthstandards.data").joinpath(KBM_FILE).read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
-KBM_VERSIONS: tuple[str, ...] = tuple(_kbm_data()["versions"])
-DEFAULT_KBM_VERSION: str = _kbm_data()["default"]
+# The readings of the table are the file's `variants` (rule-file header of posyandu/core/rules.py;
+# unverified readings are marked there and are never the default).
+KBM_VERSIONS: tuple[str, ...] = tuple(_kbm_data()["variants"])
+DEFAULT_KBM_VERSION: str = _kbm_data()["default_variant"]
 MAX_KBM_AGE_MONTHS = 60
 
 
 @cache
 def kbm_array(version: str = DEFAULT_KBM_VERSION) -> np.ndarray:
     """KBM grams indexed by age in months 0..60 (age 0 takes the 1-month value)."""
-    versions = _kbm_data()["versions"]
+    versions = _kbm_data()["variants"]
     if version not in versions:
         raise ValueError(f"unknown KBM version {version!r}; known: {', '.join(versions)}")
     table = np.zeros(MAX_KBM_AGE_MONTHS + 1, dtype=np.int64)
@@ -98,7 +102,8 @@ def weight_gain_status(
 
 def two_t(status: np.ndarray, previous_status: np.ndarray) -> np.ndarray:
     """True where this month is T and the month before was T (arrays of codes)."""
-    return (np.asarray(status) == "T") & (np.asarray(previous_status) == "T")
+    both: np.ndarray = (np.asarray(status) == "T") & (np.asarray(previous_status) == "T")
+    return both
 
 
 def referral_reasons(is_2t: bool, zwei: float | None) -> list[str]:

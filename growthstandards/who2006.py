@@ -85,7 +85,7 @@ class Who2006Result(ZscoreColumns):
 
 def round_half_up_days(age_days: np.ndarray) -> np.ndarray:
     """The WHO ``round_up``: floor, plus one if the remainder is >= 0.5 (NaN stays NaN)."""
-    whole = np.floor(age_days)
+    whole: np.ndarray = np.floor(age_days)
     whole += (age_days - whole) >= 0.5
     return whole
 

@@ -79,7 +79,7 @@ def age_months(birth: date, on: date) -> int:
 
 def load_kbm() -> dict[int, int]:
     data = json.loads(KBM_FILE.read_text(encoding="utf-8"))
-    bands = data["versions"][data["default"]]["bands"]
+    bands = data["variants"][data["default_variant"]]["bands"]
     table = {a: b["grams"] for b in bands for a in range(b["from"], b["to"] + 1)}
     # kbm.json's notes: "Age 0 ... uses the 1-month value" (no band for 0 in the data).
     table.setdefault(0, table[1])
@@ -206,6 +206,7 @@ def recompute(rows: list[dict[str, str]], unit_of) -> Result:  # noqa: C901, PLR
             elif prev is None:
                 status[month] = "O"
             else:
+                assert now.weight_g is not None and prev.weight_g is not None  # weighings only
                 kbm = KBM[age_months(now.birth, now.day)]
                 status[month] = "N" if now.weight_g - prev.weight_g >= kbm else "T"
         for month, code in status.items():

@@ -3,7 +3,7 @@ with an independent recomputation from the `export_measurements` CSV, the WHO-eq
 batch CLI and a plain query on Sasaran (tests/skdn_oracle.py).
 
 The data are random but seeded, entered through the real measurement service
-(posyandu.sesi.growth.measurement_record) so the incrementally maintained monthly aggregates
+(posyandu.sesi.services.measurement_record) so the incrementally maintained monthly aggregates
 are what is checked: 4 Posyandu in 3 desa and 2 kecamatan, ~60 children, 14 months, with
 missed months, plateaus (T, 2T), an oedema case, an implausible (flagged) weight, same-day
 double weighings, length-only measurements, children turning 60 months on a month's last
@@ -20,8 +20,8 @@ from django.core.management import call_command
 
 from posyandu.fasilitas.tests.factories import PosyanduFactory
 from posyandu.sasaran.tests.factories import SasaranFactory
-from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.services import measurement_record
 from tests import skdn_oracle
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def dataset(world):
     people = []
     for i in range(56):
         born = date(2019, 9, 1) + timedelta(days=rng.randint(0, 2030))
-        person = SasaranFactory(
+        person = SasaranFactory.create(
             posyandu=homes[i % len(homes)],
             tanggal_lahir=born,
             jenis_kelamin=rng.choice("LP"),
@@ -121,23 +121,29 @@ def dataset(world):
         "newborn": date(2025, 2, 28),
     }
     for key, born in edges.items():
-        special[key] = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=born)
+        special[key] = SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=born)
         plans[special[key].id] = _plan_child(rng, special[key], months, weigh_p=1.0)
     # Oedema; an implausible weight (flagged, kept).
-    special["oedema"] = SasaranFactory(posyandu=world.posyandu_b, tanggal_lahir=date(2023, 5, 9))
+    special["oedema"] = SasaranFactory.create(
+        posyandu=world.posyandu_b, tanggal_lahir=date(2023, 5, 9)
+    )
     plans[special["oedema"].id] = [
         (date(2025, 3, 12), {"berat_kg": "8.10", "tinggi_cm": "78.0", "cara_ukur": "L"}),
         (date(2025, 4, 10), {"berat_kg": "8.40", "tinggi_cm": "78.5", "cara_ukur": "L",
                              "edema": True}),
     ]  # fmt: skip
-    special["flag"] = SasaranFactory(posyandu=world.posyandu_b, tanggal_lahir=date(2024, 2, 2))
+    special["flag"] = SasaranFactory.create(
+        posyandu=world.posyandu_b, tanggal_lahir=date(2024, 2, 2)
+    )
     plans[special["flag"].id] = [
         (date(2025, 2, 14), {"berat_kg": "8.00", "tinggi_cm": "72.0", "cara_ukur": "L"}),
         (date(2025, 3, 14), {"berat_kg": "8.20", "tinggi_cm": "73.0", "cara_ukur": "L"}),
         (date(2025, 4, 14), {"berat_kg": "31.00", "tinggi_cm": "73.5", "cara_ukur": "L"}),
     ]
     # 2T for sure: three weighings with gains below 200 g at 20 months.
-    special["t2"] = SasaranFactory(posyandu=world.posyandu_a2, tanggal_lahir=date(2023, 7, 20))
+    special["t2"] = SasaranFactory.create(
+        posyandu=world.posyandu_a2, tanggal_lahir=date(2023, 7, 20)
+    )
     plans[special["t2"].id] = [
         (date(2025, 1, 20), {"berat_kg": "9.50"}),
         (date(2025, 2, 20), {"berat_kg": "9.60"}),
@@ -145,11 +151,11 @@ def dataset(world):
         (date(2025, 4, 20), {"berat_kg": "9.79"}),
     ]
     # A Posyandu that stops weighing after 2024-11 (its children stay in S).
-    stopped = PosyanduFactory(
+    stopped = PosyanduFactory.create(
         nama="Posyandu Tutup", desa_id="14.71.01.1002", puskesmas=world.puskesmas_1
     )
     for _ in range(4):
-        person = SasaranFactory(
+        person = SasaranFactory.create(
             posyandu=stopped,
             tanggal_lahir=date(2023, 1, 1) + timedelta(days=rng.randint(0, 500)),
         )
@@ -218,7 +224,7 @@ def _assert_the_dataset_exercises_every_code(world, tmp_path):
                  "2025-04", "--out", str(out), "--user", world.admin.username)  # fmt: skip
     rows = skdn_oracle.read_export(out)
     res = skdn_oracle.recompute(rows, lambda r: "all")
-    totals = {}
+    totals: dict[str, int] = {}
     for (_, _m), counts in list(res.skdn.items()) + list(res.gizi.items()):
         for c, v in counts.items():
             totals[c] = totals.get(c, 0) + v

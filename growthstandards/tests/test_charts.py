@@ -9,7 +9,7 @@ from growthstandards import INDICATOR_GRIDS, sd_curves, who2006, who2007
 
 
 @pytest.mark.parametrize("indicator", sorted(INDICATOR_GRIDS))
-def test_every_indicator_gives_ordered_curves(indicator):
+def test_every_indicator_gives_ordered_curves(indicator: str) -> None:
     unit, first, last, step = INDICATOR_GRIDS[indicator]
     grid = np.linspace(first, last, 25)
     for sex in (1, 2):
@@ -21,12 +21,12 @@ def test_every_indicator_gives_ordered_curves(indicator):
         assert np.array_equal(c["SD0"], c["M"])
 
 
-def test_curves_are_the_z_scores_inverse():
+def test_curves_are_the_z_scores_inverse() -> None:
     days = np.arange(0, 1827, 50)
     c = sd_curves("wfa", 2, days)
     for k, key in ((-3, "SD3neg"), (-2, "SD2neg"), (2, "SD2"), (3, "SD3")):
-        res = who2006.zscores(np.full(len(days), 2), days, weight=c[key])
-        assert np.allclose(res.z_unrounded["zwei"], k, atol=1e-9)
+        res06 = who2006.zscores(np.full(len(days), 2), days, weight=c[key])
+        assert np.allclose(res06.z_unrounded["zwei"], k, atol=1e-9)
     months = np.linspace(60, 228, 30)
     c = sd_curves("bfa_2007", 1, months)
     res = who2007.zscores(np.ones(len(months)), months, height=np.full(len(months), 100.0),
@@ -34,7 +34,7 @@ def test_curves_are_the_z_scores_inverse():
     assert np.allclose(res.z_unrounded["zbfa"], -2, atol=1e-9)
 
 
-def test_months_grid_and_out_of_range():
+def test_months_grid_and_out_of_range() -> None:
     c = sd_curves("lhfa", 1, [0, 24, 61], unit="months")
     assert np.isfinite(c["SD0"][:2]).all() and np.isnan(c["SD0"][2])
     assert sd_curves("wfl", 1, [45.0])["SD0"][0] == 2.441

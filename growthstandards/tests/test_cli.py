@@ -30,7 +30,12 @@ def _header(name: str) -> list[str]:
         return next(csv.reader(fh))
 
 
-def _compare(got_rows, expected_rows, input_rows, skip_cases=()):
+def _compare(
+    got_rows: list[dict[str, str]],
+    expected_rows: list[dict[str, str]],
+    input_rows: list[dict[str, str]],
+    skip_cases: tuple[str, ...] = (),
+) -> int:
     assert len(got_rows) == len(expected_rows)
     checked = 0
     for got, exp, inp in zip(got_rows, expected_rows, input_rows, strict=True):
@@ -52,7 +57,7 @@ def _compare(got_rows, expected_rows, input_rows, skip_cases=()):
     return checked
 
 
-def test_zscore_who2006(tmp_path):
+def test_zscore_who2006(tmp_path: Path) -> None:
     got = _run(tmp_path, "anthro_input.csv")
     with open(tmp_path / "out.csv", newline="") as fh:
         assert next(csv.reader(fh)) == _header("anthro_expected.csv")
@@ -63,14 +68,14 @@ def test_zscore_who2006(tmp_path):
     assert zero_weight["zwfl"] == zero_weight["fwfl"] == zero_weight["cbmi"] == ""
 
 
-def test_zscore_who2007(tmp_path):
+def test_zscore_who2007(tmp_path: Path) -> None:
     got = _run(tmp_path, "anthroplus_input.csv", "--reference", "who2007")
     with open(tmp_path / "out.csv", newline="") as fh:
         assert next(csv.reader(fh)) == _header("anthroplus_expected.csv")
     _compare(got, read_rows("anthroplus_expected.csv"), read_rows("anthroplus_input.csv"))
 
 
-def test_extra_and_reordered_columns_and_blank_fields(tmp_path):
+def test_extra_and_reordered_columns_and_blank_fields(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text('note,oedema,weight_kg,sex,age_days,id\nx,n,14.9,1,1437,a1\n"y, z",,,2,,"a,2"\n')
     out = tmp_path / "out.csv"
@@ -81,7 +86,7 @@ def test_extra_and_reordered_columns_and_blank_fields(tmp_path):
     assert rows[1]["id"] == "a,2" and rows[1]["csex"] == "2" and rows[1]["zwei"] == ""
 
 
-def test_missing_sex_column_is_an_error(tmp_path):
+def test_missing_sex_column_is_an_error(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("id,age_days\n1,10\n")
     cmd = [sys.executable, "-m", "growthstandards", "zscore", str(src), str(tmp_path / "o.csv")]
@@ -97,7 +102,9 @@ def test_missing_sex_column_is_an_error(tmp_path):
         ("id,age_days\n1,10\n", "error: input has no 'sex' column (header: ['id', 'age_days'])"),
     ],
 )
-def test_input_mistakes_give_one_clear_line_without_traceback(tmp_path, content, message):
+def test_input_mistakes_give_one_clear_line_without_traceback(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
     src, out = tmp_path / "in.csv", tmp_path / "o.csv"
     if content is not None:
         src.write_text(content)
@@ -110,7 +117,7 @@ def test_input_mistakes_give_one_clear_line_without_traceback(tmp_path, content,
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
-def test_chunking_does_not_change_results(chunk):
+def test_chunking_does_not_change_results(chunk: int) -> None:
     import io
 
     from growthstandards import batch

@@ -12,17 +12,18 @@ from growthstandards.tables import TABLE_SPECS, load_table
 from .conftest import CASE_FILES, PACKAGED_CASES, SHARED_CASES
 
 
-def test_who_tables_match_their_checksums():
+def test_who_tables_match_their_checksums() -> None:
     folder = resources.files("growthstandards.data.who")
     lines = folder.joinpath("SHA256SUMS").read_text().split("\n")
-    sums = dict(reversed(line.split()) for line in lines if line.strip())
+    # "digest  name" lines -> {name: digest}
+    sums = {name: digest for digest, name in (line.split() for line in lines if line.strip())}
     assert set(sums) == {spec[0] for spec in TABLE_SPECS.values()}
     for name, digest in sums.items():
         assert hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() == digest
     assert "World Health Organization" in folder.joinpath("SOURCE.md").read_text()
 
 
-def test_tables_fill_their_ranges():
+def test_tables_fill_their_ranges() -> None:
     assert load_table("wfa").lms_at(1, 0) == (0.3487, 3.3464, 0.14602)
     assert load_table("wfh").lms_at(1, 651)[1] == 7.4563
     assert load_table("acfa").lms_at(1, 90) != load_table("acfa").lms_at(1, 90)  # NaN
@@ -31,5 +32,5 @@ def test_tables_fill_their_ranges():
 
 @pytest.mark.skipif(not SHARED_CASES.is_dir(), reason="../shared not checked out")
 @pytest.mark.parametrize("name", CASE_FILES)
-def test_reference_copies_equal_shared(name):
+def test_reference_copies_equal_shared(name: str) -> None:
     assert (PACKAGED_CASES / name).read_bytes() == (SHARED_CASES / name).read_bytes()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from growthstandards import who2006
@@ -20,10 +22,12 @@ ZERO_FIELD_NA = {
     "subskin_mm": ("ss",),
 }
 ZERO_FIELD_CLEAN_NA = {"weight_kg": ("cbmi",), "lenhei_cm": ("clenhei", "cbmi")}
+# (input row, expected row, our result row)
+Case = tuple[dict[str, str], dict[str, str], dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def cases() -> list[tuple[dict[str, str], dict[str, str], dict]]:
+def cases() -> list[Case]:
     inputs = read_rows("anthro_input.csv")
     expected = read_rows("anthro_expected.csv")
     assert len(inputs) == len(expected) == 3019
@@ -46,11 +50,11 @@ def cases() -> list[tuple[dict[str, str], dict[str, str], dict]]:
     return rows
 
 
-def _regular(cases):
+def _regular(cases: list[Case]) -> list[Case]:
     return [(i, e, g) for i, e, g in cases if not i["case"].startswith("zero_")]
 
 
-def test_rounded_z_and_flags_exact(cases):
+def test_rounded_z_and_flags_exact(cases: list[Case]) -> None:
     mismatches = [
         (inp["id"], col, exp[col], got[col])
         for inp, exp, got in _regular(cases)
@@ -60,7 +64,7 @@ def test_rounded_z_and_flags_exact(cases):
     assert mismatches == []
 
 
-def test_unrounded_z_within_1e_9(cases):
+def test_unrounded_z_within_1e_9(cases: list[Case]) -> None:
     worst = 0.0
     for inp, exp, got in _regular(cases):
         for col in Z_COLUMNS:
@@ -71,7 +75,7 @@ def test_unrounded_z_within_1e_9(cases):
     assert worst < 1e-9
 
 
-def test_cleaned_columns(cases):
+def test_cleaned_columns(cases: list[Case]) -> None:
     for inp, exp, got in _regular(cases):
         assert (got["cmeasure"] or "") == exp["cmeasure"], inp["id"]
         assert got["c9mo_flag"] == int(exp["c9mo_flag"]), inp["id"]
@@ -84,7 +88,7 @@ def test_cleaned_columns(cases):
                 assert have == pytest.approx(want, rel=1e-13), (inp["id"], col)
 
 
-def test_zero_measurements_are_na_everything_else_as_who(cases):
+def test_zero_measurements_are_na_everything_else_as_who(cases: list[Case]) -> None:
     zero_rows = [(i, e, g) for i, e, g in cases if i["case"].startswith("zero_")]
     assert len(zero_rows) == 12
     for inp, exp, got in zero_rows:
@@ -100,7 +104,7 @@ def test_zero_measurements_are_na_everything_else_as_who(cases):
             assert got[col] is None, (inp["id"], col)
 
 
-def test_zero_rows_differ_from_who_only_where_documented(cases):
+def test_zero_rows_differ_from_who_only_where_documented(cases: list[Case]) -> None:
     """The WHO package computes zwfl for weight 0 and zbmi for length 0; we don't."""
     differing = set()
     for inp, exp, got in cases:
@@ -111,7 +115,7 @@ def test_zero_rows_differ_from_who_only_where_documented(cases):
     assert differing == {("zero_weight_kg", "wfl"), ("zero_lenhei_cm", "bmi")}
 
 
-def test_invalid_rows_carry_reasons():
+def test_invalid_rows_carry_reasons() -> None:
     res = who2006.zscores([1, 1], [100, 100], weight=[0, 6.0], lenhei=[60, -1])
     assert res.reasons(0) == [who2006.INVALID_MESSAGES["weight"]]
     assert res.reasons(1) == [who2006.INVALID_MESSAGES["lenhei"]]

@@ -9,7 +9,7 @@ from growthstandards import who2007
 from .conftest import number, read_rows
 
 
-def test_all_reference_cases():
+def test_all_reference_cases() -> None:
     inputs = read_rows("anthroplus_input.csv")
     expected = read_rows("anthroplus_expected.csv")
     assert len(inputs) == len(expected) == 75

@@ -14,4 +14,4 @@ class AssignmentInline(admin.TabularInline):
 class PlatformUserAdmin(UserAdmin):
     inlines = [AssignmentInline]
     list_display = ["username", "first_name", "last_name", "is_active", "is_demo"]
-    fieldsets = UserAdmin.fieldsets + ((None, {"fields": ["telepon"]}),)  # type: ignore[operator]
+    fieldsets = (*(UserAdmin.fieldsets or ()), (None, {"fields": ["telepon"]}))

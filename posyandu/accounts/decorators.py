@@ -25,6 +25,7 @@ class ScopeDeclaration:
 
 
 def _declare(view: Callable, declaration: ScopeDeclaration) -> Callable:
+    # A function takes attributes at runtime; declaration_of() reads it back.
     view.scope_declaration = declaration  # type: ignore[attr-defined]
     return view
 

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.fasilitas.models import Posyandu, Puskesmas, Pustu
 from posyandu.wilayah.models import Wilayah
 
 
@@ -37,7 +36,9 @@ ROLE_TARGET = {
 
 
 class Assignment(models.Model):
-    """A user's role at one place. A user may hold several (a bidan who is also a kader)."""
+    """A user's role at one place. A user may hold several (a bidan who is also a kader).
+
+    Facilities are named by model label: access control sits below the facility app."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -45,13 +46,13 @@ class Assignment(models.Model):
         Wilayah, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     puskesmas = models.ForeignKey(
-        Puskesmas, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "fasilitas.Puskesmas", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pustu = models.ForeignKey(
-        Pustu, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "fasilitas.Pustu", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     posyandu = models.ForeignKey(
-        Posyandu, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "fasilitas.Posyandu", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Pokjanal members see aggregates only, unless their SK gives them case management.
     can_see_personal = models.BooleanField(_("may see personal data"), default=False)
@@ -81,7 +82,7 @@ class Assignment(models.Model):
 
     def clean(self) -> None:
         target, level = ROLE_TARGET[Role(self.role)]
-        if self.role == Role.BIDAN and self.pustu_id and not self.wilayah_id:
+        if self.role == Role.BIDAN and not self.wilayah_id and self.pustu is not None:
             self.wilayah_id = self.pustu.desa_id
         if target and getattr(self, f"{target}_id") is None:
             raise ValidationError(_("This role needs a %(target)s.") % {"target": target})

@@ -6,7 +6,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.accounts.scope import scope_for
+from posyandu.accounts.scope import does_follow_up, scope_for, supervises_follow_up
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class NavItem:
 
 def menu_for(user: Any) -> list[NavItem]:
     scope = scope_for(user)
-    items = [NavItem(str(_("Home")), reverse("core:home"))]
+    items = [NavItem(str(_("Home")), reverse("home"))]
     if scope.aggregate:
         items.append(NavItem(str(_("Regions")), reverse("wilayah:browse")))
         items.append(NavItem(str(_("Posyandu")), reverse("fasilitas:posyandu_list")))
@@ -27,10 +27,10 @@ def menu_for(user: Any) -> list[NavItem]:
         items.append(NavItem(str(_("People")), reverse("sasaran:list")))
         items.append(NavItem(str(_("Referrals")), reverse("rujukan:list")))
         items.append(NavItem(str(_("Kader")), reverse("kader:list")))
-    if scope.personal and scope.roles & {"kader", "bidan", "puskesmas", "admin"}:
+    if does_follow_up(user):
         items.append(NavItem(str(_("My tasks")), reverse("tugas:mine")))
         items.append(NavItem(str(_("Home visits")), reverse("kunjungan_rumah:list")))
-    if scope.aggregate and scope.roles - {"kader"}:
+    if supervises_follow_up(user):
         items.append(NavItem(str(_("Follow-up by Posyandu")), reverse("tugas:supervision")))
     if user.is_superuser:
         items.append(NavItem(str(_("Administration")), reverse("admin:index")))

@@ -6,13 +6,15 @@ and Posyandu live (`scope_fields`).
 """
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from posyandu.accounts.models import Assignment, Role
 
 Kind = Literal["personal", "aggregate"]
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -77,14 +79,17 @@ def _access_of(assignment: Assignment) -> tuple[Access, Access]:
         everything = Access(everything=True)
         return everything, everything
     if role == Role.KADER:
-        mine = Access(posyandu_ids=frozenset({assignment.posyandu_id}))
+        posyandu_id = assignment.posyandu_id  # clean() requires it; without one: nothing
+        mine = Access(posyandu_ids=frozenset() if posyandu_id is None else frozenset({posyandu_id}))
         return mine, mine
     if role == Role.PUSKESMAS:
         puskesmas = assignment.puskesmas
+        assert puskesmas is not None, "clean(): a Puskesmas role names its Puskesmas"
         desa = frozenset(puskesmas.wilayah_kerja.values_list("kode", flat=True))
         served = frozenset(puskesmas.posyandu.values_list("id", flat=True))
         area = Access(posyandu_ids=served, prefixes=desa)
         return area, Access(posyandu_ids=served, prefixes=desa | {puskesmas.kecamatan_id})
+    assert assignment.wilayah_id is not None, "clean(): the other roles name a region"
     region = Access(prefixes=frozenset({assignment.wilayah_id}))
     if role in (Role.POKJANAL_KECAMATAN, Role.POKJANAL_KABKOTA):
         return (region if assignment.can_see_personal else Access()), region
@@ -124,3 +129,88 @@ def restrict(queryset: QuerySet, user: Any, kind: Kind = "personal") -> QuerySet
     condition = access.q(fields.get("wilayah"), fields.get("posyandu"))
     filtered = queryset.filter(condition)
     return filtered.distinct() if fields.get("distinct") else filtered
+
+
+def visible_or_404(queryset: QuerySet[M], user: Any, kind: Kind, **lookup: Any) -> M:
+    """The one row of `queryset` matching `lookup` that the user may see. Missing and out of
+    scope are the same 404, so a response never tells that a record exists elsewhere."""
+    return get_object_or_404(restrict(queryset, user, kind), **lookup)
+
+
+# Menu entries for follow-up work (the views check scope; these say who the entry is for).
+FOLLOW_UP_ROLES = frozenset({Role.KADER, Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
+
+
+def does_follow_up(user: Any) -> bool:
+    """Follows people up in person ("My tasks", home visits): kader, bidan, Puskesmas, admin
+    with personal access."""
+    scope = scope_for(user)
+    return bool(scope.personal and scope.roles & FOLLOW_UP_ROLES)
+
+
+def supervises_follow_up(user: Any) -> bool:
+    """Watches the follow-up of several Posyandu: any role with aggregate access but kader."""
+    scope = scope_for(user)
+    return bool(scope.aggregate and scope.roles - {Role.KADER})
+
+
+# Who may do what beyond seeing records: named checks, so that no app compares roles itself.
+MERGE_ROLES = frozenset({Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
+# Who answers a referral: the Puskesmas (or the bidan of its Pustu), never the kader who sent it.
+REFERRAL_ANSWER_ROLES = frozenset({Role.PUSKESMAS, Role.BIDAN, Role.ADMIN})
+
+
+def can_merge_people(user: Any) -> bool:
+    """Merging two records of one person (a duplicate) is for the bidan, Puskesmas or admin."""
+    return bool(scope_for(user).roles & MERGE_ROLES)
+
+
+def can_answer_referrals(user: Any) -> bool:
+    return bool(scope_for(user).roles & REFERRAL_ANSWER_ROLES)
+
+
+# Field work (follow-up tasks, targets): a kader's and a bidan's own lists; supervisors (the
+# Puskesmas, Pokjanal, Dinkes, admin) see the work of every field role.
+FIELD_ROLES = frozenset({Role.KADER, Role.BIDAN})
+
+
+def is_kader(user: Any) -> bool:
+    return Role.KADER in scope_for(user).roles
+
+
+def is_bidan(user: Any) -> bool:
+    return Role.BIDAN in scope_for(user).roles
+
+
+def sees_all_field_work(user: Any) -> bool:
+    """Holds a role other than kader or bidan, so sees the tasks of every field role."""
+    return bool(scope_for(user).roles - FIELD_ROLES)
+
+
+def kader_assignments(**filters: Any) -> QuerySet[Assignment]:
+    """Active kader assignments, narrowed by `filters` (e.g. user=..., posyandu_id__in=...)."""
+    return Assignment.objects.filter(role=Role.KADER, active=True, **filters)
+
+
+# Who writes in a Pokjanal workspace (members, rakor, programs, pembinaan, strata notes).
+POKJANAL_ROLES = frozenset({Role.POKJANAL_KECAMATAN, Role.POKJANAL_KABKOTA})
+
+
+def region_covers(region: str, kode: str) -> bool:
+    """`kode` is `region` or lies below it (region codes are materialized paths)."""
+    return kode == region or kode.startswith(region + ".")
+
+
+def can_write_pokjanal(user: Any, kode: str) -> bool:
+    """A Pokjanal kecamatan member writes in their kecamatan (and its desa); a kab/kota member
+    in the kab/kota and every kecamatan below; admins everywhere. Other roles only read."""
+    if not getattr(user, "is_authenticated", False) or not kode:
+        return False
+    if user.is_superuser:
+        return True
+    for role, wilayah in user.assignments.filter(active=True).values_list("role", "wilayah_id"):
+        if role == Role.ADMIN:
+            return True
+        if role in POKJANAL_ROLES and wilayah and region_covers(wilayah, kode):
+            return True
+    return False

@@ -5,6 +5,3 @@ class AuditConfig(AppConfig):
     name = "posyandu.audit"
     label = "audit"
     verbose_name = "Audit"
-
-    def ready(self) -> None:
-        from posyandu.audit import auth_events  # noqa: F401  (connects login signals)

@@ -1,14 +1,18 @@
 """Base classes every record of personal, clinical or facility data builds on."""
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from posyandu.core import derived
 
-class LiveQuerySet(models.QuerySet):
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+_M = TypeVar("_M", bound=models.Model)
+
+
+class LiveQuerySet(models.QuerySet[_M]):
+    def delete(self) -> tuple[int, dict[str, int]]:
         """Bulk deletes are soft too, one record at a time so each leaves an audit event."""
         count = 0
         for record in self:
@@ -17,11 +21,16 @@ class LiveQuerySet(models.QuerySet):
         return count, {self.model._meta.label: count}
 
 
-class LiveManager(models.Manager.from_queryset(LiveQuerySet)):  # type: ignore[misc]
+# Built at module level so that django-stubs can type the manager (a dynamic base class can't be).
+_LiveManagerBase = models.Manager.from_queryset(LiveQuerySet)
+
+
+class LiveManager(_LiveManagerBase[_M]):
     """Default manager: soft-deleted rows are invisible unless asked for by `all_objects`."""
 
-    def get_queryset(self) -> LiveQuerySet:
-        return super().get_queryset().filter(deleted_at__isnull=True)
+    def get_queryset(self) -> LiveQuerySet[_M]:
+        # from_queryset() makes the base queryset a LiveQuerySet; django-stubs types it QuerySet.
+        return cast(LiveQuerySet[_M], super().get_queryset().filter(deleted_at__isnull=True))
 
 
 class Record(models.Model):
@@ -40,6 +49,8 @@ class Record(models.Model):
 
     # Field path from this model to the desa code, for audit events.
     wilayah_path: ClassVar[str] = ""
+    # save() reports every change to posyandu.core.derived, which checks this on registration.
+    notifies_derived_data: ClassVar[bool] = True
 
     objects = LiveManager()
     all_objects = models.Manager()  # noqa: DJ012 - `objects` must stay the default manager
@@ -49,7 +60,6 @@ class Record(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from posyandu.audit.recorder import record_saved
-        from posyandu.core.registry import record_changed
 
         creating = self._state.adding
         changed = [] if creating else self.changed_fields()
@@ -58,9 +68,12 @@ class Record(models.Model):
             self.updated_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
-        super().save(*args, **kwargs)
-        record_saved(self, created=creating, changed=changed)
-        record_changed(self, creating)
+        # One unit: the row, its audit event and the derived data that follows it
+        # (docs/adr/0005-derived-data.md). A failing handler rolls the save back.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            record_saved(self, created=creating, changed=changed)
+            derived.record_changed(self, creating)
         self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

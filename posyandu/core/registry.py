@@ -1,14 +1,20 @@
 """Hooks through which domain apps add to shared screens without importing each other.
 
 The Posyandu day (sesi) and the person page (sasaran) show panels that other apps provide:
-immunization, pregnancy care, screenings, tasks. An app registers its providers in its
-AppConfig.ready(); the screens call `visit_panels` / `history_panels`.
+immunization, pregnancy care, screenings, growth charts, tasks. An app registers its providers
+in its AppConfig.ready(); the screens call `visit_panels` / `history_panels`. The same way:
+who is expected at a session (`expected_at_session`), the words for a referral rule code
+(`reason_label`), a check-in seen from below sesi (`visit_lookup`), and how a merge joins two
+rows of one model (`merge_resolver`), the follow-up tasks a home visit answers
+(`register_task_source`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
 
 
 @dataclass(frozen=True)
@@ -75,22 +81,113 @@ def maternal_state(sasaran: Any, on: date) -> MaternalState:
     )
 
 
-# listener(record, created) after any Record of that model is saved or soft-deleted. Used to
-# keep derived data current: monthly aggregates (laporan) and follow-up tasks (tugas).
-# Listeners run inside the saving transaction, so they must be quick and touch only what
-# the record changes.
-RecordListener = Callable[[Any, bool], None]
-_listeners: dict[str, list[RecordListener]] = {}
+# provider(posyandu, on, came_ids) -> sections of the session summary listing the people due a
+# service at that session (ANC contact, immunization dose) who have not checked in
+ExpectedProvider = Callable[[Any, date, set[int]], list[Panel]]
+_expected: list[ExpectedProvider] = []
 
 
-def register_record_listener(model_label: str, listener: RecordListener) -> RecordListener:
-    """Call `listener` whenever a record of `model_label` (e.g. "sesi.Pengukuran") changes."""
-    listeners = _listeners.setdefault(model_label, [])
-    if listener not in listeners:
-        listeners.append(listener)
-    return listener
+def register_expected_at_session(provider: ExpectedProvider) -> ExpectedProvider:
+    if provider not in _expected:
+        _expected.append(provider)
+    return provider
 
 
-def record_changed(record: Any, created: bool) -> None:
-    for listener in _listeners.get(record._meta.label, []):
-        listener(record, created)
+def expected_at_session(posyandu: Any, on: date, came_ids: set[int]) -> list[Panel]:
+    """Who is expected at the session of `posyandu` on `on` and has not come, per service."""
+    panels = [p for provider in _expected for p in provider(posyandu, on, came_ids)]
+    return sorted(panels, key=lambda p: (p.order, p.key))
+
+
+# provider(code) -> the words for a referral rule code the provider owns, else None (e.g.
+# "srq20:risiko" of a screening); referrals show them without knowing the rules' owners
+ReasonLabelProvider = Callable[[str], str | None]
+_reason_labels: list[ReasonLabelProvider] = []
+
+
+def register_reason_labels(provider: ReasonLabelProvider) -> ReasonLabelProvider:
+    if provider not in _reason_labels:
+        _reason_labels.append(provider)
+    return provider
+
+
+def reason_label(code: str) -> str | None:
+    return next((t for t in (p(code) for p in _reason_labels) if t is not None), None)
+
+
+@dataclass(frozen=True)
+class VisitRef:
+    """A check-in of the Posyandu day as the apps below sesi see it: its date and its page."""
+
+    tanggal: date
+    url: str
+
+
+# lookup(user, public_id) -> the check-in with that id the user may see, else None
+VisitLookup = Callable[[Any, str], VisitRef | None]
+_visit_lookups: list[VisitLookup] = []
+
+
+def register_visit_lookup(lookup: VisitLookup) -> VisitLookup:
+    if lookup not in _visit_lookups:
+        _visit_lookups.append(lookup)
+    return lookup
+
+
+def visit_lookup(user: Any, public_id: str) -> VisitRef | None:
+    return next((v for v in (f(user, public_id) for f in _visit_lookups) if v is not None), None)
+
+
+# resolver(pk, field, keep) -> rows moved (0 or 1): merging two people, the row `pk` of the
+# resolver's model could not be re-pointed at `keep` because `keep` already has its equivalent
+# (a unique constraint); the model's owner decides how the two rows become one
+MergeResolver = Callable[[int, str, Any], int]
+_merge_resolvers: dict[str, MergeResolver] = {}
+
+
+def register_merge_resolver(model_label: str, resolver: MergeResolver) -> MergeResolver:
+    _merge_resolvers[model_label] = resolver
+    return resolver
+
+
+def merge_resolver(model_label: str) -> MergeResolver | None:
+    return _merge_resolvers.get(model_label)
+
+
+@dataclass(frozen=True)
+class TaskSource:
+    """Follow-up tasks as the home-visit screens (kunjungan_rumah, below tugas) see them. A
+    task has `public_id`, `sasaran`, `sasaran_id` and `reason`; tugas registers the source."""
+
+    # (user, sasaran_ids, today) -> open tasks of those people the user may see
+    open_of_people: Callable[[Any, list[int], date], list[Any]]
+    # (user, public_id) -> the task; raises ObjectDoesNotExist when missing or out of scope
+    get: Callable[[Any, Any], Any]
+    # (home visit) -> the tasks it closed
+    closed_by_visit: Callable[[Any], list[Any]]
+
+
+_task_sources: list[TaskSource] = []
+
+
+def register_task_source(source: TaskSource) -> TaskSource:
+    if source not in _task_sources:
+        _task_sources.append(source)
+    return source
+
+
+def open_tasks_of_people(user: Any, sasaran_ids: list[int], today: date) -> list[Any]:
+    return [t for s in _task_sources for t in s.open_of_people(user, sasaran_ids, today)]
+
+
+def task_get(user: Any, public_id: Any) -> Any:
+    for source in _task_sources:
+        try:
+            return source.get(user, public_id)
+        except ObjectDoesNotExist:
+            continue
+    raise ObjectDoesNotExist(f"No task {public_id}")
+
+
+def tasks_closed_by_visit(visit: Any) -> list[Any]:
+    return [t for s in _task_sources for t in s.closed_by_visit(visit)]

@@ -4,7 +4,7 @@ started, with their real kecamatan and desa/kelurahan and invented facilities an
 import random
 from dataclasses import dataclass
 from datetime import date
-from importlib import import_module
+from types import ModuleType
 
 from django.db import transaction
 from django.test.utils import override_settings
@@ -13,6 +13,13 @@ from django.utils import timezone
 from posyandu.accounts.models import Assignment, Role, User
 from posyandu.audit.recorder import log
 from posyandu.demo.names import FAMILY_NAMES, FEMALE_NAMES, POSYANDU_NAMES
+from posyandu.demo.seed import imunisasi as seed_imunisasi
+from posyandu.demo.seed import kia as seed_kia
+from posyandu.demo.seed import laporan as seed_laporan
+from posyandu.demo.seed import pokjanal as seed_pokjanal
+from posyandu.demo.seed import sesi as seed_sesi
+from posyandu.demo.seed import skrining as seed_skrining
+from posyandu.demo.seed import tugas as seed_tugas
 from posyandu.fasilitas.models import Posyandu, Puskesmas, Pustu
 from posyandu.kader.models import Kader
 from posyandu.wilayah.codes import is_kelurahan
@@ -54,8 +61,10 @@ def demo_logins() -> list[DemoLogin]:
 
 
 @transaction.atomic
-def seed_facilities(rng: random.Random) -> dict[str, int]:
-    """A Puskesmas per kecamatan, a Pustu per desa, Posyandu and kader in every desa."""
+def seed_facilities(rng: random.Random, small: bool = False) -> dict[str, int]:
+    """A Puskesmas per kecamatan, a Pustu per desa, Posyandu and kader in every desa.
+    `small`: only the first kecamatan, desa and Posyandu of each region (the test suite's
+    demo, seconds instead of minutes)."""
     missing = [k for k in DEMO_REGIONS if not Wilayah.objects.filter(kode=k).exists()]
     if missing:
         raise DemoError(
@@ -63,8 +72,10 @@ def seed_facilities(rng: random.Random) -> dict[str, int]:
         )
     counts = {"puskesmas": 0, "pustu": 0, "posyandu": 0, "kader": 0}
     for region in DEMO_REGIONS:
-        for kecamatan in Wilayah.objects.filter(induk_id=region).order_by("kode"):
+        kecamatan_list = Wilayah.objects.filter(induk_id=region).order_by("kode")
+        for kecamatan in kecamatan_list[:1] if small else kecamatan_list:
             desa_list = list(Wilayah.objects.filter(induk=kecamatan).order_by("kode"))
+            desa_list = desa_list[:1] if small else desa_list
             puskesmas = Puskesmas.objects.create(
                 nama=f"Puskesmas {kecamatan.nama}",
                 kecamatan=kecamatan,
@@ -77,17 +88,18 @@ def seed_facilities(rng: random.Random) -> dict[str, int]:
                     nama=f"Pustu {desa.nama}", puskesmas=puskesmas, desa=desa
                 )
                 counts["pustu"] += 1
-                posyandu = _posyandu_for(desa, puskesmas, pustu, rng)
+                posyandu = _posyandu_for(desa, puskesmas, pustu, rng, most=1 if small else None)
                 counts["posyandu"] += len(posyandu)
                 counts["kader"] += _kader_for(posyandu, rng)
     return counts
 
 
 def _posyandu_for(
-    desa: Wilayah, puskesmas: Puskesmas, pustu: Pustu, rng: random.Random
+    desa: Wilayah, puskesmas: Puskesmas, pustu: Pustu, rng: random.Random, most: int | None
 ) -> list[Posyandu]:
     # Kelurahan in the city are denser than rural desa.
     n = rng.randint(3, 6) if is_kelurahan(desa.kode) else rng.randint(1, 3)
+    n = min(n, most or n)
     names = rng.sample(POSYANDU_NAMES, n)
     unit = "RW" if is_kelurahan(desa.kode) else "Dusun"
     rows = [
@@ -153,6 +165,7 @@ def seed_users() -> None:
             f"kader.{tag}", f"Kader {tag.title()}", Role.KADER, posyandu=posyandu
         )
         kader = Kader.objects.filter(posyandu=posyandu).order_by("id").first()
+        assert posyandu is not None and kader is not None  # made by the seed steps above
         kader.user, kader.aktif = kader_user, True
         kader.save(update_fields=["user", "aktif"])
         _demo_user(f"dinkes.{tag}", f"Dinkes {tag.title()}", Role.DINKES, wilayah_id=region)
@@ -183,20 +196,21 @@ def seed_users() -> None:
     _demo_user("admin", "Admin Demo", Role.ADMIN)
 
 
-# Later steps add residents and their history. Each is a module with
+# Later steps add residents and their history. Each is a module of posyandu/demo/seed/ with
 # `seed(rng: random.Random, today: date) -> dict[str, int]` (counts of what it made), run in
-# this order after the facilities and users exist. Apps add their own step here.
-DEMO_STEPS: list[str] = [
-    "posyandu.sesi.demo",
-    "posyandu.imunisasi.demo",
-    "posyandu.kia.demo",
-    "posyandu.skrining.demo",
-    "posyandu.tugas.demo",
-    "posyandu.laporan.demo",
+# this order after the facilities and users exist. Domain apps never import them.
+DEMO_STEPS: list[ModuleType] = [
+    seed_sesi,
+    seed_imunisasi,
+    seed_kia,
+    seed_skrining,
+    seed_tugas,
+    seed_laporan,
+    seed_pokjanal,
 ]
 
 
-def seed_demo(seed: int = 2026, today: date | None = None) -> dict[str, int]:
+def seed_demo(seed: int = 2026, today: date | None = None, small: bool = False) -> dict[str, int]:
     if demo_exists():
         raise DemoError("Demo sudah ada.")
     rng = random.Random(seed)
@@ -204,9 +218,9 @@ def seed_demo(seed: int = 2026, today: date | None = None) -> dict[str, int]:
     # With DEBUG on, Django keeps (and quotes the parameters of) every SQL statement; the
     # demo bulk-inserts ~700,000 rows and spent about a fifth of its time on that log.
     with override_settings(DEBUG=False):
-        counts = seed_facilities(rng)
+        counts = seed_facilities(rng, small)
         seed_users()
         for step in DEMO_STEPS:
-            counts.update(import_module(step).seed(rng, today))
+            counts.update(step.seed(rng, today))
     log("import", model="demo", metadata={"seed": seed, **counts})
     return counts

@@ -87,6 +87,7 @@ class Posyandu(Facility):
             )
         ]
 
+    # A property where Facility has a class attribute: a Posyandu's type follows is_prima.
     @property
     def organization_type(self) -> str:  # type: ignore[override]
         return "130" if self.is_prima else "131"

@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
+from posyandu.core.admin import ReadMostlyAdmin
 from posyandu.imunisasi.models import Imunisasi
-from posyandu.kia.admin import ReadMostlyAdmin
 
 
 @admin.register(Imunisasi)

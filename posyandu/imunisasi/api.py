@@ -1,17 +1,17 @@
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
-from posyandu.accounts.scope import restrict
 from posyandu.imunisasi.selectors import idl_status, status_of, td_status_of
 from posyandu.imunisasi.services import DoseError, dose_record
 from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import person_or_404
 
 router = Router(tags=["imunisasi"])
 
@@ -51,12 +51,12 @@ class StatusOut(Schema):
 
 
 def _person(request: HttpRequest, sasaran_id: UUID) -> Sasaran:
-    return get_object_or_404(restrict(Sasaran.objects.all(), request.user), public_id=sasaran_id)
+    return person_or_404(request.user, sasaran_id, include_merged=True)
 
 
 @router.post("/{sasaran_id}/dosis", response={201: DoseOut}, summary="Record a dose")
 @api_scoped("personal")
-def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn):
+def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn) -> Status[dict[str, Any]]:
     sasaran = _person(request, sasaran_id)
     try:
         row = dose_record(
@@ -69,7 +69,9 @@ def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn):
 
 @router.get("/{sasaran_id}/status", response=StatusOut, summary="Immunization status on a day")
 @api_scoped("personal")
-def immunization_status(request: HttpRequest, sasaran_id: UUID, tanggal: date | None = None):
+def immunization_status(
+    request: HttpRequest, sasaran_id: UUID, tanggal: date | None = None
+) -> dict[str, Any]:
     sasaran = _person(request, sasaran_id)
     on = tanggal or timezone.localdate()
     idl = idl_status(sasaran)

@@ -8,8 +8,9 @@ class ImunisasiConfig(AppConfig):
     verbose_name = _("Immunization")
 
     def ready(self) -> None:
-        from posyandu.core.registry import register_history_panels, register_visit_panels
+        from posyandu.core import registry
         from posyandu.imunisasi import panels
 
-        register_visit_panels(panels.visit_panels)
-        register_history_panels(panels.history_panels)
+        registry.register_visit_panels(panels.visit_panels)
+        registry.register_history_panels(panels.history_panels)
+        registry.register_expected_at_session(panels.expected_at_session)

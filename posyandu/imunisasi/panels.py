@@ -4,11 +4,13 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from posyandu.core.registry import Panel
+from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
-from posyandu.imunisasi.selectors import bias_status_of, status_of, td_status_of
+from posyandu.imunisasi.selectors import bias_status_of, due_list, status_of, td_status_of
 from posyandu.imunisasi.selectors import idl_status as idl_of
 from posyandu.sasaran.life_stage import completed_months
 from posyandu.sasaran.models import Sasaran
@@ -79,3 +81,14 @@ def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
             order=30,
         )
     ]
+
+
+def expected_at_session(posyandu: Posyandu, on: date, came_ids: set[int]) -> list[Panel]:
+    """Session summary: children with a dose due or overdue on the day, not checked in."""
+    rows = [(child, doses) for child, doses in due_list(posyandu, on) if child.pk not in came_ids]
+    title = ngettext(
+        "%(n)s child due an immunization, not come yet",
+        "%(n)s children due an immunization, not come yet",
+        len(rows),
+    ) % {"n": len(rows)}
+    return [Panel("imunisasi", title, "imunisasi/_expected.html", {"rows": rows}, order=20)]

@@ -8,15 +8,12 @@ tetanus (Td) status T1-T5 of women of childbearing age build on it.
 
 from __future__ import annotations
 
-import calendar
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-RULES = Path(__file__).parent / "rules"
+from posyandu.core.periods import add_months
+from posyandu.core.rules import load_rule
 
 GIVEN, NOT_YET, DUE, OVERDUE, TOO_LATE, WAITING, NOT_APPLICABLE = (
     "given",
@@ -30,9 +27,9 @@ GIVEN, NOT_YET, DUE, OVERDUE, TOO_LATE, WAITING, NOT_APPLICABLE = (
 ACTIONABLE = (DUE, OVERDUE)  # may be given today
 
 
-@cache
 def _load(name: str) -> dict[str, Any]:
-    return json.loads((RULES / name).read_text("utf-8"))
+    """The body of rules/<name> (jadwal_imunisasi.json, bias.json, td_wus.json)."""
+    return load_rule("imunisasi", name.removesuffix(".json")).data
 
 
 def schedule() -> dict[str, Any]:
@@ -52,11 +49,7 @@ def dose(code: str) -> dict[str, Any]:
 
 def add_offset(start: date, offset: dict[str, int]) -> date:
     """start + months (calendar, day clamped to the month's end) + days."""
-    months = offset.get("months", 0)
-    year, month = divmod(start.month - 1 + months, 12)
-    year, month = start.year + year, month + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day) + timedelta(days=offset.get("days", 0))
+    return add_months(start, offset.get("months", 0)) + timedelta(days=offset.get("days", 0))
 
 
 @dataclass(frozen=True)
@@ -96,13 +89,14 @@ def child_status(
         due = add_offset(birth, d["due_age"])
         due_until = add_offset(birth, d["due_until"])
         latest = add_offset(birth, d.get("latest", catch_up))
-        earliest: date | None = add_offset(birth, d["min_age"])
+        earliest: date | None
+        earliest = add_offset(birth, d["min_age"])  # (assigned apart: mypy narrows it to date)
         previous = by_series.get((d["series"], d["dose"] - 1))
         waiting_for = ""
         if previous and applies(dose(previous), birth, province):
             if previous in given:
                 gap = d.get("min_interval", {})
-                earliest = max(earliest, add_offset(given[previous], gap))  # type: ignore[type-var]
+                earliest = max(earliest, add_offset(given[previous], gap))
             else:
                 earliest, waiting_for = None, previous
         common = {"code": d["code"], "vaccine": d["vaccine"], "due": due}
@@ -186,8 +180,7 @@ def bias_status(
     birth: date, sex: str, given: dict[str, date], on: date, *, version: str | None = None
 ) -> list[BiasDose]:
     """BIAS doses by estimated grade (completed years - 6) and month of the school year."""
-    data = _load("bias.json")
-    spec = data["versions"][version or data["default_version"]]
+    spec = load_rule("imunisasi", "bias").variant(version)
     years = _completed_years(birth, on)
     grade_now = years - 6
     out = []

@@ -13,12 +13,12 @@ Functions taking a queryset expect the caller to have restricted it already
 - next_session_date(posyandu, after) -> the next hari buka from the Posyandu's Jadwal
 """
 
-import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
+from posyandu.core.periods import day_in_month, first_day, month_index
 from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
@@ -110,13 +110,11 @@ def next_session_date(posyandu: Posyandu, after: date) -> date | None:
     if jadwal is None:
         return None
     for shift in range(0, 3):
-        year, month = divmod(after.month - 1 + shift, 12)
-        year, month = after.year + year, month + 1
+        month = month_index(after) + shift
         if jadwal.tanggal:
-            day = min(jadwal.tanggal, calendar.monthrange(year, month)[1])
-            candidate = date(year, month, day)
+            candidate = day_in_month(month, jadwal.tanggal)
         elif jadwal.minggu_ke and jadwal.hari is not None:
-            first = date(year, month, 1)
+            first = first_day(month)
             offset = (jadwal.hari - first.weekday()) % 7
             candidate = first + timedelta(days=offset + 7 * (jadwal.minggu_ke - 1))
         else:

@@ -19,7 +19,7 @@ class DoseError(ValueError):
 
 
 def known_codes() -> set[str]:
-    bias = schedule._load("bias.json")["versions"]
+    bias = schedule._load("bias.json")["variants"]
     codes = {d["code"] for d in schedule.doses()} | {TD}
     return codes | {d["code"] for v in bias.values() for d in v["doses"]}
 

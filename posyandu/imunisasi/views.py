@@ -13,13 +13,14 @@ from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi.panels import panel_context
 from posyandu.imunisasi.selectors import due_list, next_session_date
 from posyandu.imunisasi.services import DoseError, dose_record
-from posyandu.skrining.views import day_of, kunjungan_of, person_or_404
+from posyandu.sasaran.selectors import person_or_404
+from posyandu.sesi.lookups import day_of, kunjungan_of
 
 
 @require_POST
 @scoped("personal")
 def dose_record_view(request: HttpRequest, sasaran_id: str) -> HttpResponse:
-    sasaran = person_or_404(request, sasaran_id)
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     on = day_of(request)
     error = ""
     raw_date = request.POST.get("tanggal_diberikan") or on.isoformat()

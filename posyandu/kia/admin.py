@@ -1,17 +1,7 @@
-"""Read-mostly admin: look-ups for support; records are made through the services, and any
-change made here is still saved through Record.save (audited, versioned)."""
-
 from django.contrib import admin
 
+from posyandu.core.admin import ReadMostlyAdmin
 from posyandu.kia.models import Kehamilan, KunjunganAnc, KunjunganNifas, Persalinan
-
-
-class ReadMostlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(Kehamilan)
@@ -20,7 +10,7 @@ class KehamilanAdmin(ReadMostlyAdmin):
     list_filter = ["status", "dasar"]
     search_fields = ["sasaran__nama", "sasaran__nik"]
     raw_id_fields = ["sasaran", "dicatat_oleh"]
-    readonly_fields = ["hpl", "dasar", "risiko", "public_id", "version"]
+    readonly_fields = ["hpl", "dasar", "risiko", "risiko_versi", "public_id", "version"]
 
 
 @admin.register(KunjunganAnc)

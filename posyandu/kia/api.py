@@ -2,8 +2,10 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +17,7 @@ from posyandu.accounts.scope import restrict
 from posyandu.kia.models import Kehamilan
 from posyandu.kia.selectors import pregnancy_summary
 from posyandu.kia.services import KiaError, anc_record, pregnancy_register
-from posyandu.sasaran.selectors import people_visible
+from posyandu.sasaran.selectors import person_or_404
 
 router = Router(tags=["kia"])
 
@@ -78,11 +80,11 @@ class AncOut(Schema):
     ringkasan: RingkasanOut
 
 
-def _pregnancies(request: HttpRequest):
+def _pregnancies(request: HttpRequest) -> QuerySet[Kehamilan]:
     return restrict(Kehamilan.objects.select_related("sasaran"), request.user, "personal")
 
 
-def _summary(k: Kehamilan, on: date) -> dict:
+def _summary(k: Kehamilan, on: date) -> dict[str, Any]:
     s = pregnancy_summary(k, on)
     return {
         "id": k.public_id,
@@ -108,8 +110,8 @@ def _summary(k: Kehamilan, on: date) -> dict:
 
 @router.post("/kehamilan", response={201: RingkasanOut}, summary="Register a pregnancy")
 @api_scoped("personal")
-def pregnancy_new(request: HttpRequest, payload: KehamilanIn):
-    person = get_object_or_404(people_visible(request.user), public_id=payload.sasaran_id)
+def pregnancy_new(request: HttpRequest, payload: KehamilanIn) -> Status[dict[str, Any]]:
+    person = person_or_404(request.user, payload.sasaran_id)
     try:
         k = pregnancy_register(
             sasaran=person, by=request.user, **payload.dict(exclude={"sasaran_id"})
@@ -121,7 +123,7 @@ def pregnancy_new(request: HttpRequest, payload: KehamilanIn):
 
 @router.post("/kehamilan/{kehamilan_id}/anc", response={201: AncOut}, summary="Record an ANC visit")
 @api_scoped("personal")
-def anc_new(request: HttpRequest, kehamilan_id: UUID, payload: AncIn):
+def anc_new(request: HttpRequest, kehamilan_id: UUID, payload: AncIn) -> Status[dict[str, Any]]:
     k = get_object_or_404(_pregnancies(request), public_id=kehamilan_id)
     try:
         visit = anc_record(kehamilan=k, by=request.user, **payload.dict())
@@ -142,6 +144,8 @@ def anc_new(request: HttpRequest, kehamilan_id: UUID, payload: AncIn):
     "/kehamilan/{kehamilan_id}", response=RingkasanOut, summary="Pregnancy summary on a day"
 )
 @api_scoped("personal")
-def pregnancy_read(request: HttpRequest, kehamilan_id: UUID, tanggal: date | None = None):
+def pregnancy_read(
+    request: HttpRequest, kehamilan_id: UUID, tanggal: date | None = None
+) -> dict[str, Any]:
     k = get_object_or_404(_pregnancies(request), public_id=kehamilan_id)
     return _summary(k, tanggal or timezone.localdate())

@@ -8,13 +8,10 @@ class KiaConfig(AppConfig):
     verbose_name = _("Maternal care")
 
     def ready(self) -> None:
-        from posyandu.core.registry import (
-            register_history_panels,
-            register_maternal_state,
-            register_visit_panels,
-        )
+        from posyandu.core import registry
         from posyandu.kia import panels, selectors
 
-        register_maternal_state(selectors.maternal_state)
-        register_visit_panels(panels.visit_panels)
-        register_history_panels(panels.history_panels)
+        registry.register_maternal_state(selectors.maternal_state)
+        registry.register_visit_panels(panels.visit_panels)
+        registry.register_history_panels(panels.history_panels)
+        registry.register_expected_at_session(panels.expected_at_session)

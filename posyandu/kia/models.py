@@ -40,6 +40,9 @@ class Kehamilan(Record):
     status_sejak = models.DateField(null=True, blank=True)
     # Reasons (rule codes) the pregnancy is high-risk, kept current by services.
     risiko = models.JSONField(default=list, blank=True)
+    # The rule that computed `risiko` (kia rules/risiko.json and the cut-offs it references,
+    # core.rules Rule.stamp); blank for pregnancies last evaluated before it was stored.
+    risiko_versi = models.CharField(max_length=100, blank=True)
     dicatat_oleh = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

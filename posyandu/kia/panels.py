@@ -4,11 +4,13 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from posyandu.core.registry import Panel
+from posyandu.fasilitas.models import Posyandu
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, Persalinan
-from posyandu.kia.selectors import OVERDUE_GRACE, pregnancy_summary
+from posyandu.kia.selectors import OVERDUE_GRACE, anc_due, pregnancy_summary
 from posyandu.sasaran.life_stage import completed_years
 from posyandu.sasaran.models import Sasaran
 
@@ -72,3 +74,17 @@ def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
     if not rows:
         return []
     return [Panel("kia-riwayat", _("Pregnancies"), "kia/_history.html", {"rows": rows}, order=20)]
+
+
+def expected_at_session(posyandu: Posyandu, on: date, came_ids: set[int]) -> list[Panel]:
+    """Session summary: pregnant women of the Posyandu due an ANC contact, not checked in."""
+    people = Sasaran.objects.filter(posyandu=posyandu, status=Sasaran.Status.AKTIF).exclude(
+        pk__in=came_ids
+    )
+    rows = anc_due(people, on)
+    title = ngettext(
+        "%(n)s pregnant woman due an ANC contact, not come yet",
+        "%(n)s pregnant women due an ANC contact, not come yet",
+        len(rows),
+    ) % {"n": len(rows)}
+    return [Panel("anc", title, "kia/_expected.html", {"rows": rows}, order=10)]

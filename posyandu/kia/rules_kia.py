@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from posyandu.core.rules import load_rule
 from posyandu.imunisasi.schedule import add_offset
 
-RULES = Path(__file__).parent / "rules"
 
-
-@cache
 def load(name: str) -> dict[str, Any]:
-    return json.loads((RULES / f"{name}.json").read_text("utf-8"))
+    """The body of rules/<name>.json (anc, nifas, risiko)."""
+    return load_rule("kia", name).data
+
+
+def risk_version() -> str:
+    """What a pregnancy stores with its risk codes: the risk rule and the cut-offs it uses."""
+    return load_rule("kia", "risiko").stamp
+
+
+def kek(lila_cm: float | None) -> bool:
+    """KEK (chronic energy deficiency) by the `kek` rule of rules/risiko.json."""
+    rule = next(r for r in load("risiko")["rules"] if r["code"] == "kek")
+    return lila_cm is not None and _holds(rule, {rule["var"]: float(lila_cm)})
+
+
+def kek_rule_text() -> str:
+    """The KEK rule in words for a column header, e.g. "LiLA < 23.5"."""
+    rule = next(r for r in load("risiko")["rules"] if r["code"] == "kek")
+    return f"LiLA {rule['op']} {rule['value']}"
 
 
 def hpl_naegele(hpht: date) -> date:
@@ -66,8 +79,7 @@ def evaluate_anc(
     visits: list[AncVisit], *, hpl: date, on: date, version: str | None = None
 ) -> AncEvaluation:
     """K1-K6: visits per trimester against the rule, and the doctor visits (K1 and K5)."""
-    anc = load("anc")
-    spec = anc["versions"][version or anc["default_version"]]
+    spec = load_rule("kia", "anc").variant(version)
     counts = [0, 0, 0]
     doctor = {1: False, 2: False, 3: False}
     for v in visits:
@@ -92,7 +104,7 @@ def evaluate_anc(
     return AncEvaluation(
         visits=sum(counts),
         per_trimester=(counts[0], counts[1], counts[2]),
-        required=tuple(required),  # type: ignore[arg-type]
+        required=tuple(required),
         doctor_ok=doctor,
         missing=missing,
         k6_lengkap=complete,

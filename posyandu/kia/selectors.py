@@ -3,6 +3,7 @@
 Querysets passed in must already be restricted by the caller (accounts.scope.restrict).
 
 - maternal_state(sasaran, on) -> MaternalState (registered with core.registry)
+- ongoing_pregnancy(sasaran), last_delivery(sasaran) -> what the panel's actions are about
 - active_pregnancies(sasaran_qs, on) -> Kehamilan queryset, pregnant on that day
 - pregnancy_summary(kehamilan, on) -> gestational age, trimester, ANC evaluation, risks
 - anc_missed(sasaran_qs, on) -> [(Kehamilan, AncEvaluation)] with a shortfall in a past trimester
@@ -19,6 +20,7 @@ from django.db.models import Q, QuerySet
 from posyandu.core.registry import MaternalState
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, Persalinan
+from posyandu.sasaran.life_stage import completed_years
 from posyandu.sasaran.models import Sasaran
 
 # A pregnancy past its HPL by more than this without a recorded delivery stops counting as
@@ -42,12 +44,44 @@ def maternal_state(sasaran: Any, on: date) -> MaternalState:
     return MaternalState(pregnant=pregnant, postpartum=postpartum and not pregnant)
 
 
+def ongoing_pregnancy(sasaran: Sasaran) -> Kehamilan | None:
+    """The pregnancy recorded as ongoing (status hamil), whatever its dates."""
+    return Kehamilan.objects.filter(sasaran=sasaran, status=Kehamilan.Status.HAMIL).first()
+
+
+def last_delivery(sasaran: Sasaran) -> Persalinan | None:
+    return Persalinan.objects.filter(kehamilan__sasaran=sasaran).order_by("-tanggal").first()
+
+
 def active_pregnancies(sasaran: QuerySet[Sasaran], on: date) -> QuerySet[Kehamilan]:
     return (
         Kehamilan.objects.filter(_pregnant_q(on), sasaran__in=sasaran)
         .select_related("sasaran")
         .prefetch_related("anc")
     )
+
+
+def risk_facts(kehamilan: Kehamilan) -> dict[str, Any]:
+    """What the risk rules (rules/risiko.json) look at: age at the start, parity, history,
+    birth spacing, the lowest LiLA, the last blood pressure and Hb of the ANC visits."""
+    visits = list(kehamilan.anc.all().order_by("tanggal", "id"))
+    start = kehamilan.hpht or kehamilan.tanggal_daftar
+    facts: dict[str, Any] = {
+        "umur_ibu": completed_years(kehamilan.sasaran.tanggal_lahir, start),
+        "paritas": kehamilan.paritas,
+        "riwayat": kehamilan.riwayat,
+        "jarak_bulan": None,
+    }
+    if kehamilan.persalinan_terakhir:
+        facts["jarak_bulan"] = (start - kehamilan.persalinan_terakhir).days // 30
+    lila = [v.lila_cm for v in visits if v.lila_cm is not None]
+    facts["lila_cm"] = float(min(lila)) if lila else None
+    with_bp = [v for v in visits if v.sistole is not None]
+    if with_bp:
+        facts["sistole"], facts["diastole"] = with_bp[-1].sistole, with_bp[-1].diastole
+    hb = [v.hb for v in visits if v.hb is not None]
+    facts["hb"] = float(hb[-1]) if hb else None
+    return facts
 
 
 @dataclass(frozen=True)
@@ -63,8 +97,6 @@ class PregnancySummary:
 
 
 def pregnancy_summary(kehamilan: Kehamilan, on: date) -> PregnancySummary:
-    from posyandu.kia.services import risk_facts
-
     visits = list(kehamilan.anc.all())
     ga = rules_kia.gestational_age_days(on, hpl=kehamilan.hpl)
     weeks, days = rules_kia.weeks_days(max(ga, 0))

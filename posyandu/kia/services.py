@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, KunjunganAnc, KunjunganNifas, Persalinan
-from posyandu.sasaran.life_stage import completed_years
+from posyandu.kia.selectors import risk_facts
 from posyandu.sasaran.models import Sasaran
 
 
@@ -68,39 +68,20 @@ def pregnancy_register(
         abortus=abortus,
         persalinan_terakhir=persalinan_terakhir,
         riwayat=[r for r in (riwayat or []) if r in known],
+        risiko_versi=rules_kia.risk_version(),  # evaluated just below, in this transaction
         dicatat_oleh=_user(by),
     )
     refresh_risk(kehamilan)
     return kehamilan
 
 
-def risk_facts(kehamilan: Kehamilan) -> dict[str, Any]:
-    visits = list(kehamilan.anc.all().order_by("tanggal", "id"))
-    start = kehamilan.hpht or kehamilan.tanggal_daftar
-    facts: dict[str, Any] = {
-        "umur_ibu": completed_years(kehamilan.sasaran.tanggal_lahir, start),
-        "paritas": kehamilan.paritas,
-        "riwayat": kehamilan.riwayat,
-        "jarak_bulan": None,
-    }
-    if kehamilan.persalinan_terakhir:
-        facts["jarak_bulan"] = (start - kehamilan.persalinan_terakhir).days // 30
-    lila = [v.lila_cm for v in visits if v.lila_cm is not None]
-    facts["lila_cm"] = float(min(lila)) if lila else None
-    with_bp = [v for v in visits if v.sistole is not None]
-    if with_bp:
-        facts["sistole"], facts["diastole"] = with_bp[-1].sistole, with_bp[-1].diastole
-    with_hb = [v for v in visits if v.hb is not None]
-    facts["hb"] = float(with_hb[-1].hb) if with_hb else None
-    return facts
-
-
 def refresh_risk(kehamilan: Kehamilan) -> list[rules_kia.Risk]:
     risks = rules_kia.risk_factors(risk_facts(kehamilan))
     codes = [r.code for r in risks]
-    if codes != kehamilan.risiko:
-        kehamilan.risiko = codes
-        kehamilan.save(update_fields=["risiko"])
+    version = rules_kia.risk_version()
+    if codes != kehamilan.risiko or version != kehamilan.risiko_versi:
+        kehamilan.risiko, kehamilan.risiko_versi = codes, version
+        kehamilan.save(update_fields=["risiko", "risiko_versi"])
     return risks
 
 

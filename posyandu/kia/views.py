@@ -1,112 +1,89 @@
-"""Maternal-care writes from the panel (htmx): each returns the refreshed panel."""
+"""Maternal-care writes from the panel (htmx): each action has a form and a service call, and
+returns the refreshed panel."""
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from posyandu.accounts.decorators import scoped
-from posyandu.kia import rules_kia, services
-from posyandu.kia.models import Kehamilan, Persalinan
+from posyandu.kia import selectors, services
+from posyandu.kia.forms import AncForm, DeliveryForm, NifasForm, PregnancyForm
 from posyandu.kia.panels import panel_context
-from posyandu.skrining.views import day_of, kunjungan_of, person_or_404
+from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import person_or_404
+from posyandu.sesi.lookups import day_of, kunjungan_of
 
 
-def _date(raw: str | None) -> date | None:
-    return date.fromisoformat(raw) if raw else None
+@dataclass(frozen=True)
+class Step:
+    """The record `subject` the write is about (the ongoing pregnancy, the last delivery; no
+    such record is a 404), the form of the action and the service call it ends in:
+    run(sasaran, subject, on, by, kunjungan, cleaned_data)."""
+
+    form: type[forms.Form]
+    run: Callable[[Sasaran, Any, date, Any, Any, dict[str, Any]], Any]
+    subject: Callable[[Sasaran], Any] | None = None
 
 
-def _bounded(value: Any, bounds: Sequence[float]) -> Any:
-    """A number outside what can be real (a typo: grams for kg, a minus sign) is refused
-    before it reaches the database, where it would break a column's range (a 500)."""
-    if value is not None and not bounds[0] <= value <= bounds[1]:
-        raise ValueError(value)
-    return value
+def _register(sasaran: Sasaran, _s: Any, on: date, by: Any, _k: Any, data: dict) -> Any:
+    return services.pregnancy_register(sasaran=sasaran, tanggal_daftar=on, by=by, **data)
 
 
-def _int(raw: str | None, bounds: Sequence[float]) -> int | None:
-    return _bounded(int(raw), bounds) if raw not in (None, "") else None
+def _anc(_p: Sasaran, kehamilan: Any, on: date, by: Any, kunjungan: Any, data: dict) -> Any:
+    return services.anc_record(kehamilan=kehamilan, tanggal=on, by=by, kunjungan=kunjungan, **data)
 
 
-def _dec(raw: str | None, bounds: Sequence[float]) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    value = Decimal(raw.replace(",", "."))
-    if not value.is_finite():
-        raise InvalidOperation(raw)
-    return _bounded(value, bounds)
+def _delivery(_p: Sasaran, kehamilan: Any, on: date, by: Any, _k: Any, data: dict) -> Any:
+    data = dict(data)
+    tanggal = data.pop("tanggal_persalinan") or on
+    return services.delivery_record(kehamilan=kehamilan, tanggal=tanggal, by=by, **data)
+
+
+def _nifas(jenis: str) -> Callable[..., Any]:
+    def run(_p: Sasaran, persalinan: Any, on: date, by: Any, _k: Any, _data: dict) -> Any:
+        return services.nifas_record(persalinan=persalinan, jenis=jenis, tanggal=on, by=by)
+
+    return run
+
+
+STEPS = {
+    "daftar": Step(PregnancyForm, _register),
+    "anc": Step(AncForm, _anc, selectors.ongoing_pregnancy),
+    "persalinan": Step(DeliveryForm, _delivery, selectors.ongoing_pregnancy),
+    "KF": Step(NifasForm, _nifas("KF"), selectors.last_delivery),
+    "KN": Step(NifasForm, _nifas("KN"), selectors.last_delivery),
+}
 
 
 @require_POST
 @scoped("personal")
 def kia_action(request: HttpRequest, sasaran_id: str, action: str) -> HttpResponse:
-    sasaran = person_or_404(request, sasaran_id)
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     on = day_of(request)
-    p: Any = request.POST
-    ranges = rules_kia.load("anc")["input_ranges"]  # [low, high] a form accepts, per field
+    kunjungan = kunjungan_of(request, sasaran)
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404
+    subject = step.subject(sasaran) if step.subject is not None else None
+    if step.subject is not None and subject is None:
+        raise Http404
+    form = step.form(request.POST)
     error = ""
-    try:
-        if action == "daftar":
-            services.pregnancy_register(
-                sasaran=sasaran,
-                tanggal_daftar=on,
-                by=request.user,
-                hpht=_date(p.get("hpht")),
-                usg_tanggal=_date(p.get("usg_tanggal")),
-                usg_minggu=_int(p.get("usg_minggu"), ranges["usg_minggu"]),
-                usg_hari=_int(p.get("usg_hari"), ranges["usg_hari"]) or 0,
-                gravida=_int(p.get("gravida"), ranges["gravida"]) or 1,
-                paritas=_int(p.get("paritas"), ranges["paritas"]) or 0,
-                abortus=_int(p.get("abortus"), ranges["abortus"]) or 0,
-                persalinan_terakhir=_date(p.get("persalinan_terakhir")),
-                riwayat=p.getlist("riwayat"),
-            )
-        elif action in ("anc", "persalinan"):
-            kehamilan = Kehamilan.objects.filter(
-                sasaran=sasaran, status=Kehamilan.Status.HAMIL
-            ).first()
-            if kehamilan is None:
-                raise Http404
-            if action == "anc":
-                services.anc_record(
-                    kehamilan=kehamilan,
-                    tanggal=on,
-                    by=request.user,
-                    oleh_dokter=p.get("oleh_dokter") == "1",
-                    berat_kg=_dec(p.get("berat_kg"), ranges["berat_kg"]),
-                    lila_cm=_dec(p.get("lila_cm"), ranges["lila_cm"]),
-                    sistole=_int(p.get("sistole"), ranges["sistole"]),
-                    diastole=_int(p.get("diastole"), ranges["diastole"]),
-                    hb=_dec(p.get("hb"), ranges["hb"]),
-                    ttd_tablet=_int(p.get("ttd_tablet"), ranges["ttd_tablet"]) or 0,
-                    kunjungan=kunjungan_of(request, sasaran),
-                )
-            else:
-                services.delivery_record(
-                    kehamilan=kehamilan,
-                    tanggal=_date(p.get("tanggal_persalinan")) or on,
-                    by=request.user,
-                    tempat=p.get("tempat", ""),
-                    penolong=p.get("penolong", ""),
-                    berat_lahir_g=_int(p.get("berat_lahir_g"), ranges["berat_lahir_g"]),
-                )
-        elif action in ("KF", "KN"):
-            persalinan = (
-                Persalinan.objects.filter(kehamilan__sasaran=sasaran).order_by("-tanggal").first()
-            )
-            if persalinan is None:
-                raise Http404
-            services.nifas_record(persalinan=persalinan, jenis=action, tanggal=on, by=request.user)
-        else:
-            raise Http404
-    except services.KiaError as e:
-        error = str(e)
-    except (ValueError, InvalidOperation):
+    if form.is_valid():
+        try:
+            step.run(sasaran, subject, on, request.user, kunjungan, form.cleaned_data)
+        except services.KiaError as e:
+            error = str(e)
+        except ValueError:  # a date the pregnancy rules cannot place
+            error = _("Check the dates and numbers entered.")
+    else:
         error = _("Check the dates and numbers entered.")
-    ctx = panel_context(sasaran, on, kunjungan_of(request, sasaran)) | {"error": error}
+    ctx = panel_context(sasaran, on, kunjungan) | {"error": error}
     return render(request, "kia/_panel.html", ctx)

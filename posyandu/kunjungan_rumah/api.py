@@ -2,18 +2,19 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from posyandu.accounts.api import api_scoped
+from posyandu.core.registry import open_tasks_of_people, tasks_closed_by_visit
 from posyandu.kunjungan_rumah import selectors
 from posyandu.kunjungan_rumah.models import KunjunganRumah
 from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
-from posyandu.sasaran.models import Sasaran
-from posyandu.tugas.selectors import open_tasks_of_people
+from posyandu.sasaran.selectors import person_or_404
 
 router = Router(tags=["kunjungan rumah"])
 
@@ -42,7 +43,7 @@ class KunjunganOut(Schema):
 
     @staticmethod
     def resolve_tugas_ditutup(obj: KunjunganRumah) -> list[UUID]:
-        return list(obj.tugas_dijawab.values_list("public_id", flat=True))
+        return [t.public_id for t in tasks_closed_by_visit(obj)]
 
 
 class AnggotaIn(Schema):
@@ -71,7 +72,7 @@ class KunjunganIn(Schema):
 @router.get("", response=list[KunjunganOut], summary="Home visits the caller may see")
 @api_scoped("personal")
 @paginate(LimitOffsetPagination)
-def kunjungan_list(request: HttpRequest) -> list[KunjunganRumah]:
+def kunjungan_list(request: HttpRequest) -> QuerySet[KunjunganRumah]:
     return selectors.visits(user=request.user)
 
 
@@ -88,12 +89,12 @@ def kunjungan_get(request: HttpRequest, public_id: UUID) -> KunjunganRumah:
     "", response={201: KunjunganOut}, summary="Record a home visit; closes the tasks listed"
 )
 @api_scoped("personal")
-def kunjungan_create(request: HttpRequest, payload: KunjunganIn) -> Status:
+def kunjungan_create(request: HttpRequest, payload: KunjunganIn) -> Status[KunjunganRumah]:
     members = []
     for item in payload.anggota:
         try:
-            person = selectors.person_get(user=request.user, public_id=item.sasaran_id)
-        except Sasaran.DoesNotExist as exc:
+            person = person_or_404(request.user, item.sasaran_id, include_merged=True)
+        except Http404 as exc:
             raise HttpError(404, "Sasaran tidak ditemukan.") from exc
         values = item.dict(exclude={"sasaran_id", "ceklis", "catatan"})
         members.append(MemberInput(person, item.ceklis, item.catatan, values))
@@ -103,9 +104,7 @@ def kunjungan_create(request: HttpRequest, payload: KunjunganIn) -> Status:
     tasks = [
         t
         for t in open_tasks_of_people(
-            user=request.user,
-            sasaran_ids=[m.sasaran.pk for m in members],
-            today=timezone.localdate(),
+            request.user, [m.sasaran.pk for m in members], timezone.localdate()
         )
         if str(t.public_id) in wanted
     ]

@@ -1,14 +1,12 @@
-"""The home-visit checklist (data/checklist.json): items per life stage and for
+"""The home-visit checklist (rules/checklist.json): items per life stage and for
 communicable disease (TBC symptoms), with their labels."""
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-CHECKLIST_FILE = Path(__file__).parent / "data" / "checklist.json"
+from posyandu.core.rules import load_rule
 
 LABELS = {
     "buku_kia": _("Has and uses the Buku KIA"),
@@ -53,7 +51,7 @@ class Item:
 
 @cache
 def _data() -> dict:
-    return json.loads(CHECKLIST_FILE.read_text("utf-8"))
+    return load_rule("kunjungan_rumah", "checklist").data
 
 
 def version() -> str:

@@ -38,7 +38,8 @@ class VisitForm(forms.Form):
         return tanggal
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get(
             "tindak_lanjut"
         ) == KunjunganRumah.TindakLanjut.KUNJUNGAN_ULANG and not data.get("tanggal_tindak_lanjut"):
@@ -89,7 +90,8 @@ class MemberForm(forms.Form):
             self.fields[f"c_{item.code}"] = forms.BooleanField(label=item.label, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("sistole") is None) != (data.get("diastole") is None):
             raise forms.ValidationError(_("Give both systolic and diastolic pressure."))
         if data.get("tinggi_cm") is not None and not data.get("cara_ukur"):

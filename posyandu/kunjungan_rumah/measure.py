@@ -1,4 +1,4 @@
-"""Measurements taken at home go through the Posyandu day's growth engine (sesi.growth), so
+"""Measurements taken at home go through the Posyandu day's measurement write (sesi.services), so
 they get the same z-scores, categories, N/T/O/B and plausibility flags, with
 sumber=kunjungan_rumah."""
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.services import measurement_record
 
 MEASUREMENT_FIELDS = ("berat_kg", "tinggi_cm", "cara_ukur", "lila_cm", "sistole", "diastole")
 
@@ -18,8 +19,6 @@ def has_values(values: dict[str, Any]) -> bool:
 def home_measurement_record(
     *, sasaran: Sasaran, tanggal: date, by: Any, values: dict[str, Any]
 ) -> Pengukuran:
-    from posyandu.sesi.growth import measurement_record
-
     clean = {k: v for k, v in values.items() if k in MEASUREMENT_FIELDS and v not in (None, "")}
     result = measurement_record(
         sasaran=sasaran,

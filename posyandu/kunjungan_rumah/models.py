@@ -37,6 +37,9 @@ class KunjunganRumah(Record):
         _("follow-up"), max_length=20, choices=TindakLanjut.choices, default=TindakLanjut.TIDAK_ADA
     )
     tanggal_tindak_lanjut = models.DateField(_("follow-up date"), null=True, blank=True)
+    # Public ids of the open follow-up tasks the visitor said this visit answers; the tugas
+    # app closes those of the members seen (derived data: tugas/listeners.py).
+    tugas_dipilih = models.JSONField(_("tasks answered"), default=list, blank=True)
 
     wilayah_path = "desa_id"
     scope_fields = {"wilayah": "desa__kode", "posyandu": "posyandu_id"}

@@ -19,11 +19,6 @@ def visit_get(*, user: Any, public_id: UUID) -> KunjunganRumah:
     return visits(user=user).get(public_id=public_id)
 
 
-def person_get(*, user: Any, public_id: UUID) -> Sasaran:
-    qs = Sasaran.objects.select_related("keluarga", "posyandu")
-    return restrict(qs, user, "personal").get(public_id=public_id)
-
-
 def household_of(*, user: Any, sasaran: Sasaran) -> list[Sasaran]:
     """The person first, then the other active members of their household the user may see."""
     if sasaran.keluarga_id is None:

@@ -43,10 +43,9 @@ def home_visit_record(
     tanggal_tindak_lanjut: date | None = None,
     tugas: Iterable[Any] = (),
 ) -> KunjunganRumah:
-    """Record a home visit, its members' checklists and measurements, and close the tasks
-    it answers (`tugas`: open tasks the visitor ticked)."""
-    from posyandu.tugas.services import tasks_close_by_home_visit
-
+    """Record a home visit, its members' checklists and measurements, and the tasks it
+    answers (`tugas`: open tasks the visitor ticked, as core.registry.open_tasks_of_people
+    gives them). The tugas app closes those of the members seen when the family was met."""
     if tanggal > timezone.localdate():
         raise HomeVisitError("Tanggal kunjungan tidak boleh di masa depan.")
     if not members:
@@ -72,6 +71,7 @@ def home_visit_record(
         tindakan=tindakan.strip(),
         tindak_lanjut=tindak_lanjut,
         tanggal_tindak_lanjut=tanggal_tindak_lanjut,
+        tugas_dipilih=sorted({str(t.public_id) for t in tugas}),
     )
     for member in members:
         stage = life_stage_of(member.sasaran, tanggal)
@@ -89,12 +89,5 @@ def home_visit_record(
             checklist_versi=checklist.version(),
             catatan=member.catatan.strip()[:250],
             pengukuran=pengukuran,
-        )
-    if bertemu:  # a visit that found nobody at home answers nothing
-        tasks_close_by_home_visit(
-            tugas=tugas,
-            kunjungan=visit,
-            sasaran_ids={m.sasaran.pk for m in members},
-            tanggal=tanggal,
         )
     return visit

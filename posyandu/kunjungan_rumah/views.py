@@ -1,6 +1,8 @@
+from typing import Any, TypedDict
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,14 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
+from posyandu.core.registry import open_tasks_of_people, task_get, tasks_closed_by_visit
 from posyandu.kunjungan_rumah import selectors
 from posyandu.kunjungan_rumah.forms import MemberForm, VisitForm
 from posyandu.kunjungan_rumah.models import KunjunganRumah
 from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
 from posyandu.sasaran.life_stage import LABELS, life_stage_of
 from posyandu.sasaran.models import Sasaran
-from posyandu.tugas.models import Tugas
-from posyandu.tugas.selectors import open_tasks_of_people, task_get
+from posyandu.sasaran.selectors import person_or_404
+
+
+class _MemberRow(TypedDict):
+    """One family member on the visit form."""
+
+    person: Sasaran
+    stage: Any  # the life stage's label
+    form: MemberForm
 
 
 @scoped("personal")
@@ -33,19 +43,19 @@ def visit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "kunjungan_rumah/detail.html",
-        {"visit": visit, "closed": visit.tugas_dijawab.select_related("sasaran")},
+        {"visit": visit, "closed": tasks_closed_by_visit(visit)},
     )
 
 
-def _subject(request: HttpRequest) -> tuple[Sasaran, Tugas | None]:
+def _subject(request: HttpRequest) -> tuple[Sasaran, Any]:
     """The person the visit is for: from ?tugas=<task> or ?sasaran=<person>; 404 if outside
-    the user's scope."""
+    the user's scope. Tasks come from the tugas app through core.registry."""
     try:
         if request.GET.get("tugas"):
-            task = task_get(user=request.user, public_id=UUID(request.GET["tugas"]))
-            return selectors.person_get(user=request.user, public_id=task.sasaran.public_id), task
-        return selectors.person_get(user=request.user, public_id=UUID(request.GET["sasaran"])), None
-    except (KeyError, ValueError, Tugas.DoesNotExist, Sasaran.DoesNotExist) as exc:
+            task = task_get(request.user, UUID(request.GET["tugas"]))
+            return person_or_404(request.user, task.sasaran.public_id, include_merged=True), task
+        return person_or_404(request.user, UUID(request.GET["sasaran"]), include_merged=True), None
+    except (KeyError, ValueError, ObjectDoesNotExist) as exc:
         raise Http404 from exc
 
 
@@ -56,15 +66,13 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     members = selectors.household_of(user=request.user, sasaran=sasaran)
     data = request.POST if request.method == "POST" else None
     visit_form = VisitForm(data, initial={"tanggal": today, "bertemu": True})
-    rows = []
+    rows: list[_MemberRow] = []
     for i, person in enumerate(members):
         stage = life_stage_of(person, today)
         initial = {"dikunjungi": person.pk == sasaran.pk}
         form = MemberForm(data, prefix=f"m{i}", stage=stage, initial=initial)
         rows.append({"person": person, "stage": LABELS.get(stage, stage), "form": form})
-    tasks = list(
-        open_tasks_of_people(user=request.user, sasaran_ids=[m.pk for m in members], today=today)
-    )
+    tasks = open_tasks_of_people(request.user, [m.pk for m in members], today)
     if request.method == "POST":
         chosen = set(request.POST.getlist("tugas"))
         valid = visit_form.is_valid() & all([row["form"].is_valid() for row in rows])
@@ -92,7 +100,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
             except HomeVisitError as exc:
                 visit_form.add_error(None, str(exc))
             else:
-                closed = visit.tugas_dijawab.count()
+                closed = len(tasks_closed_by_visit(visit))
                 messages.success(
                     request,
                     _("Home visit saved. Tasks closed: %(n)s.") % {"n": closed},

@@ -8,15 +8,18 @@ posyandu_get), as for the SKDN rows.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from posyandu.core.disclosure import counts_only
+from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import coverage, indicators
+from posyandu.laporan import indicators
+from posyandu.laporan.build import coverage_counts
 from posyandu.laporan.models import RekapLayanan
-from posyandu.laporan.periods import period_of
-from posyandu.laporan.selectors import CHILD_LENGTH, SMALL_NUMBER, _within
+from posyandu.laporan.selectors import CHILD_LENGTH, rows_within
 
 # Shown on the dashboards, in this order (the registry has the names and targets).
 MONTHLY = (
@@ -52,8 +55,9 @@ class Cell:
 
     @property
     def pct(self) -> float | None:
-        # Same small-number rule as SKDN: fewer than 5 in the denominator shows counts only.
-        return None if self.den < SMALL_NUMBER else round(100 * self.num / self.den, 1)
+        # Same small-number rule as SKDN (core.disclosure): too small a denominator shows
+        # counts only.
+        return None if counts_only(self.den) else round(100 * self.num / self.den, 1)
 
     @property
     def rating(self) -> str:
@@ -63,7 +67,7 @@ class Cell:
 
 def vitamin_a_round(month: int) -> int:
     """The latest February or August on or before the month."""
-    rounds = coverage.rules()["vitamin_a_months"]
+    rounds = coverage_counts.rules()["vitamin_a_months"]
     m = month
     while m % 12 + 1 not in rounds:
         m -= 1
@@ -93,7 +97,7 @@ def totals(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> d
     base = (
         RekapLayanan.objects.filter(posyandu=posyandu)
         if posyandu is not None
-        else RekapLayanan.objects.filter(_within(kode))
+        else RekapLayanan.objects.filter(rows_within(kode))
     )
     rows = (
         base.filter(_filter(month)).values("kode").annotate(n=Sum("pembilang"), d=Sum("penyebut"))
@@ -103,7 +107,8 @@ def totals(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> d
 
 def units_below(*, kode: str, month: int) -> dict[str, dict[str, Cell]]:
     """{unit code (or Posyandu id as str below a desa): {indicator: Cell}} in one query."""
-    rows = RekapLayanan.objects.filter(_within(kode)).filter(_filter(month))
+    rows = RekapLayanan.objects.filter(rows_within(kode)).filter(_filter(month))
+    grouped: QuerySet[Any, Any]  # rows of .values(): dicts
     if len(kode) == 13:
         grouped = rows.values("posyandu_id", "kode")
         key = "posyandu_id"
@@ -119,4 +124,4 @@ def units_below(*, kode: str, month: int) -> dict[str, dict[str, Cell]]:
 
 
 def antigen_codes() -> list[str]:
-    return [f"imun_{c}" for c in coverage.idl_doses()]
+    return [f"imun_{c}" for c in coverage_counts.idl_doses()]

@@ -1,20 +1,20 @@
 """The indicator registry (rules/indicators.json): names, definitions, targets, bands."""
 
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-RULES = Path(__file__).parent / "rules" / "indicators.json"
+from posyandu.core.disclosure import small_number_threshold
+from posyandu.core.rules import citation, load_rule
+from posyandu.laporan.build import coverage_counts
 
 
 @cache
 def registry() -> dict[str, Any]:
-    return json.loads(RULES.read_text(encoding="utf-8"))
+    return load_rule("laporan", "indicators").data
 
 
 def indicator(code: str) -> dict[str, Any]:
@@ -104,7 +104,8 @@ def markdown() -> str:
     lines = [
         "# Indicators (generated from posyandu/laporan/rules/indicators.json; do not edit)",
         "",
-        f"Version {reg['version']}, valid from {reg['valid_from']}. Source: {reg['source']}.",
+        f"Version {reg['version']}, valid from {reg['valid_from']}. "
+        f"Source: {citation(reg['source'])}.",
         "",
         reg["notes"],
         "",
@@ -122,25 +123,24 @@ def markdown() -> str:
             f"{', '.join(i['disaggregations'])} | "
             f"{i['period']} | {i['source']} | {i['status']} |"
         )
-    from posyandu.laporan import coverage
-
-    cak = coverage.rules()
+    cak = coverage_counts.rules()
     lines += [
         "",
-        DEFINITIONS,
-        "## Coverage and SPM (as computed by posyandu/laporan/coverage.py)",
+        DEFINITIONS.format(small=small_number_threshold()),
+        "## Coverage and SPM (as computed by posyandu/laporan/build/coverage_counts.py)",
         "",
         f"Rules: posyandu/laporan/rules/cakupan.json, version {cak['version']}, valid from "
-        f"{cak['valid_from']}. Source: {cak['source']}.",
+        f"{cak['valid_from']}. Source: {citation(cak['source'])}.",
         "",
         "Stored per Posyandu in RekapLayanan (numerator, denominator), maintained by record "
         "listeners on imunisasi.Imunisasi, kia.Kehamilan / KunjunganAnc / Persalinan / "
         "KunjunganNifas, skrining.HasilSkrining, rujukan.Rujukan, sesi.Pengukuran and "
         "sasaran.Sasaran; `manage.py laporan_rebuild` rebuilds them. Dashboards show monthly "
         "indicators cumulative for the year up to the chosen month, yearly ones for the year, "
-        "vitamin A for the latest round; fewer than 5 in the denominator: counts only.",
+        f"vitamin A for the latest round; fewer than {small_number_threshold()} in the "
+        "denominator: counts only.",
         "",
-        (coverage.__doc__ or "").split("\n\n", 1)[1].strip(),
+        (coverage_counts.__doc__ or "").split("\n\n", 1)[1].strip(),
         "",
         "Not answerable yet from the records: SPM ibu bersalin (place and attendant of a "
         "delivery are free text), SPM usia pendidikan dasar (school screening is not "
@@ -178,6 +178,7 @@ DEFINITIONS = """## Exact definitions (as computed by posyandu/laporan/skdn.py)
   strict inequalities (< -2, < -3, > +2). The denominator of a percentage is the number of
   children in `diukur` whose z-score for that index is not NA (`n_haz`, `n_whz`, `n_waz`); a
   child without a length counts in `diukur` but in neither stunting nor its denominator.
-- **Small numbers**: units with S < 5 show counts only, never percentages.
+- **Small numbers**: units with S < {small} show counts only, never percentages
+  (setting `SMALL_NUMBER_THRESHOLD`).
 - **Change against last year**: the same month one year before, in percentage points.
 """

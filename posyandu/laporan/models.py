@@ -57,7 +57,8 @@ class RekapBulanan(models.Model):
 class RekapLayanan(models.Model):
     """Coverage / SPM counts of one Posyandu, period (YYYY-MM or YYYY) and indicator code.
 
-    Kept current by record listeners (laporan/aggregates.py) from laporan/coverage.py.
+    Written by laporan/build/rekap_layanan.py from the counts of build/coverage_counts.py,
+    kept current by the record listeners of laporan/listeners.py.
     """
 
     posyandu = models.ForeignKey(Posyandu, on_delete=models.CASCADE, related_name="+")

@@ -12,10 +12,11 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from posyandu.accounts.scope import restrict, scope_for
+from posyandu.core.disclosure import counts_only, small_number_threshold
+from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan.aggregates import rekap_ensure
+from posyandu.laporan.build.rekap_bulanan import rekap_ensure
 from posyandu.laporan.models import RekapBulanan
-from posyandu.laporan.periods import period_of
 from posyandu.laporan.skdn import FIELDS
 from posyandu.wilayah.models import Wilayah
 
@@ -24,11 +25,6 @@ CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}  # code length of the units one level b
 
 class OutOfScope(Exception):
     """The region or Posyandu does not exist or lies outside the user's scope."""
-
-
-# Fewer than this in a denominator: counts only, never a percentage (a few children would
-# be identifiable, and their percentages swing wildly). Used by every report and target.
-SMALL_NUMBER = 5
 
 
 @dataclass
@@ -42,8 +38,12 @@ class Figures:
 
     @property
     def small(self) -> bool:
-        """Fewer than five children (S): show counts only, never percentages."""
-        return self.counts["s"] < SMALL_NUMBER
+        """Too few children (S) for a percentage: counts only (core.disclosure)."""
+        return counts_only(self.counts["s"])
+
+    @property
+    def small_threshold(self) -> int:
+        return small_number_threshold()
 
     def pct(self, num: str, den: str) -> float | None:
         d = self.counts[den]
@@ -100,7 +100,9 @@ def posyandu_get(*, user: Any, public_id: Any) -> Posyandu:
         raise OutOfScope(str(public_id)) from exc
 
 
-def _within(kode: str) -> Q:
+def rows_within(kode: str) -> Q:
+    """Report rows (RekapBulanan, RekapLayanan: one desa_kode each) of the desa under `kode`;
+    every row when `kode` is empty."""
     if not kode:
         return Q()
     if len(kode) == 13:
@@ -119,7 +121,7 @@ def _figures(row: dict[str, Any]) -> Figures:
 def rows_for(*, kode: str = "", posyandu: Posyandu | None = None) -> QuerySet[RekapBulanan]:
     if posyandu is not None:
         return RekapBulanan.objects.filter(posyandu=posyandu)
-    return RekapBulanan.objects.filter(_within(kode))
+    return RekapBulanan.objects.filter(rows_within(kode))
 
 
 # Missing Posyandu-months a page view may fill itself; larger gaps wait for laporan_rebuild.
@@ -142,7 +144,7 @@ def total(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> Fi
 def units_below(*, kode: str, month: int, sex: str = "") -> list[Unit]:
     """One Unit per region (or Posyandu, below a desa) directly below `kode`, by code."""
     _ensure(kode, None, [month])
-    rows = RekapBulanan.objects.filter(_within(kode), periode=period_of(month))
+    rows = RekapBulanan.objects.filter(rows_within(kode), periode=period_of(month))
     if sex:
         rows = rows.filter(jk=sex)
     if len(kode) == 13:

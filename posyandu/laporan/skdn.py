@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from growthstandards import kbm_grams
-from posyandu.laporan.periods import first_day, last_day, month_index
+from posyandu.core.periods import first_day, last_day, month_index
 from posyandu.sasaran.life_stage import completed_months
 
 MAX_AGE_MONTHS = 59
@@ -117,7 +117,8 @@ class ChildSeries:
         age = completed_months(self.child.birth, now.day)
         if not 0 <= age <= 60:
             return ""
-        gain_g = (now.weight_dag - prev.weight_dag) * 10  # type: ignore[operator]
+        assert now.weight_dag is not None and prev.weight_dag is not None  # weighings only
+        gain_g = (now.weight_dag - prev.weight_dag) * 10
         return "N" if gain_g >= kbm_grams(age) else "T"
 
     def counts(self, month: int) -> tuple[int, ...]:
@@ -139,19 +140,19 @@ def nutrition_counts(m: Measurement) -> tuple[int, ...]:
     flagged, n_haz, n_whz, n_waz."""
     if m.flen or m.fwfl or m.fwei:
         return (0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)
-    has = [z is not None for z in (m.zlen, m.zwfl, m.zwei)]
+    zlen, zwfl, zwei = m.zlen, m.zwfl, m.zwei
     return (
         1,
-        int(has[0] and m.zlen < -2),
-        int(has[0] and m.zlen < -3),
-        int(has[1] and m.zwfl < -2),
-        int(has[1] and m.zwfl < -3),
-        int(has[2] and m.zwei < -2),
-        int(has[1] and m.zwfl > 2),
+        int(zlen is not None and zlen < -2),
+        int(zlen is not None and zlen < -3),
+        int(zwfl is not None and zwfl < -2),
+        int(zwfl is not None and zwfl < -3),
+        int(zwei is not None and zwei < -2),
+        int(zwfl is not None and zwfl > 2),
         0,
-        int(has[0]),
-        int(has[1]),
-        int(has[2]),
+        int(zlen is not None),
+        int(zwfl is not None),
+        int(zwei is not None),
     )
 
 

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.audit.recorder import log
+from posyandu.core.periods import current_month, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import coverage_selectors, indicators, pdf, selectors, svg, tables
-from posyandu.laporan.aggregates import current_month
-from posyandu.laporan.periods import parse_period, period_of
+from posyandu.laporan import coverage_selectors, indicators, selectors, svg
+from posyandu.laporan.exports import pdf, tables
+from posyandu.laporan.registry import posyandu_panels
 from posyandu.laporan.selectors import Figures, OutOfScope
+from posyandu.laporan.views_sip import personal_access
 from posyandu.wilayah.codes import ancestors_of
 from posyandu.wilayah.models import Wilayah
 
@@ -114,7 +116,8 @@ def _coverage(
     }
     if units is not None:
         below = cs.units_below(kode=code, month=month)
-        sort = request.GET.get("cakupan") if request.GET.get("cakupan") in cs.RANKED else "idl"
+        chosen = request.GET.get("cakupan", "")
+        sort = chosen if chosen in cs.RANKED else "idl"
         rows = []
         for u in units:
             key = str(u.posyandu.id) if u.posyandu is not None else u.kode
@@ -236,19 +239,17 @@ def posyandu(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _sip_allowed(request: HttpRequest, unit: Posyandu) -> bool:
-    from posyandu.laporan.views_sip import personal_access
-
     return personal_access(request.user, unit)
 
 
 def _posyandu_panels(request: HttpRequest, unit: Posyandu, month: int) -> list[Any]:
     """Panels other apps add to the Posyandu dashboard (strata, kader), if installed."""
-    from posyandu.laporan.registry import posyandu_panels
-
     return posyandu_panels(request, unit, month)
 
 
-def _export_response(request: HttpRequest, kind: str, fmt: str, code: str, month: int):
+def _export_response(
+    request: HttpRequest, kind: str, fmt: str, code: str, month: int
+) -> HttpResponse:
     columns, rows = tables.report_table(kind, kode=code, month=month)
     name = f"{kind}_{(code or 'indonesia').replace('.', '')}_{period_of(month)}"
     log(

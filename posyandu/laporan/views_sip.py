@@ -1,5 +1,6 @@
 """SIP registers (formats 1-5) of a Posyandu and month: printable page and xlsx (personal)."""
 
+from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,10 +9,10 @@ from django.shortcuts import render
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
 from posyandu.audit.recorder import log
+from posyandu.core.periods import current_month, first_day, last_day, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import selectors, sip, tables
-from posyandu.laporan.aggregates import current_month
-from posyandu.laporan.periods import first_day, last_day, parse_period, period_of
+from posyandu.laporan import selectors
+from posyandu.laporan.exports import sip, tables
 from posyandu.sesi.models import Sesi
 
 
@@ -31,7 +32,7 @@ def _posyandu(request: HttpRequest, public_id: UUID, nomor: int) -> tuple[Posyan
     return unit, month
 
 
-def personal_access(user, unit: Posyandu) -> bool:
+def personal_access(user: Any, unit: Posyandu) -> bool:
     """May the user open the Posyandu's registers (names)? Pokjanal roles: no."""
     return restrict(Posyandu.objects.filter(id=unit.id), user, "personal").exists()
 

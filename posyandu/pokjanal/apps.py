@@ -8,7 +8,13 @@ class PokjanalConfig(AppConfig):
     verbose_name = _("Pokjanal workspace")
 
     def ready(self) -> None:
-        from posyandu.laporan.registry import register_posyandu_panels
+        # Imported here, as Django requires: models are not loaded when apps.py is.
+        from posyandu.laporan.registry import register_posyandu_panels, register_rebuild_step
         from posyandu.pokjanal.panels import strata_panel
+        from posyandu.pokjanal.services import strata_compute
 
         register_posyandu_panels(strata_panel)
+        # Strata read the SKDN and coverage rows: laporan_rebuild runs this after them.
+        register_rebuild_step(
+            "strata", lambda prefix, month: strata_compute(prefix=prefix, month=month)
+        )

@@ -1,14 +1,14 @@
 """Forms of the Pokjanal workspace; choices are limited to the workspace's region."""
 
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.forms import model_choice_field
+from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
 from posyandu.pokjanal.models import (
     Anggota,
@@ -20,13 +20,12 @@ from posyandu.pokjanal.models import (
 )
 from posyandu.wilayah.models import Wilayah, in_region
 
-CHECKLIST = Path(__file__).parent / "rules" / "pembinaan_checklist.json"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 @cache
 def checklist() -> dict[str, Any]:
-    return json.loads(CHECKLIST.read_text(encoding="utf-8"))
+    return load_rule("pokjanal", "pembinaan_checklist").data
 
 
 class AnggotaForm(forms.ModelForm):
@@ -43,7 +42,9 @@ class RapatForm(forms.ModelForm):
 
     def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hadir"].queryset = Anggota.objects.filter(wilayah_id=kode, aktif=True)
+        model_choice_field(self, "hadir").queryset = Anggota.objects.filter(
+            wilayah_id=kode, aktif=True
+        )
 
 
 class TindakLanjutForm(forms.ModelForm):
@@ -54,7 +55,9 @@ class TindakLanjutForm(forms.ModelForm):
 
     def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["penanggung_jawab"].queryset = Anggota.objects.filter(wilayah_id=kode)
+        model_choice_field(self, "penanggung_jawab").queryset = Anggota.objects.filter(
+            wilayah_id=kode
+        )
 
 
 class ProgramOpdForm(forms.ModelForm):
@@ -65,13 +68,16 @@ class ProgramOpdForm(forms.ModelForm):
 
     def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desa"].queryset = Wilayah.objects.filter(
+        model_choice_field(self, "desa").queryset = Wilayah.objects.filter(
             in_region("kode", kode), tingkat=Wilayah.Tingkat.DESA
         ).order_by("kode")
-        self.fields["posyandu"].queryset = Posyandu.objects.filter(in_region("desa__kode", kode))
+        model_choice_field(self, "posyandu").queryset = Posyandu.objects.filter(
+            in_region("desa__kode", kode)
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         posyandu, desa = data.get("posyandu"), data.get("desa")
         if posyandu and desa and posyandu.desa_id != desa.kode:
             self.add_error("posyandu", _("This Posyandu is not in the chosen desa."))
@@ -95,8 +101,12 @@ class PembinaanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, kode: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["posyandu"].queryset = Posyandu.objects.filter(in_region("desa__kode", kode))
-        self.fields["pembina"].queryset = Anggota.objects.filter(in_region("wilayah__kode", kode))
+        model_choice_field(self, "posyandu").queryset = Posyandu.objects.filter(
+            in_region("desa__kode", kode)
+        )
+        model_choice_field(self, "pembina").queryset = Anggota.objects.filter(
+            in_region("wilayah__kode", kode)
+        )
         lang = "id" if (translation.get_language() or "id").startswith("id") else "en"
         saved = self.instance.checklist or {}
         for item in checklist()["items"]:

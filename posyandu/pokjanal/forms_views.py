@@ -15,21 +15,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.decorators import scoped
-from posyandu.accounts.scope import restrict, scope_for
+from posyandu.accounts.scope import can_write_pokjanal, restrict, scope_for
 from posyandu.pokjanal import forms, services
 from posyandu.pokjanal.models import Anggota, KunjunganPembinaan, ProgramOpd, Rapat, TindakLanjut
-from posyandu.pokjanal.permissions import can_write
 from posyandu.wilayah.models import Wilayah, in_region
 
 
-def _objects(entity: str, kode: str) -> QuerySet:
-    return {
+def _objects(entity: str, kode: str) -> QuerySet[Any]:
+    by_entity: dict[str, QuerySet[Any]] = {
         "anggota": Anggota.objects.filter(wilayah_id=kode),
         "rapat": Rapat.objects.filter(wilayah_id=kode),
         "tindak": TindakLanjut.objects.filter(rapat__wilayah_id=kode),
         "program": ProgramOpd.objects.filter(in_region("desa__kode", kode)),
         "pembinaan": KunjunganPembinaan.objects.filter(in_region("posyandu__desa__kode", kode)),
-    }[entity]
+    }
+    return by_entity[entity]
 
 
 TITLES = {
@@ -56,11 +56,14 @@ def entity_form(
         instance = found.filter(public_id=public_id).first()
         if instance is None:
             raise Http404
-    if not can_write(request.user, kode):
+    if not can_write_pokjanal(request.user, kode):
         raise PermissionDenied
     rapat = None
     if entity == "tindak" and instance is None:
-        rapat = Rapat.objects.filter(wilayah_id=kode, public_id=request.GET.get("rapat")).first()
+        rapat_id = request.GET.get("rapat")
+        rapat = (
+            Rapat.objects.filter(wilayah_id=kode, public_id=rapat_id).first() if rapat_id else None
+        )
         if rapat is None:
             raise Http404
     kwargs: dict[str, Any] = {} if entity == "anggota" else {"kode": kode}

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from posyandu.core.periods import period_of
 from posyandu.core.registry import Panel
 from posyandu.kader.models import Kader
-from posyandu.laporan.periods import period_of
 from posyandu.pokjanal.models import SpmPosyandu, StrataBulanan
 from posyandu.pokjanal.selectors import kader_counts
 from posyandu.pokjanal.strata import labels, rules

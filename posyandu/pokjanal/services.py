@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q
 
+from posyandu.core.periods import first_day, last_day, period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kader.models import Kader
 from posyandu.laporan.models import RekapBulanan, RekapLayanan
-from posyandu.laporan.periods import first_day, last_day, period_of
 from posyandu.pokjanal import strata
 from posyandu.pokjanal.models import ProgramOpd, StrataBulanan
 from posyandu.sesi.models import Sesi

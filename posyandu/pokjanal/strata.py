@@ -1,14 +1,12 @@
 """Posyandu strata (Pratama / Madya / Purnama / Mandiri) from versioned rules."""
 
-import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-RULES = Path(__file__).parent / "rules" / "strata.json"
+from posyandu.core.rules import load_rule
 
 # What a Pokjanal member reads for an indicator code of the rules (held back by ...).
 LABELS = {
@@ -29,7 +27,7 @@ def labels(codes: list[str]) -> list[str]:
 
 @cache
 def rules() -> dict[str, Any]:
-    return json.loads(RULES.read_text(encoding="utf-8"))
+    return load_rule("pokjanal", "strata").data
 
 
 def _met(value: Any, op: str, threshold: Any) -> bool:

@@ -4,14 +4,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from posyandu.accounts.decorators import scoped
-from posyandu.accounts.scope import scope_for
+from posyandu.accounts.scope import can_write_pokjanal, scope_for
 from posyandu.audit.recorder import log
-from posyandu.laporan import tables
-from posyandu.laporan.aggregates import current_month
-from posyandu.laporan.periods import parse_period, period_of
+from posyandu.core.periods import current_month, parse_period, period_of
+from posyandu.laporan.exports import tables
 from posyandu.laporan.selectors import posyandu_code
 from posyandu.pokjanal import selectors
-from posyandu.pokjanal.permissions import can_write
 from posyandu.pokjanal.strata import rules
 from posyandu.wilayah.models import Wilayah
 
@@ -38,7 +36,7 @@ def workspace(request: HttpRequest, kode: str) -> HttpResponse:
             "region": region,
             "periode": period_of(month),
             "indicators": rules()["indicators"],
-            "can_write": can_write(request.user, kode),
+            "can_write": can_write_pokjanal(request.user, kode),
         }
     )
     return render(request, "pokjanal/workspace.html", context)

@@ -1,6 +1,7 @@
 """Referral API: list (scoped), create, and the Puskesmas's feedback (umpan balik)."""
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -10,10 +11,11 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
+from posyandu.accounts.scope import can_answer_referrals
 from posyandu.rujukan.models import Rujukan
 from posyandu.rujukan.selectors import referrals_visible
-from posyandu.rujukan.services import can_give_feedback, referral_create, referral_feedback
-from posyandu.sasaran.selectors import people_visible
+from posyandu.rujukan.services import referral_create, referral_feedback
+from posyandu.sasaran.selectors import person_or_404
 
 router = Router(tags=["rujukan"])
 
@@ -46,7 +48,7 @@ class RujukanOut(Schema):
     tanggal_umpan_balik: date | None
 
 
-def _out(r: Rujukan) -> dict:
+def _out(r: Rujukan) -> dict[str, Any]:
     return {
         "id": r.public_id,
         "sasaran_id": r.sasaran.public_id,
@@ -65,7 +67,9 @@ def _out(r: Rujukan) -> dict:
 
 @router.get("", response=list[RujukanOut], summary="Referrals the caller may see")
 @api_scoped("personal")
-def referral_list(request: HttpRequest, status: str | None = None, limit: int = 100):
+def referral_list(
+    request: HttpRequest, status: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
     qs = referrals_visible(request.user)
     if status == "terbuka":
         qs = qs.filter(status__in=[Rujukan.Status.DIKIRIM, Rujukan.Status.DITERIMA])
@@ -76,14 +80,14 @@ def referral_list(request: HttpRequest, status: str | None = None, limit: int = 
 
 @router.get("/{rujukan_id}", response=RujukanOut, summary="One referral")
 @api_scoped("personal")
-def referral_detail(request: HttpRequest, rujukan_id: UUID):
+def referral_detail(request: HttpRequest, rujukan_id: UUID) -> dict[str, Any]:
     return _out(get_object_or_404(referrals_visible(request.user), public_id=rujukan_id))
 
 
 @router.post("", response={201: RujukanOut}, summary="Refer a person")
 @api_scoped("personal")
-def referral_new(request: HttpRequest, payload: RujukanIn):
-    person = get_object_or_404(people_visible(request.user), public_id=payload.sasaran_id)
+def referral_new(request: HttpRequest, payload: RujukanIn) -> Status[dict[str, Any]]:
+    person = person_or_404(request.user, payload.sasaran_id)
     if not payload.alasan.strip():
         raise HttpError(422, "Alasan rujukan wajib diisi.")
     if payload.ke_pustu and person.posyandu.pustu_id is None:
@@ -103,9 +107,11 @@ def referral_new(request: HttpRequest, payload: RujukanIn):
 
 @router.post("/{rujukan_id}/umpan-balik", response=RujukanOut, summary="Record the feedback")
 @api_scoped("personal")
-def referral_answer(request: HttpRequest, rujukan_id: UUID, payload: UmpanBalikIn):
+def referral_answer(
+    request: HttpRequest, rujukan_id: UUID, payload: UmpanBalikIn
+) -> dict[str, Any]:
     rujukan = get_object_or_404(referrals_visible(request.user), public_id=rujukan_id)
-    if not can_give_feedback(request.user):
+    if not can_answer_referrals(request.user):
         raise HttpError(403, "Umpan balik diisi oleh Puskesmas atau bidan.")
     if not payload.umpan_balik.strip():
         raise HttpError(422, "Umpan balik wajib diisi.")

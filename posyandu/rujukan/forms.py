@@ -1,5 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from posyandu.core.forms import choice_field
+from posyandu.fasilitas.models import Posyandu
 
 
 class ReferralForm(forms.Form):
@@ -9,12 +14,12 @@ class ReferralForm(forms.Form):
     aturan = forms.CharField(widget=forms.HiddenInput, required=False)
     tujuan = forms.ChoiceField(label=_("Refer to"), choices=())
 
-    def __init__(self, *args, posyandu, **kwargs) -> None:
+    def __init__(self, *args: Any, posyandu: Posyandu, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("puskesmas", posyandu.puskesmas.nama)]
-        if posyandu.pustu_id:
+        if posyandu.pustu is not None:
             choices.insert(0, ("pustu", f"{posyandu.pustu.nama} ({posyandu.puskesmas.nama})"))
-        self.fields["tujuan"].choices = choices
+        choice_field(self, "tujuan").choices = choices
 
 
 class FeedbackForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core import registry
+
 LABELS = {
     "2T": _("No weight gain two months in a row (2T)"),
     "bb_u_below_-3sd": _("Weight-for-age below -3 SD (severely underweight)"),
@@ -10,24 +12,13 @@ LABELS = {
 }
 
 
-def _screening_label(code: str) -> str | None:
-    """A screening's referral rule ("<definition>:<category>") in the active language."""
-    from posyandu.skrining import engine
-    from posyandu.skrining.templatetags.ilp_tags import loc
-
-    def_id, _sep, category = code.partition(":")
-    label = engine.category_label(def_id, category)
-    if label is None:
-        return None
-    return f"{loc(engine.definition(def_id)['title'])}: {loc(label)}"
-
-
 def reason_label(code: str) -> str:
+    """The words for a referral rule code: the growth and danger-sign codes here, the codes of
+    other apps' rules (a screening's "<definition>:<category>") from the app that owns them
+    (core.registry reason labels); the code itself when nobody knows it."""
     if code in LABELS:
         return str(LABELS[code])
-    if ":" in code:
-        return _screening_label(code) or code
-    return code
+    return registry.reason_label(code) or code
 
 
 def reasons_text(codes: list[str]) -> str:

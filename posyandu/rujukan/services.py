@@ -5,8 +5,6 @@ from typing import Any
 
 from django.db import transaction
 
-from posyandu.accounts.models import Role
-from posyandu.accounts.scope import scope_for
 from posyandu.fasilitas.models import Puskesmas, Pustu
 from posyandu.rujukan.models import Rujukan
 from posyandu.sasaran.models import Sasaran
@@ -36,14 +34,6 @@ def referral_create(
         tujuan_puskesmas=puskesmas or posyandu.puskesmas,
         tujuan_pustu=pustu if pustu is not None else posyandu.pustu,
     )
-
-
-# Who answers a referral: the Puskesmas (or the bidan of its Pustu), never the kader who sent it.
-FEEDBACK_ROLES = frozenset({Role.PUSKESMAS, Role.BIDAN, Role.ADMIN})
-
-
-def can_give_feedback(user: Any) -> bool:
-    return bool(scope_for(user).roles & FEEDBACK_ROLES)
 
 
 @transaction.atomic

@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
+from posyandu.accounts.scope import can_answer_referrals
+from posyandu.core.registry import visit_lookup
 from posyandu.rujukan.forms import FeedbackForm, ReferralForm
 from posyandu.rujukan.models import Rujukan
 from posyandu.rujukan.rules import reason_label, reasons_text
 from posyandu.rujukan.selectors import referrals_visible
-from posyandu.rujukan.services import can_give_feedback, referral_create, referral_feedback
-from posyandu.sasaran.selectors import people_visible
+from posyandu.rujukan.services import referral_create, referral_feedback
+from posyandu.sasaran.selectors import person_or_404
 
 
 @scoped("personal")
@@ -31,7 +33,7 @@ def rujukan_list(request: HttpRequest) -> HttpResponse:
 @scoped("personal")
 def rujukan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     rujukan = get_object_or_404(referrals_visible(request.user), public_id=public_id)
-    may_answer = can_give_feedback(request.user)
+    may_answer = can_answer_referrals(request.user)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and not may_answer:
         raise PermissionDenied
@@ -55,20 +57,15 @@ def rujukan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @scoped("personal")
 def rujukan_new(request: HttpRequest, sasaran_id: UUID) -> HttpResponse:
-    from posyandu.accounts.scope import restrict
-    from posyandu.sesi.models import Kunjungan
-
-    person = get_object_or_404(people_visible(request.user), public_id=sasaran_id)
+    """Refer a person; from a visit page (`kunjungan`: a check-in of the Posyandu day) the
+    referral carries the session's date and the kader goes back to the visit."""
+    person = person_or_404(request.user, sasaran_id)
     codes = [
         c for c in (request.GET.get("aturan") or request.POST.get("aturan") or "").split(",") if c
     ]
-    kunjungan = None
+    visit = None
     if request.GET.get("kunjungan"):
-        kunjungan = (
-            restrict(Kunjungan.objects, request.user, "personal")
-            .filter(public_id=request.GET["kunjungan"])
-            .first()
-        )
+        visit = visit_lookup(request.user, request.GET["kunjungan"])
     form = ReferralForm(
         request.POST or None,
         posyandu=person.posyandu,
@@ -81,7 +78,7 @@ def rujukan_new(request: HttpRequest, sasaran_id: UUID) -> HttpResponse:
             alasan=form.cleaned_data["alasan"],
             aturan=codes,
             by=request.user,
-            tanggal=kunjungan.sesi.tanggal if kunjungan else timezone.localdate(),
+            tanggal=visit.tanggal if visit else timezone.localdate(),
             pustu=posyandu.pustu if form.cleaned_data["tujuan"] == "pustu" else None,
         )
         if form.cleaned_data["tujuan"] != "pustu" and rujukan.tujuan_pustu_id:
@@ -92,8 +89,8 @@ def rujukan_new(request: HttpRequest, sasaran_id: UUID) -> HttpResponse:
             _("The referral is sent to %(to)s.")
             % {"to": rujukan.tujuan_pustu or rujukan.tujuan_puskesmas},
         )
-        if kunjungan is not None:
-            return redirect("sesi:kunjungan", kunjungan.public_id)
+        if visit is not None:
+            return redirect(visit.url)
         return redirect("sasaran:detail", person.public_id)
     labels = [reason_label(c) for c in codes]
     return render(request, "rujukan/form.html", {"person": person, "form": form, "labels": labels})

@@ -16,7 +16,7 @@ from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.forms import kecamatan_exists
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
-from posyandu.sasaran.selectors import people_search, people_visible
+from posyandu.sasaran.selectors import people_search, people_visible, person_or_404
 from posyandu.sasaran.services import sasaran_create
 
 router = Router(tags=["sasaran"])
@@ -65,18 +65,18 @@ def sasaran_list(request: HttpRequest, q: str = "") -> QuerySet[Sasaran]:
 @router.get("/{public_id}", response=SasaranOut, summary="One person")
 @api_scoped("personal")
 def sasaran_detail(request: HttpRequest, public_id: UUID) -> Sasaran:
-    return get_object_or_404(people_visible(request.user, include_merged=True), public_id=public_id)
+    return person_or_404(request.user, public_id, include_merged=True)
 
 
 @router.post("", response={201: SasaranCreated, 200: SasaranCreated}, summary="Register a person")
 @api_scoped("personal")
-def sasaran_new(request: HttpRequest, payload: SasaranIn) -> tuple[int, dict]:
+def sasaran_new(request: HttpRequest, payload: SasaranIn) -> Status[dict[str, object]]:
     if payload.id is not None:
         existing = people_visible(request.user, include_merged=True).filter(public_id=payload.id)
         if existing.exists():
             return Status(200, {"sasaran": existing.get(), "warnings": []})
     posyandu = get_object_or_404(
-        restrict(Posyandu.objects, request.user, "personal"), public_id=payload.posyandu_id
+        restrict(Posyandu.objects.all(), request.user, "personal"), public_id=payload.posyandu_id
     )
     if payload.jenis_kelamin not in ("L", "P"):
         raise HttpError(422, "Jenis kelamin harus L atau P.")

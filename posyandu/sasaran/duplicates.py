@@ -4,24 +4,22 @@ Rules (our own, see rules/duplicates.json): same birth date AND (a similar name,
 mother: the same linked mother, the same mother's NIK or a similar mother's name).
 """
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
 
-RULES_FILE = Path(__file__).parent / "rules" / "duplicates.json"
+from posyandu.core.rules import load_rule
 
 
 @cache
 def rules() -> dict[str, Any]:
-    return json.loads(RULES_FILE.read_text("utf-8"))
+    return load_rule("sasaran", "duplicates").data
 
 
 def normalise_name(name: str) -> str:
@@ -53,6 +51,18 @@ class Candidate:
     nama_ibu: str
     ibu_id: int | None
     nik_ibu: str
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> "Candidate":
+        """From a person's fields as a form or a service has them (`ibu`: a Sasaran or None)."""
+        ibu = fields.get("ibu")
+        return cls(
+            nama=fields["nama"],
+            tanggal_lahir=fields["tanggal_lahir"],
+            nama_ibu=fields.get("nama_ibu") or "",
+            ibu_id=ibu.pk if ibu is not None else fields.get("ibu_id"),
+            nik_ibu=fields.get("nik_ibu") or "",
+        )
 
 
 def duplicate_reason(new: Candidate, other: Any) -> str:

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.forms import model_choice_field
 from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
 from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
 from posyandu.sasaran.selectors import people_visible
@@ -83,7 +84,7 @@ class SasaranForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.warnings: list[str] = []
-        self.fields["posyandu"].queryset = posyandu_qs
+        model_choice_field(self, "posyandu").queryset = posyandu_qs
         if posyandu_qs.count() == 1:
             self.fields["posyandu"].initial = posyandu_qs.first()
         self.fields["nik"].required = False
@@ -92,10 +93,12 @@ class SasaranForm(forms.ModelForm):
         self.fields["nik_ibu"].widget.attrs.update({"inputmode": "numeric"})
         self.fields["telepon"].widget.attrs.update({"inputmode": "tel"})
         visible = people_visible(user)
-        self.fields["keluarga"].queryset = Keluarga.objects.filter(
+        model_choice_field(self, "keluarga").queryset = Keluarga.objects.filter(
             posyandu__in=posyandu_qs
         ).order_by("kepala_keluarga")
-        self.fields["ibu"].queryset = visible.filter(jenis_kelamin="P").order_by("nama")
+        model_choice_field(self, "ibu").queryset = visible.filter(jenis_kelamin="P").order_by(
+            "nama"
+        )
         self.fields["ibu"].required = False
 
     def clean_tanggal_lahir(self) -> Any:
@@ -134,8 +137,9 @@ class SasaranForm(forms.ModelForm):
     def clean_nik_ibu(self) -> str:
         return validate_nik_field(self.cleaned_data.get("nik_ibu") or "")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         nik = data.get("nik")
         if nik:
             self.warnings = nik_warnings(
@@ -170,9 +174,11 @@ class SasaranEditForm(SasaranForm):
         for name in ("persetujuan_oleh", "persetujuan_hubungan", "persetujuan_tujuan"):
             del self.fields[name]
         if self.instance.pk:
-            self.fields["ibu"].queryset = self.fields["ibu"].queryset.exclude(pk=self.instance.pk)
+            ibu = model_choice_field(self, "ibu")
+            assert ibu.queryset is not None  # set by SasaranForm.__init__
+            ibu.queryset = ibu.queryset.exclude(pk=self.instance.pk)
             # the current household stays selectable even when it belongs elsewhere
-            self.fields["keluarga"].queryset = Keluarga.objects.filter(
+            model_choice_field(self, "keluarga").queryset = Keluarga.objects.filter(
                 models.Q(posyandu__in=kwargs["posyandu_qs"])
                 | models.Q(pk=self.instance.keluarga_id)
             ).order_by("kepala_keluarga")

@@ -6,8 +6,11 @@ is in the maternal group whatever her age.
 
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
+
+from posyandu.core.registry import maternal_state
 
 
 class LifeStage(StrEnum):
@@ -72,13 +75,18 @@ def life_stage(
     return LifeStage.LANSIA
 
 
-def life_stage_of(sasaran: object, on: date) -> LifeStage:
-    """The stage of a stored person, asking the maternal-care app about pregnancy."""
-    from posyandu.core.registry import maternal_state
+class Born(Protocol):
+    """A person with a birth date (a Sasaran, saved or not)."""
 
+    @property
+    def tanggal_lahir(self) -> date: ...
+
+
+def life_stage_of(sasaran: Born, on: date) -> LifeStage:
+    """The stage of a stored person, asking the maternal-care app about pregnancy."""
     state = maternal_state(sasaran, on)
     return life_stage(
-        sasaran.tanggal_lahir,  # type: ignore[attr-defined]
+        sasaran.tanggal_lahir,
         on,
         pregnant=state.pregnant,
         postpartum=state.postpartum,

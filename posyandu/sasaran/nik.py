@@ -106,7 +106,7 @@ def nik_errors(
     return errors
 
 
-def nik_warnings(nik: str, *, tanggal_lahir: date | None, jenis_kelamin: str) -> list[str]:
+def nik_warnings(nik: str, *, tanggal_lahir: date | None, jenis_kelamin: str | None) -> list[str]:
     """Differences between a structurally valid NIK and the entered birth date / sex."""
     try:
         parts = parse_nik(nik)

@@ -2,16 +2,35 @@
 
 import re
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from posyandu.accounts.scope import restrict
+from posyandu.accounts.scope import restrict, visible_or_404
 from posyandu.sasaran.models import Keluarga, Sasaran
 
 
 def people_visible(user: Any, *, include_merged: bool = False) -> QuerySet[Sasaran]:
     qs = restrict(Sasaran.objects.select_related("posyandu", "ibu"), user, "personal")
     return qs if include_merged else qs.exclude(status=Sasaran.Status.DIGABUNG)
+
+
+def person_or_404(
+    user: Any,
+    public_id: UUID | str,
+    *,
+    include_merged: bool = False,
+    posyandu_id: int | None = None,
+) -> Sasaran:
+    """The one lookup of a person by id for every view and API: a person outside the user's
+    scope (or not at `posyandu_id`, when given) is a 404, as if they did not exist. A merged
+    record is found only with `include_merged` (its page says where it went)."""
+    qs = Sasaran.objects.select_related("posyandu", "ibu", "keluarga")
+    if not include_merged:
+        qs = qs.exclude(status=Sasaran.Status.DIGABUNG)
+    if posyandu_id is not None:
+        qs = qs.filter(posyandu_id=posyandu_id)
+    return visible_or_404(qs, user, "personal", public_id=public_id)
 
 
 def people_search(user: Any, q: str, *, posyandu_id: int | None = None) -> QuerySet[Sasaran]:
@@ -37,8 +56,6 @@ def households_visible(user: Any) -> QuerySet[Keluarga]:
 
 def households_search(user: Any, q: str) -> QuerySet[Keluarga]:
     """Households with their number of live members; `q` matches head, KK, dusun or address."""
-    from django.db.models import Count
-
     qs = households_visible(user).annotate(
         n_anggota=Count("anggota", filter=Q(anggota__deleted_at__isnull=True))
     )

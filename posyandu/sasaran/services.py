@@ -1,20 +1,22 @@
 """Writes for people, households and consent; merging duplicate records."""
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from posyandu.accounts.models import Role
-from posyandu.accounts.scope import scope_for
+from posyandu.accounts.scope import can_merge_people
 from posyandu.audit.recorder import log
+from posyandu.core import derived
+from posyandu.core.registry import merge_resolver
 from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.duplicates import Candidate, likely_duplicates
 from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
-
-MERGE_ROLES = frozenset({Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
 
 
 def keluarga_create(*, posyandu: Posyandu, **fields: Any) -> Keluarga:
@@ -33,6 +35,32 @@ def sasaran_create(
     if consent and consent.get("diberikan_oleh"):
         consent_record(sasaran=sasaran, by=by, **consent)
     return sasaran
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registration: the new person, or (person None) the likely duplicates to confirm."""
+
+    person: Sasaran | None = None
+    duplicates: list[Sasaran] = field(default_factory=list)
+
+
+def sasaran_register(
+    *,
+    posyandu: Posyandu,
+    among: QuerySet[Sasaran],
+    not_a_duplicate: bool = False,
+    consent: dict[str, Any] | None = None,
+    by: Any = None,
+    **fields: Any,
+) -> Registration:
+    """Register a person unless people among `among` (the registering user's scope) may be
+    the same person; then nothing is saved until the user confirms (`not_a_duplicate`)."""
+    duplicates = likely_duplicates(Candidate.of(fields), among)
+    if duplicates and not not_a_duplicate:
+        return Registration(duplicates=duplicates)
+    person = sasaran_create(posyandu=posyandu, consent=consent, by=by, **fields)
+    return Registration(person=person, duplicates=duplicates)
 
 
 def consent_record(
@@ -58,11 +86,7 @@ class MergeError(ValueError):
     """Two records that cannot be merged as they are; the message says what to fix."""
 
 
-def can_merge(user: Any) -> bool:
-    return bool(scope_for(user).roles & MERGE_ROLES)
-
-
-def _moved_relations() -> list[models.ManyToOneRel]:
+def _moved_relations() -> list[models.ForeignObjectRel]:
     """Every foreign key of any app that points at Sasaran (measurements, visits, referrals,
     consents, children, immunizations, ...), so merging needs no list kept by hand."""
     return [
@@ -73,11 +97,12 @@ def _moved_relations() -> list[models.ManyToOneRel]:
 
 
 @transaction.atomic
+@derived.batch()  # both people are saved: the derived data follows once, at the end
 def sasaran_merge(*, keep: Sasaran, merged: Sasaran, by: Any, today: date | None = None) -> dict:
     """Merge `merged` into `keep`: every record pointing at `merged` now points at `keep`;
     `merged` stays (status digabung, digabung_ke=keep) so old links resolve. One audit event
     "merge" lists what moved (the bulk updates bypass per-row events)."""
-    if not can_merge(by):
+    if not can_merge_people(by):
         raise PermissionDenied("Hanya bidan, Puskesmas atau admin yang dapat menggabungkan data.")
     if keep.pk == merged.pk:
         raise ValueError("Tidak dapat menggabungkan data dengan dirinya sendiri.")
@@ -94,7 +119,7 @@ def sasaran_merge(*, keep: Sasaran, merged: Sasaran, by: Any, today: date | None
         )
     moved: dict[str, int] = {}
     for rel in _moved_relations():
-        model = rel.related_model
+        model = rel.field.model  # the model holding the foreign key (rel.related_model)
         manager = getattr(model, "all_objects", model._default_manager)
         rows = manager.filter(**{rel.field.name: merged})
         count = _move_rows(model, rows, rel.field.name, keep)
@@ -133,8 +158,6 @@ def sasaran_merge(*, keep: Sasaran, merged: Sasaran, by: Any, today: date | None
 def _move_rows(model: type[models.Model], rows: models.QuerySet, field: str, keep: Sasaran) -> int:
     """Re-point rows; a row that would break a unique constraint with a row the kept person
     already has (e.g. both checked in at one session) is re-pointed one by one where possible."""
-    from django.db import IntegrityError
-
     count = 0
     for pk in list(rows.values_list("pk", flat=True)):
         try:
@@ -147,24 +170,13 @@ def _move_rows(model: type[models.Model], rows: models.QuerySet, field: str, kee
 
 
 def _merge_conflicting_row(model: type[models.Model], pk: int, field: str, keep: Sasaran) -> int:
-    """Two check-ins of the same session: move the visit's measurements and services to the
-    kept person's check-in, then soft-delete the duplicate check-in (nothing measured is lost).
-
-    Any other row the kept person already has an equivalent of (a follow-up task with the same
-    rule and key) stays with the merged record, which keeps it; the task engine closes the
-    tasks of a merged record as no longer applicable. Returns how many rows moved (0 or 1)."""
-    from posyandu.sesi.models import Kunjungan
-
-    if model is not Kunjungan:
-        return 0
-    dup = Kunjungan.all_objects.get(pk=pk)
-    target = Kunjungan.objects.get(sesi_id=dup.sesi_id, sasaran=keep)
-    for rel in Kunjungan._meta.related_objects:
-        if rel.one_to_many:
-            manager = getattr(rel.related_model, "all_objects", rel.related_model._default_manager)
-            manager.filter(**{rel.field.name: dup}).update(**{rel.field.name: target})
-    Kunjungan.all_objects.filter(pk=pk).update(sasaran=keep, deleted_at=timezone.now())
-    return 1
+    """A row the kept person already has an equivalent of: the model's owner joins the two
+    when it registered a resolver (sesi: two check-ins of one session become one, nothing
+    measured is lost). Any other such row (a follow-up task with the same rule and key) stays
+    with the merged record, which keeps it; the task engine closes the tasks of a merged record
+    as no longer applicable. Returns how many rows moved (0 or 1)."""
+    resolver = merge_resolver(model._meta.label)
+    return resolver(pk, field, keep) if resolver is not None else 0
 
 
 class StatusError(ValueError):

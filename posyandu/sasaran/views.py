@@ -1,7 +1,10 @@
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
-from posyandu.accounts.scope import restrict
+from posyandu.accounts.scope import can_merge_people, restrict
 from posyandu.core.registry import history_panels
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.duplicates import Candidate, likely_duplicates
@@ -20,38 +23,34 @@ from posyandu.sasaran.forms import (
     SasaranEditForm,
     SasaranForm,
     StatusForm,
+    kecamatan_exists,
 )
 from posyandu.sasaran.life_stage import LABELS, completed_months, life_stage_of
 from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
 from posyandu.sasaran.selectors import (
     households_search,
     households_visible,
     people_search,
     people_visible,
+    person_or_404,
 )
 from posyandu.sasaran.services import (
     MergeError,
     StatusError,
-    can_merge,
     keluarga_create,
     keluarga_member_add,
     keluarga_member_remove,
     keluarga_update,
-    sasaran_create,
     sasaran_merge,
+    sasaran_register,
     sasaran_status_set,
     sasaran_update,
 )
 
 
-def my_posyandu(user) -> object:
+def my_posyandu(user: Any) -> QuerySet[Posyandu]:
     return restrict(Posyandu.objects.select_related("desa"), user, "personal").order_by("nama")
-
-
-def person_or_404(user, public_id: UUID, *, include_merged: bool = True) -> Sasaran:
-    return get_object_or_404(
-        people_visible(user, include_merged=include_merged), public_id=public_id
-    )
 
 
 @scoped("personal")
@@ -65,70 +64,46 @@ def sasaran_list(request: HttpRequest) -> HttpResponse:
 
 @scoped("personal")
 def sasaran_new(request: HttpRequest) -> HttpResponse:
-    from posyandu.sesi.models import Sesi
-    from posyandu.sesi.services import CheckinError, checkin
-
-    posyandu_qs = my_posyandu(request.user)
-    sesi = None
-    if request.GET.get("sesi"):
-        sesi = get_object_or_404(
-            restrict(Sesi.objects, request.user, "personal"), public_id=request.GET["sesi"]
-        )
-        posyandu_qs = posyandu_qs.filter(pk=sesi.posyandu_id)
-    form = SasaranForm(request.POST or None, user=request.user, posyandu_qs=posyandu_qs)
-    duplicates = []
+    """Register a person (likely duplicates are shown first). Registering someone who has
+    just arrived at a Posyandu day, and checking them in, is sesi's `person_new`."""
+    form = SasaranForm(
+        request.POST or None, user=request.user, posyandu_qs=my_posyandu(request.user)
+    )
+    duplicates: list[Sasaran] = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        candidate = Candidate(
-            nama=data["nama"],
-            tanggal_lahir=data["tanggal_lahir"],
-            nama_ibu=data.get("nama_ibu") or "",
-            ibu_id=data["ibu"].pk if data.get("ibu") else None,
-            nik_ibu=data.get("nik_ibu") or "",
+        registration = sasaran_register(
+            posyandu=form.cleaned_data["posyandu"],
+            among=people_visible(request.user),
+            not_a_duplicate=form.cleaned_data.get("konfirmasi_bukan_duplikat", False),
+            consent=form.consent(),
+            by=request.user,
+            **form.model_fields(),
         )
-        duplicates = likely_duplicates(candidate, people_visible(request.user))
-        if not duplicates or data.get("konfirmasi_bukan_duplikat"):
-            person = sasaran_create(
-                posyandu=data["posyandu"],
-                consent=form.consent(),
-                by=request.user,
-                **form.model_fields(),
-            )
+        duplicates = registration.duplicates
+        person = registration.person
+        if person is not None:
             for warning in form.warnings:
                 messages.warning(request, warning)
             messages.success(request, _("%(name)s is registered.") % {"name": person.nama})
-            if sesi is not None:
-                try:
-                    kunjungan = checkin(sesi=sesi, sasaran=person)
-                except CheckinError as error:
-                    messages.error(request, str(error))
-                else:
-                    return redirect("sesi:kunjungan", kunjungan.public_id)
             return redirect("sasaran:detail", person.public_id)
-    elif request.method == "POST" and request.headers.get("HX-Request"):
-        pass
     return render(
         request,
         "sasaran/form.html",
-        {"form": form, "duplicates": duplicates, "sesi": sesi, "warnings": form.warnings},
+        {"form": form, "duplicates": duplicates, "warnings": form.warnings},
     )
 
 
 @scoped("personal")
 def nik_check(request: HttpRequest) -> HttpResponse:
     """htmx: the NIK's structure and its agreement with the birth date and sex, as typed."""
-    from posyandu.sasaran.forms import kecamatan_exists
-    from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
-
     nik = clean_nik(request.GET.get("nik", ""))
     errors, warnings = [], []
     if nik:
         errors = nik_errors(nik, kecamatan_exists=kecamatan_exists)
         if not errors:
             try:
-                born = timezone.datetime.strptime(
-                    request.GET.get("tanggal_lahir", ""), "%Y-%m-%d"
-                ).date()
+                tanggal_lahir = request.GET.get("tanggal_lahir", "")
+                born = datetime.strptime(tanggal_lahir, "%Y-%m-%d").date()  # noqa: DTZ007 - a date
             except ValueError:
                 born = None
             warnings = nik_warnings(
@@ -141,27 +116,21 @@ def nik_check(request: HttpRequest) -> HttpResponse:
 
 @scoped("personal")
 def sasaran_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    from posyandu.sesi.kms import INDICATORS, build_chart
-
-    person = person_or_404(request.user, public_id)
+    """A person and their history; the panels of other apps (growth charts, immunization,
+    pregnancies, screenings, tasks) come through core.registry."""
+    person = person_or_404(request.user, public_id, include_merged=True)
     today = timezone.localdate()
-    measurements = list(person.pengukuran.order_by("-tanggal", "-id"))
-    months = completed_months(person.tanggal_lahir, today)
-    charts = []
-    if months < 72 and any(m.berat_kg for m in measurements):
-        charts = [build_chart(key, person, measurements) for key in INDICATORS]
     context = {
         "person": person,
         "stage": LABELS[life_stage_of(person, today)],
-        "umur_bulan": months,
-        "measurements": measurements,
-        "charts": charts,
+        "umur_bulan": completed_months(person.tanggal_lahir, today),
+        "measurements": list(person.pengukuran.order_by("-tanggal", "-id")),
         "rujukan": person.rujukan.select_related("tujuan_puskesmas").all(),
         "persetujuan": person.persetujuan.all(),
         "kunjungan": person.kunjungan.select_related("sesi").order_by("-sesi__tanggal")[:12],
         "anak": people_visible(request.user).filter(ibu=person),
         "panels": history_panels(request, person),
-        "can_merge": can_merge(request.user) and person.status != Sasaran.Status.DIGABUNG,
+        "can_merge": can_merge_people(request.user) and person.status != Sasaran.Status.DIGABUNG,
     }
     return render(request, "sasaran/detail.html", context)
 
@@ -169,7 +138,7 @@ def sasaran_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @scoped("personal")
 def sasaran_merge_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     keep = person_or_404(request.user, public_id, include_merged=False)
-    if not can_merge(request.user):
+    if not can_merge_people(request.user):
         raise Http404
     other_id = request.POST.get("lainnya") or request.GET.get("lainnya")
     other = None
@@ -247,15 +216,8 @@ def sasaran_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if IDENTITY_FIELDS & set(form.changed_data):
-            candidate = Candidate(
-                nama=data["nama"],
-                tanggal_lahir=data["tanggal_lahir"],
-                nama_ibu=data.get("nama_ibu") or "",
-                ibu_id=data["ibu"].pk if data.get("ibu") else None,
-                nik_ibu=data.get("nik_ibu") or "",
-            )
             duplicates = likely_duplicates(
-                candidate, people_visible(request.user).exclude(pk=person.pk)
+                Candidate.of(data), people_visible(request.user).exclude(pk=person.pk)
             )
         if not duplicates or data.get("konfirmasi_bukan_duplikat"):
             sasaran_update(sasaran=person, posyandu=data["posyandu"], **form.model_fields())
@@ -313,7 +275,7 @@ def keluarga_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         elif action in ("tambah", "hapus"):
             member_form = MemberAddForm(request.POST)
             if member_form.is_valid():
-                person = get_object_or_404(visible, public_id=member_form.cleaned_data["anggota"])
+                person = person_or_404(request.user, member_form.cleaned_data["anggota"])
                 if action == "tambah":
                     keluarga_member_add(keluarga=keluarga, sasaran=person)
                 else:

@@ -1,17 +1,17 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
-from posyandu.sasaran.selectors import people_visible
+from posyandu.sasaran.selectors import person_or_404
 from posyandu.sesi import danger
-from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.services import measurement_record
 
 router = Router(tags=["pengukuran"])
 
@@ -54,8 +54,8 @@ class PengukuranOut(Schema):
 
 @router.post("", response={201: PengukuranOut, 200: PengukuranOut}, summary="Record a measurement")
 @api_scoped("personal")
-def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> tuple[int, dict]:
-    person = get_object_or_404(people_visible(request.user), public_id=payload.sasaran_id)
+def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[str, Any]]:
+    person = person_or_404(request.user, payload.sasaran_id)
     if payload.sumber not in Pengukuran.Sumber.values:
         raise HttpError(422, "Sumber tidak dikenal.")
     if payload.cara_ukur not in ("", "L", "H"):

@@ -8,6 +8,10 @@ class SesiConfig(AppConfig):
     verbose_name = _("Posyandu day")
 
     def ready(self) -> None:
-        from posyandu.sesi import listeners
+        from posyandu.core import registry
+        from posyandu.sesi import listeners, panels, services
 
         listeners.register()
+        registry.register_history_panels(panels.history_panels)
+        registry.register_visit_lookup(panels.visit_ref)
+        registry.register_merge_resolver("sesi.Kunjungan", services.checkins_merge)

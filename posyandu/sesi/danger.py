@@ -4,20 +4,19 @@ The codes are stored on Pengukuran.tanda_bahaya with the data version, so the re
 referral suggestion and later readers (follow-up tasks, reports) all see the same signs.
 """
 
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import get_language
 
-RULES_FILE = Path(__file__).parent / "rules" / "tanda_bahaya.json"
+from posyandu.core.rules import load_rule
+
 REFERRAL_CODE = "tanda_bahaya"  # the referral rule code (posyandu.rujukan.rules)
 
 
 @cache
 def rules() -> dict[str, Any]:
-    return json.loads(RULES_FILE.read_text("utf-8"))
+    return load_rule("sesi", "tanda_bahaya").data
 
 
 def version() -> str:

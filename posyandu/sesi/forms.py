@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.forms import choice_field
+from posyandu.core.numbers import NotANumber, parse_decimal
 from posyandu.sasaran.life_stage import LifeStage
 from posyandu.sesi import danger
 from posyandu.sesi.models import Jadwal, Pengukuran
@@ -46,11 +48,17 @@ class MeasurementForm(forms.ModelForm):
                 "lingkar_perut_cm",
             ):
                 if key in data:
-                    data[key] = data[key].replace(",", ".").strip()
+                    try:
+                        number = parse_decimal(data[key])
+                    except NotANumber:
+                        continue  # the form field reports it
+                    data[key] = "" if number is None else str(number)
         super().__init__(data, **kwargs)
         signs = danger.signs(group)
         keep = FIELDS_BY_STAGE[group] + (["tanda_bahaya"] if signs else [])
-        self.fields["tanda_bahaya"].choices = [(s["code"], danger.label(s["code"])) for s in signs]
+        choice_field(self, "tanda_bahaya").choices = [
+            (s["code"], danger.label(s["code"])) for s in signs
+        ]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -59,12 +67,13 @@ class MeasurementForm(forms.ModelForm):
             if isinstance(field, forms.DecimalField | forms.IntegerField):
                 field.widget = forms.TextInput(attrs=NUMERIC)
         if "cara_ukur" in self.fields:
-            self.fields["cara_ukur"].choices = Pengukuran.CaraUkur.choices
+            choice_field(self, "cara_ukur").choices = Pengukuran.CaraUkur.choices
             self.fields["cara_ukur"].required = False
             self.fields["cara_ukur"].initial = "L" if umur_bulan < 24 else "H"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("tinggi_cm") is not None
             and "cara_ukur" in self.fields
@@ -97,8 +106,9 @@ class JadwalForm(forms.ModelForm):
         fields = ["tanggal", "minggu_ke", "hari", "jam_mulai", "tempat"]
         widgets = {"jam_mulai": forms.TimeInput(attrs={"type": "time"})}
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("tanggal") and not (data.get("minggu_ke") and data.get("hari") is not None):
             raise forms.ValidationError(
                 _("Give a day of the month, or a week of the month and a weekday.")

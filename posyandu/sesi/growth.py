@@ -1,12 +1,12 @@
 """Growth results of a measurement: z-scores, Permenkes categories, N/T/O/B with the KBM, 2T,
-plausibility and referral suggestions. One service used by the Posyandu day, home visits and
-the API, so a measurement means the same wherever it was taken."""
+plausibility and referral suggestions. One evaluation used by the Posyandu day, home visits and
+the API (through sesi.services.measurement_record), so a measurement means the same wherever it
+was taken."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from django.db import transaction
 
@@ -14,7 +14,7 @@ import growthstandards as gs
 from posyandu.sasaran.life_stage import completed_months
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi import danger, plausibility
-from posyandu.sesi.models import Kunjungan, Pengukuran
+from posyandu.sesi.models import Z_FIELDS, Pengukuran
 
 MAX_ENGINE_AGE_MONTHS = 228  # WHO 2007 ends at 19 years
 MAX_KBM_AGE_MONTHS = 60
@@ -35,20 +35,6 @@ WHO2007_KEYS = {
     "zbfa": "zbmi",
     "fbfa": "fbmi",
 }
-Z_FIELDS = (
-    "zlen",
-    "flen",
-    "zwei",
-    "fwei",
-    "zwfl",
-    "fwfl",
-    "zbmi",
-    "fbmi",
-    "zhc",
-    "fhc",
-    "zac",
-    "fac",
-)
 GIZI_BURUK = "gizi_buruk"
 # What a measurement is evaluated from, and what the evaluation stores on it.
 INPUT_FIELDS = ("berat_kg", "tinggi_cm", "cara_ukur", "lingkar_kepala_cm", "lila_cm", "edema")
@@ -141,7 +127,9 @@ def previous_weighings(
     measurement before this one for plausibility)."""
     this_month = _month_start(tanggal)
     prev_month = _month_start(this_month - timedelta(days=1))
-    qs = Pengukuran.objects.filter(sasaran=sasaran).exclude(pk=exclude_pk)
+    qs = Pengukuran.objects.filter(sasaran=sasaran)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
     weighed = qs.filter(berat_kg__isnull=False)
     prev = (
         weighed.filter(tanggal__gte=prev_month, tanggal__lt=this_month)
@@ -205,7 +193,10 @@ def measurement_evaluate(
     result = GrowthResult(pengukuran=p, previous=prev)
     if p.berat_kg is not None and 0 <= age_months <= MAX_KBM_AGE_MONTHS:
         status = gs.weight_gain_status(
-            float(p.berat_kg), float(prev.berat_kg) if prev else float("nan"), age_months, before
+            float(p.berat_kg),
+            float(prev.berat_kg) if prev and prev.berat_kg is not None else float("nan"),
+            age_months,
+            before,
         )[0]
         p.status_bb = str(status)
         p.kbm_g = gs.kbm_grams(age_months)
@@ -248,40 +239,6 @@ def result_of(p: Pengukuran, *, danger_signs: bool = False) -> GrowthResult:
     age_months = completed_months(p.sasaran.tanggal_lahir, p.tanggal)
     reasons = referral_codes(p, is_2t, age_months, danger_signs)
     return GrowthResult(pengukuran=p, previous=prev, is_2t=is_2t, referral_reasons=reasons)
-
-
-@transaction.atomic
-def measurement_record(
-    *,
-    sasaran: Sasaran,
-    tanggal: date,
-    by: Any,
-    sumber: str = Pengukuran.Sumber.POSYANDU,
-    kunjungan: Kunjungan | None = None,
-    public_id: UUID | None = None,
-    **values: Any,
-) -> GrowthResult:
-    """Compute and save a measurement. A `public_id` already stored returns that measurement
-    (a client retry never duplicates)."""
-    if public_id is not None:
-        existing = Pengukuran.objects.filter(public_id=public_id, sasaran=sasaran).first()
-        if existing is not None:
-            return result_of(existing)
-    extra = {"public_id": public_id} if public_id else {}
-    result = measurement_evaluate(
-        sasaran=sasaran,
-        tanggal=tanggal,
-        sumber=sumber,
-        kunjungan=kunjungan,
-        diukur_oleh=by if getattr(by, "is_authenticated", False) else None,
-        **extra,
-        **values,
-    )
-    result.pengukuran.save()
-    if kunjungan is not None and kunjungan.langkah < 3:
-        kunjungan.langkah = 3
-        kunjungan.save(update_fields=["langkah"])
-    return result
 
 
 @transaction.atomic

@@ -19,7 +19,8 @@ BANDS = (
     ("SD1", "SD2", "band-light"),
     ("SD2", "SD3", "band-warn"),
 )
-INDICATORS = {
+# title: lazy text; unit and x: plain strings
+INDICATORS: dict[str, dict[str, Any]] = {
     "bbu": {"title": _("Weight-for-age (BB/U)"), "unit": "kg", "x": "age"},
     "pbu": {"title": _("Length/height-for-age (PB/U, TB/U)"), "unit": "cm", "x": "age"},
     "bbpb": {"title": _("Weight-for-length/height (BB/PB, BB/TB)"), "unit": "kg", "x": "length"},

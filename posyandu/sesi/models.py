@@ -89,6 +89,26 @@ class Kunjungan(Record):
         ]
 
 
+# The growth results stored on a measurement: a z-score and its WHO flag per index, under the
+# names growthstandards uses for 0-5 years (length/height, weight, weight-for-length/height,
+# BMI, head circumference, arm circumference). The one list of them.
+Z_FIELDS = (
+    "zlen",
+    "flen",
+    "zwei",
+    "fwei",
+    "zwfl",
+    "fwfl",
+    "zbmi",
+    "fbmi",
+    "zhc",
+    "fhc",
+    "zac",
+    "fac",
+)
+WHO_FLAG_FIELDS = Z_FIELDS[1::2]
+
+
 class Pengukuran(Record):
     """One set of measurements of a person on a day, wherever taken.
 

@@ -4,21 +4,22 @@ A value that fires a rule is kept and marked `perlu_cek_ulang`; the kader is ask
 again. Nothing is dropped.
 """
 
-import json
 from datetime import date
+from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-RULES_FILE = Path(__file__).parent / "rules" / "plausibility.json"
+from posyandu.core.rules import load_rule
+from posyandu.sesi.models import WHO_FLAG_FIELDS
+
 DAYS_PER_MONTH = 30.4375
 STANDING_TO_LYING_CM = 0.7  # Permenkes 2/2020: lying length = standing height + 0.7 cm
-WHO_FLAGS = ("flen", "fwei", "fwfl", "fbmi", "fhc", "fac")
+WHO_FLAGS = WHO_FLAG_FIELDS
 
 
 @cache
 def rules() -> dict[str, Any]:
-    return json.loads(RULES_FILE.read_text("utf-8"))
+    return load_rule("sesi", "plausibility").data
 
 
 def rules_version() -> str:
@@ -54,8 +55,8 @@ def _lying_equivalent(cm: float, cara_ukur: str) -> float:
 def implausible_reasons(
     *,
     tanggal: date,
-    berat_kg: float | None,
-    tinggi_cm: float | None,
+    berat_kg: Decimal | float | None,
+    tinggi_cm: Decimal | float | None,
     cara_ukur: str,
     flags: dict[str, Any],
     previous: Any = None,

@@ -1,11 +1,14 @@
 """Reads for the session summary and the register: SKDN of a Posyandu month, who came,
 who is expected and has not come (domain-ilp 2.3)."""
 
-import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import QuerySet
+
+from posyandu.core.periods import add_months, month_bounds
+from posyandu.core.registry import Panel, expected_at_session
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.selectors import present_on_q
@@ -14,23 +17,10 @@ from posyandu.sesi.models import Pengukuran
 BALITA_MONTHS = 60  # S: children 0-59 completed months
 
 
-def month_bounds(day: date) -> tuple[date, date]:
-    last = calendar.monthrange(day.year, day.month)[1]
-    return day.replace(day=1), day.replace(day=last)
-
-
-def months_back(day: date, months: int) -> date:
-    """The same day `months` earlier (clamped to the month's last day)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def balita_of(posyandu: Posyandu, on: date):
+def balita_of(posyandu: Posyandu, on: date) -> QuerySet[Sasaran]:
     """Children aged 0-59 completed months on `on` (born after `on` - 60 months) still served
     on that day (a child who moved away or died later still counts for that month)."""
-    oldest = months_back(on, BALITA_MONTHS)
+    oldest = add_months(on, -BALITA_MONTHS)
     return Sasaran.objects.filter(
         present_on_q(on),
         posyandu=posyandu,
@@ -108,27 +98,23 @@ def expected_not_come(posyandu: Posyandu, day: date, came_ids: set[int]) -> list
 
 @dataclass
 class ExpectedServices:
-    """Who is due a service at this session and has not come (beyond the balita weighing)."""
+    """Who is due a service at this session and has not come (beyond the balita weighing):
+    one section per service an app registered (core.registry.expected_at_session), e.g.
+    `anc` (kia: [(Kehamilan, AncEvaluation)]) and `imunisasi` ([(Sasaran, [DoseStatus])])."""
 
-    anc: list = field(default_factory=list)  # [(Kehamilan, AncEvaluation)]
-    imunisasi: list = field(default_factory=list)  # [(Sasaran, [DoseStatus])]
+    sections: list[Panel] = field(default_factory=list)
+
+    def __getattr__(self, key: str) -> list:
+        """The rows of the section `key` ([] when no app provides it)."""
+        if key.startswith("_") or key == "sections":
+            raise AttributeError(key)
+        return next((p.context["rows"] for p in self.sections if p.key == key), [])
 
 
 def expected_services(posyandu: Posyandu, day: date, came_ids: set[int]) -> ExpectedServices:
-    """Pregnant women due an ANC contact (kia.selectors.anc_due) and children with a dose
-    due or overdue (imunisasi.selectors.due_list), not checked in at this session."""
-    from posyandu.imunisasi.selectors import due_list
-    from posyandu.kia.selectors import anc_due
-
-    people = Sasaran.objects.filter(posyandu=posyandu, status=Sasaran.Status.AKTIF).exclude(
-        pk__in=came_ids
-    )
-    return ExpectedServices(
-        anc=anc_due(people, day),
-        imunisasi=[
-            (child, doses) for child, doses in due_list(posyandu, day) if child.pk not in came_ids
-        ],
-    )
+    """People due a service at this session (an ANC contact, an immunization dose, ...) who
+    are not checked in, from the apps that provide the services."""
+    return ExpectedServices(expected_at_session(posyandu, day, came_ids))
 
 
 def register_rows(posyandu: Posyandu, year: int) -> list[dict]:
@@ -137,7 +123,7 @@ def register_rows(posyandu: Posyandu, year: int) -> list[dict]:
     children = list(
         Sasaran.objects.filter(
             posyandu=posyandu,
-            tanggal_lahir__gt=months_back(date(year, 1, 1), BALITA_MONTHS),
+            tanggal_lahir__gt=add_months(date(year, 1, 1), -BALITA_MONTHS),
             tanggal_lahir__lte=end,
         )
         .exclude(status=Sasaran.Status.DIGABUNG)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.sesi_detail, name="detail"),
     path("<uuid:public_id>/cari/", views.sesi_search, name="search"),
     path("<uuid:public_id>/hadir/<uuid:sasaran_id>/", views.sesi_checkin, name="checkin"),
+    path("<uuid:public_id>/baru/", views.person_new, name="person_new"),
     path("<uuid:public_id>/ringkasan/", views.sesi_summary, name="summary"),
     path("<uuid:public_id>/register/", views.sesi_register, name="register"),
     path("kunjungan/<uuid:public_id>/", views.kunjungan_detail, name="kunjungan"),

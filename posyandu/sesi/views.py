@@ -1,30 +1,38 @@
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import growthstandards as gs
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.periods import month_bounds
 from posyandu.core.registry import visit_panels
 from posyandu.fasilitas.models import Posyandu
 from posyandu.rujukan.models import Rujukan
 from posyandu.rujukan.rules import reason_label
-from posyandu.sasaran.life_stage import LABELS, completed_months, life_stage_of
-from posyandu.sasaran.selectors import people_search, people_visible
+from posyandu.sasaran.forms import SasaranForm
+from posyandu.sasaran.life_stage import LABELS, LifeStage, completed_months, life_stage_of
+from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import people_search, people_visible, person_or_404
 from posyandu.sesi import danger, kms, plausibility, summary
 from posyandu.sesi.forms import EducationForm, JadwalForm, MeasurementForm, ServiceForm, stage_group
-from posyandu.sesi.growth import measurement_evaluate, measurement_record, result_of
-from posyandu.sesi.models import Jadwal, Kunjungan, Sesi
+from posyandu.sesi.growth import GrowthResult, measurement_evaluate, result_of
+from posyandu.sesi.models import Jadwal, Kunjungan, Pengukuran, Sesi
 from posyandu.sesi.services import (
     CheckinError,
+    arrival_register,
     checkin,
     education_add,
     jadwal_set,
+    measurement_record,
     service_add,
     session_open,
 )
@@ -33,16 +41,16 @@ SERVICES = ["Imunisasi", "Vitamin A", "Obat cacing", "PMT", "TTD", "Oralit", "KB
 TOPICS = ["ASI eksklusif", "MP-ASI", "Tanda bahaya", "Gizi seimbang", "PHBS", "Imunisasi", "KB"]
 
 
-def _posyandu_qs(user):
+def _posyandu_qs(user: Any) -> QuerySet[Posyandu]:
     return restrict(Posyandu.objects.select_related("desa"), user, "personal").order_by("nama")
 
 
-def _sesi_or_404(user, public_id: UUID) -> Sesi:
+def _sesi_or_404(user: Any, public_id: UUID) -> Sesi:
     qs = restrict(Sesi.objects.select_related("posyandu__desa"), user, "personal")
     return get_object_or_404(qs, public_id=public_id)
 
 
-def _kunjungan_or_404(user, public_id: UUID) -> Kunjungan:
+def _kunjungan_or_404(user: Any, public_id: UUID) -> Kunjungan:
     qs = restrict(Kunjungan.objects.select_related("sesi__posyandu", "sasaran"), user, "personal")
     return get_object_or_404(qs, public_id=public_id)
 
@@ -107,9 +115,7 @@ def sesi_search(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @scoped("personal")
 def sesi_checkin(request: HttpRequest, public_id: UUID, sasaran_id: UUID) -> HttpResponse:
     sesi = _sesi_or_404(request.user, public_id)
-    person = get_object_or_404(
-        people_visible(request.user).filter(posyandu=sesi.posyandu), public_id=sasaran_id
-    )
+    person = person_or_404(request.user, sasaran_id, posyandu_id=sesi.posyandu_id)
     try:
         kunjungan = checkin(sesi=sesi, sasaran=person)
     except CheckinError as error:
@@ -118,7 +124,43 @@ def sesi_checkin(request: HttpRequest, public_id: UUID, sasaran_id: UUID) -> Htt
     return redirect("sesi:kunjungan", kunjungan.public_id)
 
 
-def _measurement_form(kunjungan: Kunjungan, data=None) -> tuple[MeasurementForm, object, int]:
+@scoped("personal")
+def person_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Langkah 1 for someone not registered yet: register (likely duplicates are shown first,
+    each with a check-in button) and check in, in one step."""
+    sesi = _sesi_or_404(request.user, public_id)
+    posyandu_qs = _posyandu_qs(request.user).filter(pk=sesi.posyandu_id)
+    form = SasaranForm(request.POST or None, user=request.user, posyandu_qs=posyandu_qs)
+    duplicates: list[Sasaran] = []
+    if request.method == "POST" and form.is_valid():
+        arrival = arrival_register(
+            sesi=sesi,
+            among=people_visible(request.user),
+            not_a_duplicate=form.cleaned_data.get("konfirmasi_bukan_duplikat", False),
+            consent=form.consent(),
+            by=request.user,
+            **form.model_fields(),
+        )
+        duplicates = arrival.registration.duplicates
+        person = arrival.registration.person
+        if person is not None:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("%(name)s is registered.") % {"name": person.nama})
+            if arrival.kunjungan is not None:
+                return redirect("sesi:kunjungan", arrival.kunjungan.public_id)
+            messages.error(request, arrival.checkin_error)
+            return redirect("sasaran:detail", person.public_id)
+    return render(
+        request,
+        "sesi/person_new.html",
+        {"form": form, "duplicates": duplicates, "sesi": sesi, "warnings": form.warnings},
+    )
+
+
+def _measurement_form(
+    kunjungan: Kunjungan, data: QueryDict | None = None
+) -> tuple[MeasurementForm, LifeStage, int]:
     person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
     stage = life_stage_of(person, on)
     months = completed_months(person.tanggal_lahir, on)
@@ -132,10 +174,10 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         form, stage, months = _measurement_form(kunjungan, request.POST)
         if form.is_valid():
-            result = measurement_record(
+            recorded = measurement_record(
                 sasaran=person, tanggal=on, by=request.user, kunjungan=kunjungan, **form.values()
             )
-            if result.pengukuran.perlu_cek_ulang:
+            if recorded.pengukuran.perlu_cek_ulang:
                 messages.warning(request, _("Saved, but please measure again (see below)."))
             else:
                 messages.success(request, _("The measurement is saved."))
@@ -170,7 +212,7 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "sesi/kunjungan.html", context)
 
 
-def _result_charts(person, saved, months: int) -> list:
+def _result_charts(person: Sasaran, saved: Pengukuran, months: int) -> list[kms.Chart]:
     """The KMS charts (0-60 months) on which the saved measurement is a point: the kader sees
     where the child now stands between the SD curves."""
     if months > 60 or (saved.berat_kg is None and saved.tinggi_cm is None):
@@ -186,10 +228,8 @@ def _result_charts(person, saved, months: int) -> list:
     return [kms.build_chart(key, person, measurements) for key in keys]
 
 
-def _result_view(result) -> dict:
+def _result_view(result: GrowthResult) -> dict[str, Any]:
     """What the result card shows: categories with labels and colours, reasons in words."""
-    import growthstandards as gs
-
     p = result.pengukuran
     rows = []
     for index, code in (p.kategori or {}).items():
@@ -244,13 +284,13 @@ def kunjungan_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def kunjungan_service(request: HttpRequest, public_id: UUID) -> HttpResponse:
     kunjungan = _kunjungan_or_404(request.user, public_id)
     if request.POST.get("topik"):
-        form = EducationForm(request.POST)
-        if form.is_valid():
-            education_add(kunjungan=kunjungan, topik=form.cleaned_data["topik"])
+        education = EducationForm(request.POST)
+        if education.is_valid():
+            education_add(kunjungan=kunjungan, topik=education.cleaned_data["topik"])
     else:
-        form = ServiceForm(request.POST)
-        if form.is_valid():
-            service_add(kunjungan=kunjungan, **form.cleaned_data)
+        service = ServiceForm(request.POST)
+        if service.is_valid():
+            service_add(kunjungan=kunjungan, **service.cleaned_data)
     return redirect("sesi:kunjungan", kunjungan.public_id)
 
 
@@ -267,7 +307,7 @@ def sesi_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
         weighed = list(v.pengukuran.all())
         v.last_p = weighed[-1] if weighed else None
     came_ids = {v.sasaran_id for v in visits}
-    start, end = summary.month_bounds(sesi.tanggal)
+    start, end = month_bounds(sesi.tanggal)
     referrals = restrict(
         Rujukan.objects.filter(
             sasaran__posyandu=sesi.posyandu, tanggal__gte=start, tanggal__lte=end
@@ -295,10 +335,8 @@ def sesi_register(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "sesi/register.html", {"sesi": sesi, "rows": rows, "months": months})
 
 
-def _child_charts(request: HttpRequest, public_id: UUID):
-    person = get_object_or_404(
-        people_visible(request.user, include_merged=True), public_id=public_id
-    )
+def _child_charts(request: HttpRequest, public_id: UUID) -> tuple[Sasaran, list]:
+    person = person_or_404(request.user, public_id, include_merged=True)
     measurements = list(person.pengukuran.all())
     return person, measurements
 

@@ -3,7 +3,7 @@ computed fields are read-only; other changes are audited by Record.save."""
 
 from django.contrib import admin
 
-from posyandu.kia.admin import ReadMostlyAdmin
+from posyandu.core.admin import ReadMostlyAdmin
 from posyandu.skrining.models import HasilSkrining
 
 

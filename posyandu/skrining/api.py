@@ -3,14 +3,12 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped, api_signed_in
-from posyandu.accounts.scope import restrict
-from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import person_or_404
 from posyandu.skrining import engine
 from posyandu.skrining.messages import errors_by_field
 from posyandu.skrining.models import HasilSkrining
@@ -52,8 +50,10 @@ def definitions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/{sasaran_id}/hasil", response={201: ResultOut}, summary="Record a screening")
 @api_scoped("personal")
-def record_result(request: HttpRequest, sasaran_id: UUID, payload: ResultIn):
-    sasaran = get_object_or_404(restrict(Sasaran.objects.all(), request.user), public_id=sasaran_id)
+def record_result(
+    request: HttpRequest, sasaran_id: UUID, payload: ResultIn
+) -> Status[dict[str, Any]]:
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     try:
         engine.definition(payload.definisi)
     except KeyError:
@@ -74,6 +74,6 @@ def record_result(request: HttpRequest, sasaran_id: UUID, payload: ResultIn):
 
 @router.get("/{sasaran_id}/hasil", response=list[ResultOut], summary="A person's screenings")
 @api_scoped("personal")
-def list_results(request: HttpRequest, sasaran_id: UUID):
-    sasaran = get_object_or_404(restrict(Sasaran.objects.all(), request.user), public_id=sasaran_id)
+def list_results(request: HttpRequest, sasaran_id: UUID) -> list[dict[str, Any]]:
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     return [_out(r) for r in HasilSkrining.objects.filter(sasaran=sasaran)]

@@ -8,8 +8,9 @@ class SkriningConfig(AppConfig):
     verbose_name = _("Screenings")
 
     def ready(self) -> None:
-        from posyandu.core.registry import register_history_panels, register_visit_panels
+        from posyandu.core import registry
         from posyandu.skrining import panels
 
-        register_visit_panels(panels.visit_panels)
-        register_history_panels(panels.history_panels)
+        registry.register_visit_panels(panels.visit_panels)
+        registry.register_history_panels(panels.history_panels)
+        registry.register_reason_labels(panels.referral_reason_label)

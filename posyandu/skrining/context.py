@@ -5,6 +5,7 @@ from typing import Any
 
 from posyandu.sasaran.life_stage import completed_months, life_stage_of
 from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran
 
 # Measurement fields a definition input may be prefilled from (`"prefill": "<field>"`).
 PREFILL_FIELDS = ("berat_kg", "tinggi_cm", "lila_cm", "lingkar_perut_cm", "sistole", "diastole")
@@ -31,8 +32,6 @@ def person_context(sasaran: Sasaran, on: date) -> dict[str, Any]:
 
 def prefill(sasaran: Sasaran, on: date) -> dict[str, Any]:
     """Values measured today (langkah 2-3), read-only, to prefill screening inputs."""
-    from posyandu.sesi.models import Pengukuran
-
     values: dict[str, Any] = {}
     for p in Pengukuran.objects.filter(sasaran=sasaran, tanggal=on).order_by("id"):
         for name in PREFILL_FIELDS:
@@ -42,9 +41,7 @@ def prefill(sasaran: Sasaran, on: date) -> dict[str, Any]:
     return values
 
 
-def _latest_measurement(sasaran: Sasaran, on: date) -> Any:
-    from posyandu.sesi.models import Pengukuran
-
+def _latest_measurement(sasaran: Sasaran, on: date) -> Pengukuran | None:
     return (
         Pengukuran.objects.filter(sasaran=sasaran, tanggal__lte=on, berat_kg__isnull=False)
         .order_by("-tanggal", "-id")

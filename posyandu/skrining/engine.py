@@ -13,14 +13,16 @@ Conditions: {"var": k, "op": "<"|"<="|">"|">="|"=="|"!="|"in", "value": v} or
 
 from __future__ import annotations
 
-import json
 import operator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import growthstandards as gs
+from posyandu.core.numbers import NotANumber, parse_decimal
+from posyandu.core.rules import load_rule
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 LEVELS = ("ok", "watch", "refer", "unclassified")
@@ -85,7 +87,8 @@ def all_definitions() -> dict[tuple[str, str], dict[str, Any]]:
     """Every definition file, keyed by (id, version)."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for path in sorted(DEFINITIONS_DIR.glob("*.json")):
-        definition = json.loads(path.read_text("utf-8"))
+        rule = load_rule(DEFINITIONS_DIR, path.stem)  # the common header is checked there
+        definition = {**rule.data, "citation": rule.citation()}
         check_definition(definition, path.name)
         key = (definition["id"], definition["version"])
         if key in found:
@@ -235,10 +238,10 @@ def validate(d: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], li
             answers[key] = options[str(value)]
             continue
         try:
-            number = Decimal(str(value).replace(",", "."))
-            if not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
+            number = parse_decimal(value)
+        except NotANumber:
+            number = None
+        if number is None:  # blank after trimming counts as not a number, as before
             errors.append(InputError(key, "not_a_number"))
             continue
         if item["type"] == "integer":
@@ -303,7 +306,7 @@ def interpret(d: dict[str, Any], answers: dict[str, Any], context: dict[str, Any
 
 
 def _derive(item: dict[str, Any], v: dict[str, Any]) -> Any:
-    args = [v.get(a) for a in item.get("args", [])]
+    args: list[Any] = [v.get(a) for a in item.get("args", [])]  # none is None past this check
     if any(a is None for a in args):
         return None
     op = item["op"]
@@ -345,9 +348,9 @@ def preview(d: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _growth_category(item: dict[str, Any], sex: str, age_months: int, weight, height) -> Any:
-    import growthstandards as gs
-
+def _growth_category(
+    item: dict[str, Any], sex: str, age_months: int, weight: float, height: float
+) -> Any:
     z = gs.who2007_zscores_one(
         1 if sex == "L" else 2, float(age_months), height=height, weight=weight
     ).get("zbfa")

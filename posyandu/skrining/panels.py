@@ -5,13 +5,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from posyandu.core.i18n import loc
 from posyandu.core.registry import Panel
 from posyandu.sasaran.models import Sasaran
 from posyandu.skrining import engine
 from posyandu.skrining.context import person_context, prefill
 from posyandu.skrining.messages import errors_by_field
 from posyandu.skrining.models import HasilSkrining
-from posyandu.skrining.templatetags.ilp_tags import loc
 
 
 def due_definitions(sasaran: Sasaran, on: date, context: dict[str, Any]) -> list[dict]:
@@ -105,3 +105,13 @@ def _last_results(sasaran: Sasaran, ids: list[str]) -> dict[str, HasilSkrining]:
     ):
         out.setdefault(row.definisi, row)
     return out
+
+
+def referral_reason_label(code: str) -> str | None:
+    """A screening's referral rule ("<definition>:<category>") in the active language, for
+    the referral pages (core.registry reason labels); None for any other code."""
+    def_id, sep, category = code.partition(":")
+    label = engine.category_label(def_id, category) if sep else None
+    if label is None:
+        return None
+    return f"{loc(engine.definition(def_id)['title'])}: {loc(label)}"

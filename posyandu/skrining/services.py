@@ -66,7 +66,7 @@ def screening_record(
 @transaction.atomic
 def screening_refer(*, hasil: HasilSkrining, by: Any, tanggal: date | None = None) -> Rujukan:
     """The kader confirms the referral the result suggests; done once per result."""
-    if hasil.rujukan_id:
+    if hasil.rujukan is not None:
         return hasil.rujukan
     definition = engine.definition(hasil.definisi, hasil.definisi_versi)
     category = category_of(definition, hasil.kategori)

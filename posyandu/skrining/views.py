@@ -1,7 +1,5 @@
 """Screening views: one form view for every definition (htmx), referral confirm, person page."""
 
-from datetime import date
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -9,45 +7,23 @@ from django.views.decorators.http import require_POST
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.i18n import loc
 from posyandu.core.registry import history_panels, visit_panels
 from posyandu.sasaran.life_stage import LABELS, life_stage_of
-from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import person_or_404
+from posyandu.sesi.lookups import day_of, kunjungan_of
 from posyandu.skrining import engine
 from posyandu.skrining.context import person_context
 from posyandu.skrining.models import HasilSkrining
 from posyandu.skrining.panels import form_context
 from posyandu.skrining.services import ScreeningInputError, screening_record, screening_refer
-from posyandu.skrining.templatetags.ilp_tags import loc
-
-
-def person_or_404(request: HttpRequest, public_id: str) -> Sasaran:
-    people = restrict(Sasaran.objects.select_related("posyandu"), request.user, "personal")
-    return get_object_or_404(people, public_id=public_id)
-
-
-def day_of(request: HttpRequest) -> date:
-    raw = request.GET.get("tanggal") or request.POST.get("tanggal")
-    try:
-        day = date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        raise Http404 from None
-    return min(day, timezone.localdate())
-
-
-def kunjungan_of(request: HttpRequest, sasaran: Sasaran):  # -> Kunjungan | None
-    from posyandu.sesi.models import Kunjungan
-
-    public_id = request.POST.get("kunjungan")
-    if not public_id:
-        return None
-    return Kunjungan.objects.filter(public_id=public_id, sasaran=sasaran).first()
 
 
 @scoped("personal")
 def screening_form(request: HttpRequest, sasaran_id: str, definition_id: str) -> HttpResponse:
     """GET: the form (htmx partial). POST: record the result and return it, or the form
     again with the errors (nothing is lost: entered values stay in the fields)."""
-    sasaran = person_or_404(request, sasaran_id)
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     try:
         definition = engine.definition(definition_id)
     except KeyError:
@@ -117,7 +93,7 @@ def screening_refer_view(request: HttpRequest, hasil_id: str) -> HttpResponse:
 @scoped("personal")
 def person_services(request: HttpRequest, sasaran_id: str) -> HttpResponse:
     """Every ILP service and screening due for one person today, and their history."""
-    sasaran = person_or_404(request, sasaran_id)
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     on = day_of(request)
     stage = life_stage_of(sasaran, on)
     return render(

@@ -1,6 +1,7 @@
 from datetime import date
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -67,7 +68,7 @@ def _progress(rows: list[targets.Row]) -> list[dict]:
 @router.get("", response=list[TugasOut], summary="Open tasks of the caller (Tugas saya)")
 @api_scoped("personal")
 @paginate(LimitOffsetPagination)
-def tugas_list(request: HttpRequest, semua: bool = False) -> list[Tugas]:
+def tugas_list(request: HttpRequest, semua: bool = False) -> QuerySet[Tugas]:
     return selectors.open_tasks(user=request.user, today=timezone.localdate(), mine=not semua)
 
 

@@ -128,7 +128,7 @@ def high_bp_not_referred(person: Person, today: date, params: dict[str, Any]) ->
     last = measured[-1]
     if (today - last.tanggal).days > int(params.get("within_days", 60)):
         return []
-    if last.sistole < params["systolic"] and last.diastole < params["diastolic"]:  # type: ignore[operator]
+    if last.sistole < params["systolic"] and last.diastole < params["diastolic"]:
         return []
     if _referred_since(person, last.tanggal):
         return []

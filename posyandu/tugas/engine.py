@@ -5,7 +5,6 @@ listener) or everyone (the nightly command) with the same few set-based queries,
 creates new tasks, resolves tasks whose condition is gone and expires overdue ones in bulk.
 """
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from posyandu.core.periods import month_bounds
 from posyandu.sasaran.life_stage import completed_months
 from posyandu.tugas.conditions import CONDITIONS
 from posyandu.tugas.models import Tugas
@@ -41,10 +41,6 @@ class TaskSpec:
         return (self.sasaran_id, self.rule.code, self.kunci)
 
 
-def _end_of_month(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def _targets(rule: Rule, person: Person, today: date) -> bool:
     if rule.sex and person.jenis_kelamin != rule.sex:
         return False
@@ -68,7 +64,7 @@ def evaluate(person: Person, today: date, rules: RuleSet | None = None) -> list[
             if hit.expires:
                 expires = hit.expires
             elif rule.expire_end_of_month:
-                expires = _end_of_month(hit.anchor)
+                expires = month_bounds(hit.anchor)[1]
             else:
                 expires = hit.anchor + timedelta(days=rule.expire_days or 0)
             due = min(due, expires)
@@ -153,7 +149,9 @@ def recompute(
     Tugas.objects.bulk_create(new, batch_size=1000)
     result.created = len(new)
 
-    resolved, expired, gone = [], [], []
+    resolved: list[int] = []
+    expired: list[int] = []
+    gone: list[int] = []
     for pk, key, expires in open_rows:
         if key[0] not in people:
             gone.append(pk)

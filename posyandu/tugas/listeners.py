@@ -1,8 +1,9 @@
-"""Incremental recompute: a changed record re-evaluates the tasks of its person.
+"""Follow-up tasks follow the records of their person (derived data, see core/derived.py).
 
-Listeners only note the person; the recompute runs once per transaction, after it commits,
-for all people noted in it (a Posyandu day saving 40 measurements recomputes 40 people with
-the same few queries, and never slows down or breaks the save itself).
+A key is a person id. The handler only notes the people; the recompute runs once per
+transaction, after it commits, for all people noted in it (a Posyandu day saving 40
+measurements recomputes 40 people with the same few queries, and never slows down or breaks
+the save itself). If it fails, the nightly `recompute_tasks` catches up.
 """
 
 import logging
@@ -11,10 +12,13 @@ from typing import Any
 
 from django.db import transaction
 
-from posyandu.core.registry import register_record_listener
+from posyandu.core import derived
+from posyandu.tugas import engine, services
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
+
+REBUILD = "recompute_tasks"
 
 
 def schedule(*sasaran_ids: int | None) -> None:
@@ -25,41 +29,52 @@ def schedule(*sasaran_ids: int | None) -> None:
     if pending is None:
         pending = _pending.ids = set()
     pending.update(ids)
-    # Every save registers a flush; the first one after commit does the work. If the
+    # Every call registers a flush; the first one after commit does the work. If the
     # transaction rolls back, the ids stay pending and the next flush includes them (harmless).
     transaction.on_commit(flush)
 
 
 def flush() -> None:
-    from posyandu.tugas.engine import recompute
-
     ids: set[int] | None = getattr(_pending, "ids", None)
     if not ids:
         return
     _pending.ids = set()
     try:
-        recompute(ids)
+        engine.recompute(ids)
     except Exception:  # the record is saved; the nightly full run will catch up
         logger.exception("Task recompute failed for %d people", len(ids))
 
 
-def on_person_record(record: Any, created: bool) -> None:
-    schedule(record.sasaran_id)
+def tasks_update(keys: set[int | None]) -> None:
+    schedule(*keys)
 
 
-def on_person(record: Any, created: bool) -> None:
-    schedule(record.pk)
+def person_keys(record: Any, created: bool) -> list[int]:
+    return [record.pk]
 
 
-def on_pregnancy_record(record: Any, created: bool) -> None:
+def person_record_keys(record: Any, created: bool) -> list[int | None]:
+    return [record.sasaran_id]
+
+
+def pregnancy_record_keys(record: Any, created: bool) -> list[int | None]:
     """ANC visits and deliveries belong to a pregnancy; a delivery also to its baby."""
     kehamilan = getattr(record, "kehamilan", None)
-    schedule(kehamilan.sasaran_id if kehamilan else None, getattr(record, "bayi_id", None))
+    return [kehamilan.sasaran_id if kehamilan else None, getattr(record, "bayi_id", None)]
 
 
-def on_nifas_visit(record: Any, created: bool) -> None:
+def tasks_close(keys: set[int]) -> None:
+    services.tasks_close_by_members_seen(keys)
+
+
+def member_seen_keys(record: Any, created: bool) -> list[int]:
+    """A member row is written once, when the visit is recorded."""
+    return [record.pk] if created else []
+
+
+def nifas_visit_keys(record: Any, created: bool) -> list[int | None]:
     persalinan = record.persalinan
-    schedule(persalinan.kehamilan.sasaran_id, persalinan.bayi_id)
+    return [persalinan.kehamilan.sasaran_id, persalinan.bayi_id]
 
 
 PERSON_RECORD_MODELS = [
@@ -72,10 +87,30 @@ PERSON_RECORD_MODELS = [
 ]
 
 
+def follows(source: str, keys: derived.KeysFn) -> None:
+    derived.register(
+        derived="tugas.Tugas",
+        what="follow-up tasks, recomputed after commit",
+        source=source,
+        keys=keys,
+        handler=tasks_update,
+        rebuild=REBUILD,
+    )
+
+
 def register() -> None:
-    register_record_listener("sasaran.Sasaran", on_person)
+    follows("sasaran.Sasaran", person_keys)
     for label in PERSON_RECORD_MODELS:
-        register_record_listener(label, on_person_record)
-    register_record_listener("kia.KunjunganAnc", on_pregnancy_record)
-    register_record_listener("kia.Persalinan", on_pregnancy_record)
-    register_record_listener("kia.KunjunganNifas", on_nifas_visit)
+        follows(label, person_record_keys)
+    follows("kia.KunjunganAnc", pregnancy_record_keys)
+    follows("kia.Persalinan", pregnancy_record_keys)
+    follows("kia.KunjunganNifas", nifas_visit_keys)
+    # A home visit closes the tasks the visitor ticked, member by member (tugas/services.py).
+    derived.register(
+        derived="tugas.Tugas.kunjungan_rumah",
+        what="tasks closed by the home visit that answers them",
+        source="kunjungan_rumah.AnggotaDikunjungi",
+        keys=member_seen_keys,
+        handler=tasks_close,
+        rebuild="none: a closed task stays closed (recompute_tasks never reopens it)",
+    )

@@ -1,27 +1,26 @@
 """Facts from the immunization, maternal-care and screening apps (issue 5) for the task
-conditions, read through those apps' own selectors in bulk (a few queries for everyone).
-Each loader is registered only when its app is installed."""
+conditions, read through those apps' own selectors in bulk (a few queries for everyone)."""
 
 from datetime import date, timedelta
 from typing import Any
 
-from django.apps import apps
-
+from posyandu.imunisasi import schedule
+from posyandu.imunisasi import selectors as imunisasi_selectors
+from posyandu.kia import selectors as kia_selectors
+from posyandu.kia.models import KunjunganNifas, Persalinan
+from posyandu.sasaran.models import Sasaran
+from posyandu.skrining import selectors as skrining_selectors
 from posyandu.tugas.snapshot import Person, register_loader
 
 
 def _people_qs(people: dict[int, Person], ids: list[int] | None) -> Any:
-    from posyandu.sasaran.models import Sasaran
-
     qs = Sasaran.objects.filter(status=Sasaran.Status.AKTIF)
     return qs if ids is None else qs.filter(id__in=ids)
 
 
 def immunization(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
-    from posyandu.imunisasi import schedule, selectors
-
     children = _people_qs(people, ids).filter(tanggal_lahir__gt=today - timedelta(days=60 * 31))
-    for sid, doses in selectors.child_statuses(children, today).items():
+    for sid, doses in imunisasi_selectors.child_statuses(children, today).items():
         late = [
             (d.code, d.vaccine, d.due_until + timedelta(days=1))
             for d in doses
@@ -32,16 +31,13 @@ def immunization(people: dict[int, Person], ids: list[int] | None, today: date) 
 
 
 def maternal(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
-    from posyandu.kia import selectors
-    from posyandu.kia.models import KunjunganNifas, Persalinan
-
     women = _people_qs(people, ids).filter(jenis_kelamin="P")
-    for k in selectors.high_risk(women, today):
+    for k in kia_selectors.high_risk(women, today):
         if k.sasaran_id in people:
             people[k.sasaran_id].extra.setdefault("kehamilan_risiko", []).append(
                 (str(k.public_id), ", ".join(str(r) for r in k.risiko), k.tanggal_daftar)
             )
-    for k, evaluation in selectors.anc_missed(women, today):
+    for k, evaluation in kia_selectors.anc_missed(women, today):
         start = k.hpl - timedelta(days=280)
         ends = {"T1": start + timedelta(days=98), "T2": start + timedelta(days=196), "T3": k.hpl}
         for missing in evaluation.missing:
@@ -70,16 +66,14 @@ def maternal(people: dict[int, Person], ids: list[int] | None, today: date) -> N
 
 
 def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
-    from posyandu.skrining import selectors
-
     qs = _people_qs(people, ids)
-    for sid, row in selectors.with_tag(qs, "diabetes", today).items():
+    for sid, row in skrining_selectors.with_tag(qs, "diabetes", today).items():
         if sid in people:
             value = next(
                 (v for k, v in (row.nilai or {}).items() if "gd" in k.lower()), row.kategori
             )
             people[sid].extra["diabetes"] = [(row.tanggal, value)]
-    for sid, by_def in selectors.latest_results(qs, ["adl_barthel"], today).items():
+    for sid, by_def in skrining_selectors.latest_results(qs, ["adl_barthel"], today).items():
         row = by_def["adl_barthel"]
         if sid in people:
             score = (row.nilai or {}).get("total", row.kategori)
@@ -87,9 +81,6 @@ def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> 
 
 
 def register() -> None:
-    if apps.is_installed("posyandu.imunisasi"):
-        register_loader(immunization)
-    if apps.is_installed("posyandu.kia"):
-        register_loader(maternal)
-    if apps.is_installed("posyandu.skrining"):
-        register_loader(screening)
+    register_loader(immunization)
+    register_loader(maternal)
+    register_loader(screening)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
+from posyandu.tugas.rules import reason_text
 from posyandu.wilayah.models import Wilayah
 
 
@@ -83,6 +84,4 @@ class Tugas(models.Model):
 
     @property
     def reason(self) -> str:
-        from posyandu.tugas.rules import reason_text
-
         return reason_text(self.aturan, self.params)

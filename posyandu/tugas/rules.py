@@ -1,16 +1,14 @@
 """Task rules as versioned data (rules/tugas.json) and the sentences that explain them."""
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-RULES_FILE = Path(__file__).parent / "rules" / "tugas.json"
+from posyandu.core.rules import citation, load_rule
+from posyandu.tugas.conditions import CONDITIONS
 
 # The reason a kader reads, per rule code; %(name)s placeholders come from the condition.
 REASONS = {
@@ -95,8 +93,6 @@ class RuleSet:
 
 def parse_rules(data: dict[str, Any]) -> RuleSet:
     """Validate and read a rule file; unknown conditions or missing reasons fail loudly."""
-    from posyandu.tugas.conditions import CONDITIONS
-
     rules = []
     for raw in data["rules"]:
         code, condition = raw["code"], raw["condition"]["name"]
@@ -130,14 +126,14 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         id=data["id"],
         version=data["version"],
         valid_from=date.fromisoformat(data["valid_from"]),
-        source=data["source"],
+        source=citation(data["source"]),
         rules=tuple(rules),
     )
 
 
 @cache
 def ruleset() -> RuleSet:
-    return parse_rules(json.loads(RULES_FILE.read_text("utf-8")))
+    return parse_rules(load_rule("tugas", "tugas").data)
 
 
 def reason_text(code: str, params: dict[str, Any]) -> str:
@@ -145,11 +141,10 @@ def reason_text(code: str, params: dict[str, Any]) -> str:
     if template is None:
         return code
     values = {
-        k: (gettext(WORDS[v]) if isinstance(v, str) and v in WORDS else v)
-        for k, v in params.items()
+        k: (str(WORDS[v]) if isinstance(v, str) and v in WORDS else v) for k, v in params.items()
     }
     try:
-        return gettext(template) % values
+        return str(template) % values
     except (KeyError, TypeError, ValueError):
         return str(TITLES.get(code, code))
 

@@ -7,21 +7,19 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from posyandu.accounts.models import Role
-from posyandu.accounts.scope import restrict, scope_for
+from posyandu.accounts.scope import is_bidan, is_kader, restrict, sees_all_field_work
 from posyandu.tugas.models import Tugas
 
 
 def _for_roles(qs: QuerySet[Tugas], user: Any) -> QuerySet[Tugas]:
     """A kader's list holds kader tasks, a bidan's bidan tasks; others see all of them."""
-    roles = scope_for(user).roles
-    wanted = {Tugas.Untuk.KEDUANYA}
-    if Role.KADER in roles:
-        wanted.add(Tugas.Untuk.KADER)
-    if Role.BIDAN in roles:
-        wanted.add(Tugas.Untuk.BIDAN)
-    if roles - {Role.KADER, Role.BIDAN}:
+    if sees_all_field_work(user):
         return qs
+    wanted = {Tugas.Untuk.KEDUANYA}
+    if is_kader(user):
+        wanted.add(Tugas.Untuk.KADER)
+    if is_bidan(user):
+        wanted.add(Tugas.Untuk.BIDAN)
     return qs.filter(untuk__in=sorted(wanted))
 
 

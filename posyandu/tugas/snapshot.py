@@ -12,6 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from growthstandards import classify
+from posyandu.kunjungan_rumah.models import AnggotaDikunjungi
+from posyandu.rujukan.models import Rujukan
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran, Sesi
 
 HISTORY_DAYS = 400  # a year of history and a month of margin
 
@@ -87,11 +91,6 @@ def _by_person(queryset: Any, ids: list[int] | None) -> Iterable[tuple]:
 
 
 def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
-    from posyandu.kunjungan_rumah.models import AnggotaDikunjungi
-    from posyandu.rujukan.models import Rujukan
-    from posyandu.sasaran.models import Sasaran
-    from posyandu.sesi.models import Pengukuran, Sesi
-
     id_list = sorted(set(ids)) if ids is not None else None
     people: dict[int, Person] = {}
     base = Sasaran.objects.filter(status=Sasaran.Status.AKTIF, tanggal_lahir__lte=today)
@@ -129,11 +128,11 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
     for sid, tgl, berat, status_bb, kat, zwfl, fwfl, zlen, flen, edema, sis, dia in _by_person(
         measurements, id_list
     ):
-        person = people.get(sid)
-        if person is None:
+        measured = people.get(sid)
+        if measured is None:
             continue
         wfl = "gizi_buruk" if edema else _category(kat, "bb_pb_tb", "bb_pb_tb", zwfl, fwfl)
-        person.measurements.append(
+        measured.measurements.append(
             Measurement(
                 tanggal=tgl,
                 berat=berat is not None,

@@ -4,28 +4,26 @@ Each metric is computed for many Posyandu (or kader) at once with one grouped qu
 aggregate targets CHT shows supervisors: under-target rows are highlighted.
 """
 
-import calendar
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.accounts.models import Assignment, Role
-from posyandu.accounts.scope import restrict, scope_for
+from posyandu.accounts.models import Assignment
+from posyandu.accounts.scope import is_kader, kader_assignments, restrict, scope_for
+from posyandu.core.disclosure import counts_only
+from posyandu.core.periods import add_months, month_bounds
+from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan.selectors import SMALL_NUMBER
+from posyandu.kunjungan_rumah.models import KunjunganRumah
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran
 from posyandu.tugas.models import Tugas
-
-TARGETS_FILE = Path(__file__).parent / "rules" / "targets.json"
 
 LABELS = {
     "ds": _("Balita weighed (D/S)"),
@@ -70,7 +68,7 @@ class Progress:
     @property
     def counts_only(self) -> bool:
         """A denominator too small for a percentage, as on the dashboards."""
-        return self.denominator is not None and 0 < self.denominator < SMALL_NUMBER
+        return bool(self.denominator) and counts_only(self.denominator)
 
     @property
     def percent(self) -> int | None:
@@ -90,7 +88,7 @@ class Progress:
 
 @cache
 def _data() -> dict[str, Any]:
-    return json.loads(TARGETS_FILE.read_text("utf-8"))
+    return load_rule("tugas", "targets").data
 
 
 def definitions() -> dict[str, list[Target]]:
@@ -111,23 +109,13 @@ def month_of(raw: str | None) -> date:
         return timezone.localdate().replace(day=1)
 
 
-def _bounds(month: date) -> tuple[date, date]:
-    start = month.replace(day=1)
-    return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
-
-
-def _sixty_months_before(day: date) -> date:
-    year, month = day.year - 5, day.month
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 # --- Posyandu metrics: {posyandu_id: (numerator, denominator)} -------------------------
 
 
 def ds_ratio(ids: list[int], month: date, params: dict[str, Any]) -> dict[int, tuple[int, int]]:
     """D/S: balita (0-59 months at month end, active) weighed at least once in the month."""
-    start, end = _bounds(month)
-    balita = Q(tanggal_lahir__gt=_sixty_months_before(end), tanggal_lahir__lte=end)
+    start, end = month_bounds(month)
+    balita = Q(tanggal_lahir__gt=add_months(end, -60), tanggal_lahir__lte=end)
     s = (
         Sasaran.objects.filter(balita, posyandu_id__in=ids, status=Sasaran.Status.AKTIF)
         .values("posyandu_id")
@@ -139,7 +127,7 @@ def ds_ratio(ids: list[int], month: date, params: dict[str, Any]) -> dict[int, t
             berat_kg__isnull=False,
             sasaran__posyandu_id__in=ids,
             sasaran__status=Sasaran.Status.AKTIF,
-            sasaran__tanggal_lahir__gt=_sixty_months_before(end),
+            sasaran__tanggal_lahir__gt=add_months(end, -60),
             sasaran__tanggal_lahir__lte=end,
         )
         .values("sasaran__posyandu_id")
@@ -150,7 +138,7 @@ def ds_ratio(ids: list[int], month: date, params: dict[str, Any]) -> dict[int, t
 
 
 def _rule_tasks(ids: list[int], month: date, rule: str) -> Any:
-    start, end = _bounds(month)
+    start, end = month_bounds(month)
     return Tugas.objects.filter(posyandu_id__in=ids, aturan=rule, mulai__range=(start, end))
 
 
@@ -161,7 +149,7 @@ def tasks_closed_share(
     before it began: an overdue task carried over from last month counts), and of them those
     closed by the month's end (visit or service given). A person who moved away or died
     counts in neither."""
-    start, end = _bounds(month)
+    start, end = month_bounds(month)
     rows = (
         Tugas.objects.filter(posyandu_id__in=ids, aturan=params["rule"], mulai__lte=end)
         .filter(Q(status=Tugas.Status.TERBUKA) | Q(selesai_pada__gte=start))
@@ -202,9 +190,7 @@ POSYANDU_METRICS = {
 
 
 def home_visits(user_ids: list[int], month: date, params: dict[str, Any]) -> dict[int, int]:
-    from posyandu.kunjungan_rumah.models import KunjunganRumah
-
-    start, end = _bounds(month)
+    start, end = month_bounds(month)
     rows = (
         KunjunganRumah.objects.filter(petugas_id__in=user_ids, tanggal__range=(start, end))
         .values("petugas_id")
@@ -216,7 +202,7 @@ def home_visits(user_ids: list[int], month: date, params: dict[str, Any]) -> dic
 def tasks_closed_by_visits(
     user_ids: list[int], month: date, params: dict[str, Any]
 ) -> dict[int, int]:
-    start, end = _bounds(month)
+    start, end = month_bounds(month)
     rows = (
         Tugas.objects.filter(
             kunjungan_rumah__petugas_id__in=user_ids,
@@ -264,7 +250,7 @@ def kader_rows(assignments: list[Assignment], month: date) -> list[Row]:
     return [
         Row(
             name=a.user.get_full_name() or a.user.username,
-            place=a.posyandu.nama,
+            place=a.posyandu.nama if a.posyandu is not None else "",  # kader: always set
             progress=[Progress(t, values[t.code].get(a.user_id, 0), None) for t in targets],
         )
         for a in assignments
@@ -284,7 +270,7 @@ def kader_progress(*, user: Any, month: date, limit: int = 300) -> list[Row]:
         return []
     allowed = restrict(Posyandu.objects.all(), user, "personal").values("id")
     qs = (
-        Assignment.objects.filter(role=Role.KADER, active=True, posyandu_id__in=allowed)
+        kader_assignments(posyandu_id__in=allowed)
         .select_related("user", "posyandu")
         .order_by("posyandu__nama", "user__username")
     )
@@ -293,14 +279,9 @@ def kader_progress(*, user: Any, month: date, limit: int = 300) -> list[Row]:
 
 def progress_for_user(*, user: Any, month: date) -> dict[str, list[Row]] | None:
     """A kader's own targets and their Posyandu's, for the top of 'My tasks'."""
-    scope = scope_for(user)
-    if Role.KADER not in scope.roles:
+    if not is_kader(user):
         return None
-    mine = list(
-        Assignment.objects.filter(user=user, role=Role.KADER, active=True).select_related(
-            "user", "posyandu"
-        )
-    )
+    mine = list(kader_assignments(user=user).select_related("user", "posyandu"))
     posyandu = list(
         Posyandu.objects.filter(id__in=[a.posyandu_id for a in mine]).select_related("desa")
     )

@@ -9,8 +9,7 @@ from django.utils import timezone
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.fasilitas.models import Posyandu
-from posyandu.kunjungan_rumah.selectors import person_get
-from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import person_or_404
 from posyandu.tugas import selectors, targets
 from posyandu.tugas.models import Tugas
 
@@ -64,10 +63,7 @@ def task_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @scoped("personal")
 def person_tasks(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    try:
-        sasaran = person_get(user=request.user, public_id=public_id)
-    except Sasaran.DoesNotExist as exc:
-        raise Http404 from exc
+    sasaran = person_or_404(request.user, public_id, include_merged=True)
     tasks = selectors.tasks_of_person(user=request.user, sasaran=sasaran, limit=50)
     return render(request, "tugas/person.html", {"sasaran": sasaran, "tasks": tasks})
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from posyandu.laporan import aggregates
-from posyandu.laporan.periods import parse_period
+from posyandu.core.periods import parse_period
+from posyandu.laporan.build import rekap_bulanan
 from posyandu.laporan.tests.factories import child, weigh
 from tests.browser.conftest import fits_phone, sign_in
 
@@ -16,7 +16,7 @@ def test_pokjanal_drills_down_to_a_posyandu_on_a_phone(phone, live_server, world
     kid = child(world.posyandu_a, date(2024, 1, 10))
     weigh(kid, date(2025, 3, 5), "7.00")
     weigh(kid, date(2025, 4, 5), "7.20", zlen=-2.5)
-    aggregates.rekap_rebuild(start=parse_period("2025-03"), end=parse_period("2025-04"))
+    rekap_bulanan.rekap_rebuild(start=parse_period("2025-03"), end=parse_period("2025-04"))
     sign_in(phone, live_server, "pokjanal_kota")
     phone.goto(f"{live_server.url}/laporan/wilayah/14.71/?periode=2025-04")
     assert fits_phone(phone)

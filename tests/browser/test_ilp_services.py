@@ -25,7 +25,9 @@ def titles(page) -> set[str]:
 
 def test_kader_sees_the_right_forms_per_life_stage(phone, live_server, world, tmp_path):
     a = world.posyandu_a
-    mother = SasaranFactory(posyandu=a, nama="Ibu Sari", jenis_kelamin="P", tanggal_lahir=born(27))
+    mother = SasaranFactory.create(
+        posyandu=a, nama="Ibu Sari", jenis_kelamin="P", tanggal_lahir=born(27)
+    )
     pregnancy_register(
         sasaran=mother,
         tanggal_daftar=timezone.localdate(),
@@ -34,12 +36,14 @@ def test_kader_sees_the_right_forms_per_life_stage(phone, live_server, world, tm
     )
     people = {
         "pregnant": mother,
-        "toddler": SasaranFactory(posyandu=a, nama="Dafa", tanggal_lahir=born(1)),
-        "teen": SasaranFactory(posyandu=a, nama="Rina", jenis_kelamin="P", tanggal_lahir=born(15)),
-        "adult": SasaranFactory(
+        "toddler": SasaranFactory.create(posyandu=a, nama="Dafa", tanggal_lahir=born(1)),
+        "teen": SasaranFactory.create(
+            posyandu=a, nama="Rina", jenis_kelamin="P", tanggal_lahir=born(15)
+        ),
+        "adult": SasaranFactory.create(
             posyandu=a, nama="Pak Budi", jenis_kelamin="L", tanggal_lahir=born(45)
         ),
-        "elderly": SasaranFactory(
+        "elderly": SasaranFactory.create(
             posyandu=a, nama="Nek Ijah", jenis_kelamin="P", tanggal_lahir=born(72)
         ),
     }

@@ -93,7 +93,7 @@ def measurement_fields(page) -> set[str]:
 @pytest.fixture
 def people(world):
     a = world.posyandu_a
-    ibu = SasaranFactory(
+    ibu = SasaranFactory.create(
         posyandu=a, nama="Ibu Sari Hamil", jenis_kelamin="P", tanggal_lahir=date(1999, 1, 1)
     )
     # 90 days pregnant on the session day
@@ -101,16 +101,16 @@ def people(world):
     return {
         "Ibu Sari Hamil": ibu,
         # 14 months: vitamin A (red capsule) is due in February
-        "Dafa Balita": SasaranFactory(
+        "Dafa Balita": SasaranFactory.create(
             posyandu=a, nama="Dafa Balita", tanggal_lahir=date(2024, 12, 1)
         ),
-        "Rina Remaja": SasaranFactory(
+        "Rina Remaja": SasaranFactory.create(
             posyandu=a, nama="Rina Remaja", jenis_kelamin="P", tanggal_lahir=date(2011, 1, 5)
         ),
-        "Pak Budi Dewasa": SasaranFactory(
+        "Pak Budi Dewasa": SasaranFactory.create(
             posyandu=a, nama="Pak Budi Dewasa", jenis_kelamin="L", tanggal_lahir=date(1981, 1, 1)
         ),
-        "Nek Ijah Lansia": SasaranFactory(
+        "Nek Ijah Lansia": SasaranFactory.create(
             posyandu=a, nama="Nek Ijah Lansia", jenis_kelamin="P", tanggal_lahir=date(1954, 1, 1)
         ),
     }

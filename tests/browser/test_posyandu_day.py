@@ -5,11 +5,11 @@ suggestion and send the referral."""
 import pytest
 from django.utils import timezone
 
+from posyandu.core.periods import add_months
 from posyandu.rujukan.models import Rujukan
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.tests.factories import SasaranFactory
-from posyandu.sesi.growth import measurement_record
-from posyandu.sesi.summary import months_back
+from posyandu.sesi.services import measurement_record
 from tests.browser.conftest import fits_phone, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,16 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_posyandu_day(phone, live_server, world):
     today = timezone.localdate()
-    child = SasaranFactory(
+    child = SasaranFactory.create(
         posyandu=world.posyandu_a,
         nama="Dimas Pratama",
         nama_ibu="Wati",
         jenis_kelamin="L",
-        tanggal_lahir=months_back(today, 10),
+        tanggal_lahir=add_months(today, -10),
     )
-    measurement_record(sasaran=child, tanggal=months_back(today, 2), by=None, berat_kg=8.0)
+    measurement_record(sasaran=child, tanggal=add_months(today, -2), by=None, berat_kg=8.0)
     first_t = measurement_record(
-        sasaran=child, tanggal=months_back(today, 1), by=None, berat_kg=8.1
+        sasaran=child, tanggal=add_months(today, -1), by=None, berat_kg=8.1
     )
     assert first_t.pengukuran.status_bb == "T"
 
@@ -43,7 +43,7 @@ def test_posyandu_day(phone, live_server, world):
     page.get_by_role("link", name="+ Daftarkan sasaran baru").click()
     page.get_by_label("Nama *").fill("Bayi Ayu")
     page.get_by_label("perempuan").check()
-    page.get_by_label("Tanggal lahir *").fill(months_back(today, 1).isoformat())
+    page.get_by_label("Tanggal lahir *").fill(add_months(today, -1).isoformat())
     page.get_by_label("Persetujuan diberikan oleh *").fill("Wati")
     page.get_by_role("button", name="Simpan dan daftarkan hadir").click()
     page.get_by_text("Langkah 2: penimbangan dan pengukuran").wait_for()

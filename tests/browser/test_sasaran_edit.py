@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_edit_household_and_status(phone, live_server, world):
-    keluarga = KeluargaFactory(posyandu=world.posyandu_a, kepala_keluarga="Pak Ahmad")
-    person = SasaranFactory(
+    keluarga = KeluargaFactory.create(posyandu=world.posyandu_a, kepala_keluarga="Pak Ahmad")
+    person = SasaranFactory.create(
         posyandu=world.posyandu_a, nama="Dimas", keluarga=keluarga, tanggal_lahir=date(2025, 1, 15)
     )
     page = phone

@@ -5,7 +5,12 @@ from posyandu.accounts.models import Assignment, Role, User
 PASSWORD = "Rahasia-Kuat-2026"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _save_after_password(user: User, create: bool, extracted: object, **kwargs: object) -> None:
+    if create:
+        user.save()
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -14,10 +19,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="id_ID")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
-    @factory.post_generation
-    def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            self.save()
+    # Declared after `password`: the hashed password is set before this save.
+    saved = factory.PostGeneration(_save_after_password)
 
 
 def user_with_role(
@@ -28,7 +31,7 @@ def user_with_role(
     is_superuser: bool = False,
     **target: object,
 ) -> User:
-    user = UserFactory(
+    user = UserFactory.create(
         is_staff=is_staff, is_superuser=is_superuser, **({"username": username} if username else {})
     )
     Assignment.objects.create(user=user, role=role, **target)

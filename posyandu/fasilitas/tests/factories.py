@@ -1,10 +1,19 @@
 import factory
 
 from posyandu.fasilitas.models import Posyandu, Puskesmas, Pustu
+from posyandu.wilayah.models import Wilayah
 from posyandu.wilayah.tests.factories import wilayah
 
 
-class PuskesmasFactory(factory.django.DjangoModelFactory):
+def _wilayah_kerja(
+    puskesmas: Puskesmas, create: bool, extracted: list[Wilayah] | None, **kwargs: object
+) -> None:
+    """The desa served: the ones given, or every desa of the kecamatan."""
+    if create:
+        puskesmas.wilayah_kerja.set(extracted or puskesmas.kecamatan.anak.all())
+
+
+class PuskesmasFactory(factory.django.DjangoModelFactory[Puskesmas]):
     class Meta:
         model = Puskesmas
         skip_postgeneration_save = True
@@ -12,13 +21,10 @@ class PuskesmasFactory(factory.django.DjangoModelFactory):
     nama = factory.Sequence(lambda n: f"Puskesmas {n}")
     kecamatan = factory.LazyFunction(lambda: wilayah("14.71.01"))
 
-    @factory.post_generation
-    def wilayah_kerja(self, create: bool, extracted: list | None, **kwargs: object) -> None:
-        if create:
-            self.wilayah_kerja.set(extracted or self.kecamatan.anak.all())
+    wilayah_kerja = factory.PostGeneration(_wilayah_kerja)
 
 
-class PustuFactory(factory.django.DjangoModelFactory):
+class PustuFactory(factory.django.DjangoModelFactory[Pustu]):
     class Meta:
         model = Pustu
 
@@ -27,7 +33,7 @@ class PustuFactory(factory.django.DjangoModelFactory):
     puskesmas = factory.SubFactory(PuskesmasFactory)
 
 
-class PosyanduFactory(factory.django.DjangoModelFactory):
+class PosyanduFactory(factory.django.DjangoModelFactory[Posyandu]):
     class Meta:
         model = Posyandu
 

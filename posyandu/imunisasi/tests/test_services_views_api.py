@@ -1,23 +1,23 @@
 from datetime import date, timedelta
+from typing import cast
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi import schedule, selectors
 from posyandu.imunisasi.models import Imunisasi
 from posyandu.imunisasi.services import DoseError, dose_record
 from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi.models import Jadwal
-
-TODAY = timezone.localdate()
+from tests.clock import TODAY
 
 
 @pytest.fixture
 def baby(world):
     # 4 months and a few days old: the 2- and 3-month doses are overdue if missing
     birth = schedule.add_offset(TODAY, {"months": -4, "days": -5})
-    return SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=birth)
+    return SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=birth)
 
 
 def test_record_and_status(world, baby):
@@ -36,10 +36,12 @@ def test_record_and_status(world, baby):
 
 
 def test_overdue_children_and_due_list(world, baby):
-    on_time = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=TODAY - timedelta(days=10))
+    on_time = SasaranFactory.create(
+        posyandu=world.posyandu_a, tanggal_lahir=TODAY - timedelta(days=10)
+    )
     for code in ("HB0", "BCG", "OPV1"):
         dose_record(sasaran=on_time, vaksin=code, tanggal=on_time.tanggal_lahir, by=None)
-    SasaranFactory(posyandu=world.posyandu_b, tanggal_lahir=baby.tanggal_lahir)  # elsewhere
+    SasaranFactory.create(posyandu=world.posyandu_b, tanggal_lahir=baby.tanggal_lahir)  # elsewhere
     posyandu = [world.posyandu_a]
     assert [c for c, _ in selectors.overdue_children(posyandu, TODAY)] == [baby]
     assert [c for c, _ in selectors.due_list(world.posyandu_a, TODAY)] == [baby]
@@ -49,13 +51,14 @@ def test_next_session_date():
     class P:
         jadwal = Jadwal(tanggal=31)
 
-    assert selectors.next_session_date(P(), date(2026, 2, 10)) == date(2026, 2, 28)
+    # a stand-in Posyandu: next_session_date reads only its jadwal
+    assert selectors.next_session_date(cast(Posyandu, P()), date(2026, 2, 10)) == date(2026, 2, 28)
     P.jadwal = Jadwal(minggu_ke=2, hari=2)  # second Wednesday
-    assert selectors.next_session_date(P(), date(2026, 3, 12)) == date(2026, 4, 8)
+    assert selectors.next_session_date(cast(Posyandu, P()), date(2026, 3, 12)) == date(2026, 4, 8)
 
 
 def test_td_status_of_a_woman(world):
-    woman = SasaranFactory(
+    woman = SasaranFactory.create(
         posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=date(1998, 5, 1)
     )
     dose_record(sasaran=woman, vaksin="Td", tanggal=date(2024, 1, 1), by=None)
@@ -107,7 +110,7 @@ def test_api_records_a_dose_and_reads_the_status(client, world, baby):
 def test_a_due_dose_is_not_labelled_as_a_deadline(client, world):
     """msgid "due" alone is the tasks' deadline ("batas"); a dose due now has its own msgid."""
     born = TODAY - timedelta(days=10)  # BCG and OPV1 are due (0 to 1 month)
-    child = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=born)
+    child = SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=born)
     client.force_login(world.kader_a)
     page = client.get(reverse("skrining:person", args=[child.public_id])).content.decode()
     assert page.count('<span class="badge ilp-badge-watch">') >= 2

@@ -4,7 +4,7 @@ from posyandu.fasilitas.tests.factories import PosyanduFactory
 from posyandu.kader.models import Kader
 
 
-class KaderFactory(factory.django.DjangoModelFactory):
+class KaderFactory(factory.django.DjangoModelFactory[Kader]):
     class Meta:
         model = Kader
 

@@ -19,7 +19,7 @@ API = "/api/v1/kia"
 @pytest.fixture
 def ibu(world):
     # 28 years old in 2026: no age risk
-    return SasaranFactory(
+    return SasaranFactory.create(
         nama="Sari", posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=date(1998, 1, 1)
     )
 
@@ -72,7 +72,7 @@ def test_api_bad_input_is_refused_with_a_reason(client, world, ibu):
     client.force_login(world.kader_a)
     body = {"sasaran_id": str(ibu.public_id), "tanggal_daftar": "2026-03-10"}
     assert post(client, f"{API}/kehamilan", body).status_code == 422  # no HPHT nor USG
-    man = SasaranFactory(posyandu=world.posyandu_a, jenis_kelamin="L")
+    man = SasaranFactory.create(posyandu=world.posyandu_a, jenis_kelamin="L")
     body = {"sasaran_id": str(man.public_id), "tanggal_daftar": "2026-03-10", "hpht": "2026-01-01"}
     assert post(client, f"{API}/kehamilan", body).status_code == 422
     assert not Kehamilan.objects.exists()

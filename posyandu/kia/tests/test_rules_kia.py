@@ -130,3 +130,12 @@ def test_nifas_schedule_statuses():
         (3, "due"),
         (4, "not_yet"),
     ]
+
+
+def test_kek_is_the_risk_rule_lila_below_23_5():
+    assert (r.kek(23.4), r.kek(23.5), r.kek(None)) == (True, False, False)
+    assert r.kek_rule_text() == "LiLA < 23.5"
+    assert r.risk_version() == "risiko_kehamilan@kmk-2015-2023-4t+ambang-batas@2023.1"
+    # The hypertension cut-off comes from sesi/rules/ambang_batas.json: 140/90.
+    assert [x.code for x in r.risk_factors({"sistole": 140, "diastole": 80})] == ["hipertensi"]
+    assert r.risk_factors({"sistole": 139, "diastole": 89}) == []

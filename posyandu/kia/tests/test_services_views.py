@@ -1,8 +1,7 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from posyandu.kia import selectors
 from posyandu.kia.models import Kehamilan, KunjunganNifas
@@ -12,17 +11,20 @@ from posyandu.kia.services import (
     delivery_record,
     nifas_record,
     pregnancy_register,
+    refresh_risk,
 )
 from posyandu.sasaran.life_stage import LifeStage, life_stage_of
 from posyandu.sasaran.tests.factories import SasaranFactory
-
-TODAY = timezone.localdate()
+from tests.clock import TODAY
 
 
 @pytest.fixture
 def mother(world):
-    return SasaranFactory(
-        posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=date(TODAY.year - 38, 1, 1)
+    return SasaranFactory.create(
+        posyandu=world.posyandu_a,
+        jenis_kelamin="P",
+        # 38 and a half: 38 at any HPHT of the last months, whatever the day of the year.
+        tanggal_lahir=TODAY - timedelta(days=round(38.5 * 365.25)),
     )
 
 
@@ -35,10 +37,13 @@ def test_register_anc_risk_and_life_stage(world, mother):
         paritas=4,
     )
     assert k.dasar == "hpht" and k.risiko == ["terlalu_tua", "terlalu_banyak"]
+    stamp = "risiko_kehamilan@kmk-2015-2023-4t+ambang-batas@2023.1"
+    assert Kehamilan.objects.get(pk=k.pk).risiko_versi == stamp
     assert life_stage_of(mother, TODAY) == LifeStage.IBU_HAMIL
     anc_record(kehamilan=k, tanggal=TODAY, by=None, lila_cm=22.9, sistole=140, diastole=80)
     k.refresh_from_db()
     assert k.risiko == ["terlalu_tua", "terlalu_banyak", "kek", "hipertensi"]
+    assert k.risiko_versi == stamp
     people = world.posyandu_a.sasaran.all()
     assert list(selectors.high_risk(people, TODAY)) == [k]
     assert [x[0] for x in selectors.anc_missed(people, TODAY)] == [k]  # no visit in T1
@@ -86,7 +91,9 @@ def test_panel_views_and_scope(client, world, mother):
     body = client.post(
         url,
         {
-            "hpht": (TODAY - timedelta(days=70)).isoformat(),
+            # Naegele's HPL (HPHT + 7 days + 9 months) is 280 to 283 days after the HPHT, by
+            # the months it spans: 73 days ago is week 10 (70-73 days) on any day of the year.
+            "hpht": (TODAY - timedelta(days=73)).isoformat(),
             "gravida": "2",
             "paritas": "1",
             "riwayat": ["sc"],
@@ -177,3 +184,17 @@ def test_anc_input_ranges_are_inclusive(client, world, mother, values, saved):
     client.force_login(world.kader_a)
     client.post(reverse("kia:action", args=[mother.public_id, "anc"]), values)
     assert Kehamilan.objects.get(sasaran=mother).anc.exists() is saved
+
+
+def test_risk_evaluation_stores_the_rule_version(world, mother):
+    """A pregnancy evaluated before the version was stored gets it on its next evaluation."""
+    k = Kehamilan.objects.create(
+        sasaran=mother, tanggal_daftar=TODAY, hpl=TODAY + timedelta(days=200), dasar="hpht"
+    )
+    assert (k.risiko, k.risiko_versi) == ([], "")
+    refresh_risk(k)
+    k.refresh_from_db()
+    assert (k.risiko, k.risiko_versi) == (
+        ["terlalu_tua"],
+        "risiko_kehamilan@kmk-2015-2023-4t+ambang-batas@2023.1",
+    )

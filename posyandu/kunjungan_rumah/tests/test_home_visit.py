@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from posyandu.accounts.models import Role
 from posyandu.accounts.tests.factories import user_with_role
+from posyandu.core.registry import open_tasks_of_people, tasks_closed_by_visit
 from posyandu.kunjungan_rumah import checklist
 from posyandu.kunjungan_rumah.models import AnggotaDikunjungi, KunjunganRumah
 from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
@@ -103,6 +104,7 @@ def test_home_measurement_uses_the_growth_engine(
             ],
         )
     m = AnggotaDikunjungi.objects.get(kunjungan=visit).pengukuran
+    assert m is not None
     assert m.sumber == Pengukuran.Sumber.KUNJUNGAN_RUMAH and m.berat_kg == Decimal("10.5")
     assert m.zwei is not None and m.engine_version and m.kategori  # same engine as the Posyandu day
 
@@ -235,3 +237,25 @@ class TestApi:
         client.force_login(world.kader_s)
         assert client.get("/api/v1/kunjungan-rumah").json()["count"] == 0
         assert client.get(f"/api/v1/kunjungan-rumah/{body['id']}").status_code == 404
+
+
+def test_tasks_of_members_not_seen_stay_open(world, two_t_child):
+    """The visit keeps the tasks the visitor ticked; tugas closes only those of the members
+    seen (derived data of each member row), and the registry shows what was closed."""
+    child, mother = two_t_child
+    today = timezone.localdate()
+    measure(mother, today - timedelta(days=3), sistole=165, diastole=100)
+    recompute(today=today)
+    offered = open_tasks_of_people(world.kader_a, [child.pk, mother.pk], today)
+    assert {t.sasaran for t in offered} == {child, mother}
+    visit = home_visit_record(
+        by=world.kader_a,
+        posyandu=world.posyandu_a,
+        tanggal=today,
+        members=[MemberInput(child)],
+        tugas=offered,
+    )
+    assert visit.tugas_dipilih == sorted(str(t.public_id) for t in offered)
+    closed = tasks_closed_by_visit(visit)
+    assert {t.sasaran for t in closed} == {child}
+    assert Tugas.objects.filter(sasaran=mother, status="terbuka").exists()

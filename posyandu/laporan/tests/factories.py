@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 from itertools import count
+from typing import Any
 
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
@@ -11,7 +12,7 @@ from posyandu.sesi.models import Pengukuran
 _names = count(1)
 
 
-def child(posyandu: Posyandu, born: date, sex: str = "L", **fields: object) -> Sasaran:
+def child(posyandu: Posyandu, born: date, sex: str = "L", **fields: Any) -> Sasaran:
     return Sasaran.objects.create(
         nama=fields.pop("nama", f"Anak {next(_names)}"),
         jenis_kelamin=sex,

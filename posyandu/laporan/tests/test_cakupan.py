@@ -13,7 +13,7 @@ from django.urls import reverse
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
 from posyandu.kia.models import Kehamilan, KunjunganAnc, KunjunganNifas, Persalinan
-from posyandu.laporan import coverage
+from posyandu.laporan.build import coverage_counts
 from posyandu.laporan.models import RekapLayanan
 from posyandu.laporan.tests.factories import child, weigh
 from posyandu.rujukan.models import Rujukan
@@ -71,7 +71,7 @@ def test_immunization_cohort_idl_and_antigens(world):
     assert stored(a, "2025-03", "idl") == [1, 3]
     assert stored(a, "2025", "spm_balita") == [0, 4]  # c1, c2, c3 and the April child
     # The listener-maintained rows equal a fresh computation.
-    fresh = coverage.posyandu_year(a.id, 2025, date(2025, 6, 15))
+    fresh = coverage_counts.posyandu_year(a.id, 2025, date(2025, 6, 15))
     assert fresh[("2025-03", "idl")] == [1, 3]
 
 
@@ -302,3 +302,26 @@ def test_dashboard_names_indicators_in_the_chosen_language(client, world):
     html = client.get(url).content.decode()
     assert "Complete basic immunization (IDL)" in html
     assert "Imunisasi dasar lengkap (IDL)" not in html
+
+
+def test_spm_counts_a_screened_teenager(world):
+    """Permenkes 6/2024 (SPM kesehatan): every person aged 15-59 is screened (usia produktif)
+    and every person with hypertension aged 15+ gets care. Blood pressure at 15-17 is a
+    td_remaja result (td_dewasa starts at 18), so td_remaja counts both as the screening and
+    as the follow-up measurement (rules/cakupan.json 2025.2)."""
+    p = world.posyandu_a
+    teen = child(p, date(2009, 1, 10), "P")  # 16 on 15 June 2025
+    screen(teen, date(2025, 3, 5), "td_remaja", tags=["hipertensi"], kategori="ht_1")
+    screen(teen, date(2025, 4, 9), "td_remaja", kategori="meningkat")  # follow-up: served
+    seventeen = child(p, date(2008, 2, 1), "L")
+    screen(seventeen, date(2025, 2, 1), "td_remaja", kategori="normal")  # screened only
+    adult = child(p, date(1985, 5, 5), "L")
+    screen(adult, date(2025, 1, 20), tags=["hipertensi"], kategori="ht_1")
+    screen(adult, date(2025, 5, 20), kategori="ht_1")  # td_dewasa follow-up: served
+    child(p, date(1995, 5, 5), "P")  # 30, not screened
+    younger = child(p, date(2011, 1, 1), "L")  # 14: neither SPM counts him
+    screen(younger, date(2025, 3, 1), "td_remaja", tags=["hipertensi"], kategori="ht_1")
+    screen(younger, date(2025, 4, 1), "td_remaja", kategori="ht_1")
+    assert stored(p, "2025", "spm_hipertensi") == [2, 2]
+    assert stored(p, "2025", "spm_usia_produktif") == [3, 4]
+    assert stored(p, "2025", "skrining_dewasa") == [1, 2]  # 18-59: td_remaja is not theirs

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from posyandu.audit.models import AuditEvent
-from posyandu.laporan import aggregates
-from posyandu.laporan.measurements import COLUMNS, pseudonym
-from posyandu.laporan.periods import parse_period
+from posyandu.core.periods import parse_period
+from posyandu.laporan.build import rekap_bulanan
+from posyandu.laporan.exports.measurements import COLUMNS, pseudonym
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def run(*args: str) -> str:
 
 @pytest.fixture
 def built(world, skdn_world):
-    aggregates.rekap_rebuild(start=parse_period("2025-01"), end=parse_period("2025-06"))
+    rekap_bulanan.rekap_rebuild(start=parse_period("2025-01"), end=parse_period("2025-06"))
     return skdn_world
 
 
@@ -70,6 +70,7 @@ def test_without_a_user_the_server_operator_gets_everything_and_is_audited(world
                     "--user", "dinkes")  # fmt: skip
     assert as_operator == as_dinkes
     event = AuditEvent.objects.filter(action="export").order_by("id").first()
+    assert event is not None
     assert (event.actor, event.actor_username, event.wilayah_kode) == (
         None,
         "server-operator",
@@ -88,6 +89,7 @@ def _export(tmp_path, *extra: str) -> list[dict[str, str]]:
                  "--to", "2025-04", "--out", str(out), *extra)  # fmt: skip
     with out.open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
+        assert reader.fieldnames is not None
         assert tuple(reader.fieldnames) == COLUMNS
         return list(reader)
 

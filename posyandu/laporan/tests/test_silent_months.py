@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from posyandu.core.periods import month_index
 from posyandu.laporan import selectors
-from posyandu.laporan.periods import month_index
 from posyandu.sasaran.tests.factories import SasaranFactory
-from posyandu.sesi.growth import measurement_record
+from posyandu.sesi.services import measurement_record
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def quiet_child(world):
     with time_machine.travel(date(2025, 1, 10), tick=False):
-        child = SasaranFactory(posyandu=world.posyandu_b, tanggal_lahir=date(2024, 1, 5))
+        child = SasaranFactory.create(posyandu=world.posyandu_b, tanggal_lahir=date(2024, 1, 5))
         measurement_record(
             sasaran=child, tanggal=date(2025, 1, 10), by=world.admin, berat_kg="9.00"
         )

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from posyandu.audit.models import AuditEvent
 from posyandu.imunisasi.models import Imunisasi
 from posyandu.kia.models import Kehamilan, KunjunganAnc, Persalinan
-from posyandu.laporan import sip
+from posyandu.laporan.exports import sip
 from posyandu.laporan.tests.factories import child, weigh
 from posyandu.sesi.models import Kunjungan, Sesi
 from posyandu.skrining.models import HasilSkrining
@@ -101,7 +101,9 @@ def test_formats_1_to_4(world, april):
     assert balita["BB 03"] == "8.20 N" and balita["BB 04"] == "" and balita["Vit A II"] == "v"
     assert "BCG 20-11-24" in f2["Bayi"][-1] and "BB 05" not in cols
     f3 = {r[0]: r for r in sip.format_3(world.posyandu_a, APRIL).rows}
-    assert f3["Wus"][2:5] == [Decimal("23.5"), "v", "T2"]
+    # 23.5 cm is not KEK: the one KEK rule (kia rules/risiko.json) is LiLA < 23.5 cm.
+    assert f3["Wus"][2:5] == [Decimal("23.5"), "-", "T2"]
+    assert sip.format_3(world.posyandu_a, APRIL).columns[3] == "LiLA < 23.5"
     assert f3["Bumil"][2:5] == [Decimal("24.0"), "-", "T0"]
     assert "Bapak" not in f3
     f4 = sip.format_4(world.posyandu_a, APRIL)

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from posyandu.laporan import aggregates, selectors
-from posyandu.laporan.periods import parse_period
+from posyandu.core.periods import parse_period
+from posyandu.laporan import selectors
+from posyandu.laporan.build import rekap_bulanan
 from posyandu.laporan.skdn import FIELDS
 from posyandu.sasaran.life_stage import completed_months
 
@@ -87,12 +88,13 @@ def test_incremental_rows_equal_a_full_rebuild(world, skdn_world):
     from posyandu.sesi.models import Pengukuran
 
     start, end = parse_period("2024-12"), parse_period("2025-06")
-    aggregates.rekap_rebuild(start=start, end=end)
+    rekap_bulanan.rekap_rebuild(start=start, end=end)
     c = skdn_world.children
     # A backdated first weighing turns April's B into O; a changed date, a deletion,
     # a status change, a move to another Posyandu and a new child.
     weigh(c["b"], date(2025, 2, 20), "5.00")
     edge = Pengukuran.objects.filter(sasaran=c["edge"]).order_by("tanggal").first()
+    assert edge is not None
     edge.tanggal = date(2025, 2, 27)
     edge.save()
     Pengukuran.objects.filter(sasaran=c["t2"], tanggal=date(2025, 3, 3)).get().delete()
@@ -103,7 +105,7 @@ def test_incremental_rows_equal_a_full_rebuild(world, skdn_world):
     late = child(world.posyandu_a, date(2024, 8, 8), "P")
     weigh(late, date(2025, 5, 5), "8.00", zlen=-2.5)
     incremental = _snapshot()
-    aggregates.rekap_rebuild(start=start, end=end)
+    rekap_bulanan.rekap_rebuild(start=start, end=end)
     assert _snapshot() == incremental
     april = selectors.total(posyandu=world.posyandu_a, month=APRIL).counts
     # b, edge (no March weighing now), t2 (March deleted) and o (died in May) are O.

@@ -1,4 +1,4 @@
-"""The N/T/O/B the measurement service stores (sesi.growth.measurement_record ->
+"""The N/T/O/B the measurement service stores (sesi.services.measurement_record ->
 Pengukuran.status_bb) agrees with the aggregation's recompute (laporan.skdn), for
 measurements entered in date order, one weighing per child and month."""
 
@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from posyandu.laporan import aggregates
+from posyandu.core.periods import month_index, parse_period
+from posyandu.laporan.build import rekap_bulanan
 from posyandu.laporan.models import RekapBulanan
-from posyandu.laporan.periods import month_index, parse_period
 from posyandu.laporan.tests.factories import child
-from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.services import measurement_record
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +56,12 @@ def test_stored_status_equals_recompute(world):
             measurement_record(
                 sasaran=kid, tanggal=date.fromisoformat(day), by=None, berat_kg=Decimal(kg)
             )
-    aggregates.rekap_rebuild(start=parse_period("2025-01"), end=parse_period("2025-05"))
-    children = aggregates._children(
+    rekap_bulanan.rekap_rebuild(start=parse_period("2025-01"), end=parse_period("2025-05"))
+    children = rekap_bulanan._children(
         [a.id], list(range(parse_period("2025-01"), parse_period("2025-06")))
     )
     months = list(range(parse_period("2025-01"), parse_period("2025-06")))
-    series = {s.child.id: s for s in aggregates._series(children, months)}
+    series = {s.child.id: s for s in rekap_bulanan._series(children, months)}
     compared = 0
     for p in Pengukuran.objects.filter(sasaran__posyandu=a).order_by("tanggal"):
         m = month_index(p.tanggal)

@@ -8,15 +8,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from posyandu.audit.models import AuditEvent
-from posyandu.laporan import aggregates
-from posyandu.laporan.periods import parse_period
+from posyandu.core.periods import parse_period
+from posyandu.laporan.build import rekap_bulanan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def built(world, skdn_world):
-    aggregates.rekap_rebuild(start=parse_period("2024-05"), end=parse_period("2025-06"))
+    rekap_bulanan.rekap_rebuild(start=parse_period("2024-05"), end=parse_period("2025-06"))
     return skdn_world
 
 

@@ -26,7 +26,7 @@ def test_member_meeting_and_action_item(client, world):
     assert sekcam.wilayah_id == KEC
     assert AuditEvent.objects.filter(model="pokjanal.Anggota", action="create").exists()
     rapat_url = reverse("pokjanal:create", args=[KEC, "rapat"])
-    data = {"tanggal": "2025-05-02", "judul": "Rakor Mei", "notulen": "Bahas 2T",
+    data: dict[str, object] = {"tanggal": "2025-05-02", "judul": "Rakor Mei", "notulen": "Bahas 2T",
             "keputusan": "PMT untuk 2T", "hadir": [sekcam.pk]}  # fmt: skip
     page = post(client, world.pokjanal_kec, rapat_url, data, htmx=True)
     assert page.status_code == 204 and page["HX-Redirect"] == reverse(

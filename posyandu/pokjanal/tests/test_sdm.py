@@ -8,8 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from posyandu.core.periods import parse_period
 from posyandu.kader.models import Kader, PelatihanKader
-from posyandu.laporan.periods import parse_period
 from posyandu.pokjanal.models import StrataBulanan
 from posyandu.pokjanal.panels import strata_panel
 from posyandu.pokjanal.selectors import workspace
@@ -69,7 +69,9 @@ def test_strata_and_kader_table_exports(client, world):
         nilai={"frekuensi": 9, "kader": 5.5, "ds": 61.2, "kia": None, "imunisasi": 70.0,
                "program_tambahan": True},
     )  # fmt: skip
-    _trained(Kader.objects.filter(posyandu=world.posyandu_a).first(), 2)
+    kader = Kader.objects.filter(posyandu=world.posyandu_a).first()
+    assert kader is not None
+    _trained(kader, 2)
     url = reverse("pokjanal:strata_export", args=["14.71.01", "csv"]) + "?periode=2025-04"
     client.force_login(world.pokjanal_kec)
     page = client.get(url)

@@ -51,7 +51,7 @@ def test_pokjanal_writes_a_puskesmas_outside_its_working_area_reads(client, worl
     # A Puskesmas of the kecamatan that does not serve desa 1002 sees the Posyandu's
     # aggregates only: it reads the SPM fields and cannot change them.
     kecamatan = Wilayah.objects.get(kode="14.71.01")
-    pkm = PuskesmasFactory(
+    pkm = PuskesmasFactory.create(
         kecamatan=kecamatan, wilayah_kerja=[kecamatan.anak.get(kode="14.71.01.1001")]
     )
     client.force_login(user_with_role(Role.PUSKESMAS, "pkm_x", puskesmas=pkm))

@@ -6,18 +6,22 @@ import pytest
 from django.urls import reverse
 
 from posyandu.accounts.models import Role
+from posyandu.accounts.scope import can_answer_referrals as can_give_feedback
 from posyandu.accounts.tests.factories import user_with_role
 from posyandu.rujukan.models import Rujukan
 from posyandu.rujukan.rules import reason_label, reasons_text
-from posyandu.rujukan.services import can_give_feedback, referral_create, referral_feedback
+from posyandu.rujukan.services import referral_create, referral_feedback
 from posyandu.sasaran.tests.factories import SasaranFactory
+from posyandu.sesi.tests.factories import KunjunganFactory, SesiFactory
 
 API = "/api/v1/rujukan"
 
 
 @pytest.fixture
 def anak(world):
-    return SasaranFactory(nama="Rafi", posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15))
+    return SasaranFactory.create(
+        nama="Rafi", posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15)
+    )
 
 
 @pytest.fixture
@@ -195,6 +199,16 @@ def test_api_refuses_people_out_of_scope_and_empty_reasons(client, world, anak):
 
 def test_api_to_pustu_only_when_the_posyandu_has_one(client, world):
     client.force_login(world.bidan_1)
-    no_pustu = SasaranFactory(posyandu=world.posyandu_a2)
+    no_pustu = SasaranFactory.create(posyandu=world.posyandu_a2)
     body = {"sasaran_id": str(no_pustu.public_id), "alasan": "x", "ke_pustu": True}
     assert client.post(API, body, content_type="application/json").status_code == 422
+
+
+def test_a_referral_from_a_visit_takes_the_session_date_and_returns_to_it(client, world, anak):
+    """The visit is found through core.registry (sesi registers the lookup)."""
+    k = KunjunganFactory.create(sesi=SesiFactory.create(posyandu=world.posyandu_a), sasaran=anak)
+    client.force_login(world.kader_a)
+    url = reverse("rujukan:new", args=[anak.public_id]) + f"?aturan=2T&kunjungan={k.public_id}"
+    response = client.post(url, {"alasan": "2T", "tujuan": "puskesmas", "aturan": "2T"})
+    assert response.url == reverse("sesi:kunjungan", args=[k.public_id])
+    assert Rujukan.objects.get().tanggal == k.sesi.tanggal == date(2026, 3, 10)

@@ -6,7 +6,7 @@ from posyandu.fasilitas.tests.factories import PosyanduFactory
 from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
 
 
-class SasaranFactory(factory.django.DjangoModelFactory):
+class SasaranFactory(factory.django.DjangoModelFactory[Sasaran]):
     class Meta:
         model = Sasaran
 
@@ -17,7 +17,7 @@ class SasaranFactory(factory.django.DjangoModelFactory):
     desa = factory.LazyAttribute(lambda o: o.posyandu.desa)
 
 
-class KeluargaFactory(factory.django.DjangoModelFactory):
+class KeluargaFactory(factory.django.DjangoModelFactory[Keluarga]):
     class Meta:
         model = Keluarga
 
@@ -26,7 +26,7 @@ class KeluargaFactory(factory.django.DjangoModelFactory):
     desa = factory.LazyAttribute(lambda o: o.posyandu.desa)
 
 
-class PersetujuanFactory(factory.django.DjangoModelFactory):
+class PersetujuanFactory(factory.django.DjangoModelFactory[Persetujuan]):
     class Meta:
         model = Persetujuan
 

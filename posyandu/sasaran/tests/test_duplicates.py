@@ -28,12 +28,12 @@ def test_names_similar(a, b, similar):
 def test_likely_duplicates(world):
     born = date(2025, 5, 1)
     a = world.posyandu_a
-    same_name = SasaranFactory(posyandu=a, nama="Muhammad Rizky", tanggal_lahir=born)
-    same_mother = SasaranFactory(
+    same_name = SasaranFactory.create(posyandu=a, nama="Muhammad Rizky", tanggal_lahir=born)
+    same_mother = SasaranFactory.create(
         posyandu=a, nama="Adik", tanggal_lahir=born, nama_ibu="Siti Aminah"
     )
-    SasaranFactory(posyandu=a, nama="Muhammad Rizky", tanggal_lahir=date(2025, 5, 2))
-    SasaranFactory(posyandu=a, nama="Lain", tanggal_lahir=born, nama_ibu="Rina")
+    SasaranFactory.create(posyandu=a, nama="Muhammad Rizky", tanggal_lahir=date(2025, 5, 2))
+    SasaranFactory.create(posyandu=a, nama="Lain", tanggal_lahir=born, nama_ibu="Rina")
     new = Candidate("Muhamad Rizki", born, "Siti Aminah", None, "")
     found = likely_duplicates(new, Sasaran.objects.all())
     assert {(p.pk, p.dup_reason) for p in found} == {

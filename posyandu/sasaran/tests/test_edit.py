@@ -29,7 +29,7 @@ def edit_data(person, **extra):
 
 @pytest.fixture
 def budi(world):
-    return SasaranFactory(
+    return SasaranFactory.create(
         nama="Budi", posyandu=world.posyandu_a, tanggal_lahir=date(1990, 8, 17), jenis_kelamin="L"
     )
 
@@ -65,7 +65,7 @@ def test_edit_nik_sex_mismatch_is_a_warning_not_a_rejection(client, world, budi)
 
 
 def test_edit_keeps_own_nik_but_refuses_anothers(client, world, budi):
-    SasaranFactory(nama="Lain", posyandu=world.posyandu_a, nik=NIK_WOMAN, jenis_kelamin="P")
+    SasaranFactory.create(nama="Lain", posyandu=world.posyandu_a, nik=NIK_WOMAN, jenis_kelamin="P")
     budi.nik = NIK_MAN
     budi.save()
     client.force_login(world.kader_a)
@@ -81,7 +81,9 @@ def test_edit_keeps_own_nik_but_refuses_anothers(client, world, budi):
 
 
 def test_edit_likely_duplicate_shown_then_confirmed(client, world, budi):
-    SasaranFactory(nama="Siti Aminah", posyandu=world.posyandu_a, tanggal_lahir=date(2025, 3, 1))
+    SasaranFactory.create(
+        nama="Siti Aminah", posyandu=world.posyandu_a, tanggal_lahir=date(2025, 3, 1)
+    )
     client.force_login(world.kader_a)
     url = reverse("sasaran:edit", args=[budi.public_id])
     data = edit_data(budi, nama="Siti", tanggal_lahir="2025-03-01")
@@ -95,7 +97,7 @@ def test_edit_likely_duplicate_shown_then_confirmed(client, world, budi):
 
 
 def test_edit_without_identity_change_does_not_nag_about_duplicates(client, world, budi):
-    SasaranFactory(nama="Budi", posyandu=world.posyandu_a, tanggal_lahir=budi.tanggal_lahir)
+    SasaranFactory.create(nama="Budi", posyandu=world.posyandu_a, tanggal_lahir=budi.tanggal_lahir)
     client.force_login(world.kader_a)
     url = reverse("sasaran:edit", args=[budi.public_id])
     assert client.post(url, edit_data(budi, telepon="0813")).status_code == 302
@@ -185,8 +187,8 @@ def test_merged_record_status_cannot_change(world, budi):
 
 
 def test_household_list_is_scoped(client, world):
-    KeluargaFactory(kepala_keluarga="Pak Ahmad", posyandu=world.posyandu_a)
-    KeluargaFactory(kepala_keluarga="Pak Seluma", posyandu=world.posyandu_s)
+    KeluargaFactory.create(kepala_keluarga="Pak Ahmad", posyandu=world.posyandu_a)
+    KeluargaFactory.create(kepala_keluarga="Pak Seluma", posyandu=world.posyandu_s)
     client.force_login(world.kader_a)
     body = client.get(reverse("sasaran:keluarga_list")).content.decode()
     assert "Pak Ahmad" in body and "Pak Seluma" not in body
@@ -195,7 +197,7 @@ def test_household_list_is_scoped(client, world):
 
 
 def test_household_edit_address_and_members(client, world, budi):
-    keluarga = KeluargaFactory(kepala_keluarga="Pak Ahmad", posyandu=world.posyandu_a)
+    keluarga = KeluargaFactory.create(kepala_keluarga="Pak Ahmad", posyandu=world.posyandu_a)
     client.force_login(world.kader_a)
     url = reverse("sasaran:keluarga_detail", args=[keluarga.public_id])
     data = {"aksi": "alamat", "kepala_keluarga": "Pak Ahmad", "dusun": "Dusun II", "rt": "003"}
@@ -214,7 +216,7 @@ def test_household_edit_address_and_members(client, world, budi):
 
 
 def test_household_kk_must_have_16_digits(client, world):
-    keluarga = KeluargaFactory(posyandu=world.posyandu_a)
+    keluarga = KeluargaFactory.create(posyandu=world.posyandu_a)
     client.force_login(world.kader_a)
     url = reverse("sasaran:keluarga_detail", args=[keluarga.public_id])
     response = client.post(url, {"aksi": "alamat", "kepala_keluarga": "X", "no_kk": "123"})
@@ -222,7 +224,7 @@ def test_household_kk_must_have_16_digits(client, world):
 
 
 def test_household_of_another_posyandu_is_404(client, world, budi):
-    keluarga = KeluargaFactory(posyandu=world.posyandu_a)
+    keluarga = KeluargaFactory.create(posyandu=world.posyandu_a)
     client.force_login(world.kader_s)
     url = reverse("sasaran:keluarga_detail", args=[keluarga.public_id])
     assert client.get(url).status_code == 404
@@ -231,8 +233,8 @@ def test_household_of_another_posyandu_is_404(client, world, budi):
 
 
 def test_cannot_add_a_person_one_cannot_see(client, world):
-    keluarga = KeluargaFactory(posyandu=world.posyandu_a)
-    stranger = SasaranFactory(posyandu=world.posyandu_s)
+    keluarga = KeluargaFactory.create(posyandu=world.posyandu_a)
+    stranger = SasaranFactory.create(posyandu=world.posyandu_s)
     client.force_login(world.kader_a)
     url = reverse("sasaran:keluarga_detail", args=[keluarga.public_id])
     assert (
@@ -245,7 +247,7 @@ def test_cannot_add_a_person_one_cannot_see(client, world):
 def test_status_date_is_what_the_session_summary_counts(world):
     from posyandu.sesi.summary import skdn
 
-    child = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15))
+    child = SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15))
     sasaran_status_set(
         sasaran=child, status="meninggal", sejak=date(2026, 3, 20), today=date(2026, 4, 1)
     )

@@ -9,21 +9,23 @@ from posyandu.rujukan.services import referral_create
 from posyandu.sasaran.models import Persetujuan, Sasaran
 from posyandu.sasaran.services import MergeError, sasaran_merge
 from posyandu.sasaran.tests.factories import PersetujuanFactory, SasaranFactory
-from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Kunjungan, Pengukuran
+from posyandu.sesi.services import measurement_record
 from posyandu.sesi.tests.factories import KunjunganFactory, SesiFactory
 
 
 def _history(person, sesi_dates, world):
     for d in sesi_dates:
-        sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=d)
-        k = KunjunganFactory(sesi=sesi, sasaran=person)
+        sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=d)
+        k = KunjunganFactory.create(sesi=sesi, sasaran=person)
         measurement_record(sasaran=person, tanggal=d, by=None, kunjungan=k, berat_kg=8)
 
 
 def test_merge_loses_nothing(world):
-    keep = SasaranFactory(posyandu=world.posyandu_a, nama="Rizky", tanggal_lahir=date(2025, 1, 5))
-    dup = SasaranFactory(
+    keep = SasaranFactory.create(
+        posyandu=world.posyandu_a, nama="Rizky", tanggal_lahir=date(2025, 1, 5)
+    )
+    dup = SasaranFactory.create(
         posyandu=world.posyandu_a,
         nama="Rizki",
         tanggal_lahir=date(2025, 1, 5),
@@ -31,10 +33,10 @@ def test_merge_loses_nothing(world):
     )
     _history(keep, [date(2025, 10, 10), date(2025, 11, 10)], world)
     _history(dup, [date(2025, 12, 10)], world)
-    PersetujuanFactory(sasaran=keep)
-    PersetujuanFactory(sasaran=dup)
+    PersetujuanFactory.create(sasaran=keep)
+    PersetujuanFactory.create(sasaran=dup)
     referral_create(sasaran=dup, alasan="2T", by=None, tanggal=date(2025, 12, 10))
-    child = SasaranFactory(posyandu=world.posyandu_a, ibu=dup)
+    child = SasaranFactory.create(posyandu=world.posyandu_a, ibu=dup)
     total = {
         "pengukuran": Pengukuran.objects.count(),
         "kunjungan": Kunjungan.objects.count(),
@@ -60,15 +62,17 @@ def test_merge_loses_nothing(world):
 
 
 def test_same_session_checkins_are_combined(world):
-    keep = SasaranFactory(posyandu=world.posyandu_a)
-    dup = SasaranFactory(posyandu=world.posyandu_a)
-    sesi = SesiFactory(posyandu=world.posyandu_a)
-    KunjunganFactory(sesi=sesi, sasaran=keep)
-    k2 = KunjunganFactory(sesi=sesi, sasaran=dup)
+    keep = SasaranFactory.create(posyandu=world.posyandu_a)
+    dup = SasaranFactory.create(posyandu=world.posyandu_a)
+    sesi = SesiFactory.create(posyandu=world.posyandu_a)
+    KunjunganFactory.create(sesi=sesi, sasaran=keep)
+    k2 = KunjunganFactory.create(sesi=sesi, sasaran=dup)
     measurement_record(sasaran=dup, tanggal=sesi.tanggal, by=None, kunjungan=k2, berat_kg=8)
     sasaran_merge(keep=keep, merged=dup, by=world.admin)
     assert keep.kunjungan.count() == 1
-    assert keep.pengukuran.get().kunjungan.sasaran_id == keep.pk
+    kunjungan = keep.pengukuran.get().kunjungan
+    assert kunjungan is not None
+    assert kunjungan.sasaran_id == keep.pk
 
 
 def test_the_same_task_on_both_records_does_not_break_the_merge(world):
@@ -79,8 +83,8 @@ def test_the_same_task_on_both_records_does_not_break_the_merge(world):
     from posyandu.tugas.models import Tugas
 
     born = date(2026, 9, 1)
-    keep = SasaranFactory(posyandu=world.posyandu_a, nama="Putri", tanggal_lahir=born)
-    dup = SasaranFactory(posyandu=world.posyandu_a, nama="Putri L", tanggal_lahir=born)
+    keep = SasaranFactory.create(posyandu=world.posyandu_a, nama="Putri", tanggal_lahir=born)
+    dup = SasaranFactory.create(posyandu=world.posyandu_a, nama="Putri L", tanggal_lahir=born)
 
     def task(person, kunci):
         start = date(2026, 11, 1)
@@ -106,15 +110,18 @@ def test_the_same_task_on_both_records_does_not_break_the_merge(world):
 
 
 def test_a_kader_cannot_merge(world):
-    a, b = SasaranFactory(posyandu=world.posyandu_a), SasaranFactory(posyandu=world.posyandu_a)
+    a, b = (
+        SasaranFactory.create(posyandu=world.posyandu_a),
+        SasaranFactory.create(posyandu=world.posyandu_a),
+    )
     with pytest.raises(PermissionDenied):
         sasaran_merge(keep=a, merged=b, by=world.kader_a)
     assert Sasaran.objects.get(pk=b.pk).status == "aktif"
 
 
 def test_two_different_niks_are_not_merged_until_one_is_corrected(client, world):
-    keep = SasaranFactory(posyandu=world.posyandu_a, nik="1471010501250001")
-    dup = SasaranFactory(posyandu=world.posyandu_a, nik="1471010501250002")
+    keep = SasaranFactory.create(posyandu=world.posyandu_a, nik="1471010501250001")
+    dup = SasaranFactory.create(posyandu=world.posyandu_a, nik="1471010501250002")
     with pytest.raises(MergeError):
         sasaran_merge(keep=keep, merged=dup, by=world.bidan_1)
     client.force_login(world.bidan_1)

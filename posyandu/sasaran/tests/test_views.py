@@ -45,8 +45,8 @@ def test_register_with_consent(client, world):
 
 def test_register_from_a_session_checks_in(client, world):
     client.force_login(world.kader_a)
-    sesi = SesiFactory(posyandu=world.posyandu_a)
-    response = client.post(reverse("sasaran:new") + f"?sesi={sesi.public_id}", form_data(world))
+    sesi = SesiFactory.create(posyandu=world.posyandu_a)
+    response = client.post(reverse("sesi:person_new", args=[sesi.public_id]), form_data(world))
     person = Sasaran.objects.get(nama="Bayi Baru")
     k = person.kunjungan.get()
     assert k.sesi == sesi and response.url == reverse("sesi:kunjungan", args=[k.public_id])
@@ -68,7 +68,7 @@ def test_nik_mismatch_is_a_warning_not_a_rejection(client, world):
 
 
 def test_duplicate_nik_refused_with_link_when_visible(client, world):
-    existing = SasaranFactory(posyandu=world.posyandu_a, nik=NIK, nama="Ada")
+    existing = SasaranFactory.create(posyandu=world.posyandu_a, nik=NIK, nama="Ada")
     client.force_login(world.kader_a)
     response = client.post(reverse("sasaran:new"), form_data(world, nik=NIK))
     html = response.content.decode()
@@ -78,7 +78,7 @@ def test_duplicate_nik_refused_with_link_when_visible(client, world):
 
 
 def test_duplicate_nik_elsewhere_does_not_leak(client, world):
-    SasaranFactory(posyandu=world.posyandu_c, nik=NIK, nama="Rahasia Orang")
+    SasaranFactory.create(posyandu=world.posyandu_c, nik=NIK, nama="Rahasia Orang")
     client.force_login(world.kader_a)
     html = client.post(reverse("sasaran:new"), form_data(world, nik=NIK)).content.decode()
     assert "Posyandu Kenanga" in html and "Rahasia Orang" not in html
@@ -86,13 +86,15 @@ def test_duplicate_nik_elsewhere_does_not_leak(client, world):
 
 
 def test_database_refuses_a_second_live_nik(world):
-    SasaranFactory(posyandu=world.posyandu_a, nik=NIK)
+    SasaranFactory.create(posyandu=world.posyandu_a, nik=NIK)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SasaranFactory(posyandu=world.posyandu_b, nik=NIK)
+        SasaranFactory.create(posyandu=world.posyandu_b, nik=NIK)
 
 
 def test_likely_duplicate_shown_before_saving(client, world):
-    SasaranFactory(posyandu=world.posyandu_a, nama="Bayi Baru", tanggal_lahir=date(2026, 2, 1))
+    SasaranFactory.create(
+        posyandu=world.posyandu_a, nama="Bayi Baru", tanggal_lahir=date(2026, 2, 1)
+    )
     client.force_login(world.kader_a)
     response = client.post(reverse("sasaran:new"), form_data(world))
     assert "mungkin sudah terdaftar" in response.content.decode()
@@ -103,7 +105,7 @@ def test_likely_duplicate_shown_before_saving(client, world):
 
 @pytest.mark.parametrize("name", ["sasaran:detail", "sasaran:merge", "sesi:kartu"])
 def test_kader_of_another_posyandu_gets_404(client, world, name):
-    person = SasaranFactory(posyandu=world.posyandu_a2)  # same desa, other Posyandu
+    person = SasaranFactory.create(posyandu=world.posyandu_a2)  # same desa, other Posyandu
     client.force_login(world.kader_a)
     assert client.get(reverse(name, args=[person.public_id])).status_code == 404
     assert client.get(reverse("sesi:chart", args=[person.public_id, "bbu"])).status_code == 404
@@ -111,8 +113,8 @@ def test_kader_of_another_posyandu_gets_404(client, world, name):
 
 
 def test_search_is_scoped(client, world):
-    SasaranFactory(posyandu=world.posyandu_a, nama="Sari Mine")
-    SasaranFactory(posyandu=world.posyandu_a2, nama="Sari Other")
+    SasaranFactory.create(posyandu=world.posyandu_a, nama="Sari Mine")
+    SasaranFactory.create(posyandu=world.posyandu_a2, nama="Sari Other")
     client.force_login(world.kader_a)
     html = client.get(reverse("sasaran:list"), {"q": "sari"}).content.decode()
     assert "Sari Mine" in html and "Sari Other" not in html
@@ -121,8 +123,8 @@ def test_search_is_scoped(client, world):
 
 
 def test_bidan_merges_in_the_browser_flow(client, world):
-    keep = SasaranFactory(posyandu=world.posyandu_a, nama="Rizky")
-    dup = SasaranFactory(posyandu=world.posyandu_a, nama="Rizki")
+    keep = SasaranFactory.create(posyandu=world.posyandu_a, nama="Rizky")
+    dup = SasaranFactory.create(posyandu=world.posyandu_a, nama="Rizki")
     client.force_login(world.kader_a)
     assert client.get(reverse("sasaran:merge", args=[keep.public_id])).status_code == 404
     client.force_login(world.bidan_1)
@@ -169,8 +171,8 @@ def test_a_birth_date_in_the_future_is_refused(client, world):
 
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     client.force_login(world.kader_a)
-    sesi = SesiFactory(posyandu=world.posyandu_a)
-    url = reverse("sasaran:new") + f"?sesi={sesi.public_id}"
+    sesi = SesiFactory.create(posyandu=world.posyandu_a)
+    url = reverse("sesi:person_new", args=[sesi.public_id])
     response = client.post(url, form_data(world, tanggal_lahir=tomorrow))
     assert response.status_code == 200
     assert "Tanggal tidak boleh di masa depan." in response.content.decode()

@@ -7,7 +7,7 @@ from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi.models import Kunjungan, Sesi
 
 
-class SesiFactory(factory.django.DjangoModelFactory):
+class SesiFactory(factory.django.DjangoModelFactory[Sesi]):
     class Meta:
         model = Sesi
 
@@ -15,7 +15,7 @@ class SesiFactory(factory.django.DjangoModelFactory):
     tanggal = date(2026, 3, 10)
 
 
-class KunjunganFactory(factory.django.DjangoModelFactory):
+class KunjunganFactory(factory.django.DjangoModelFactory[Kunjungan]):
     class Meta:
         model = Kunjungan
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from posyandu.sasaran.tests.factories import SasaranFactory
-from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.services import measurement_record
 
 URL = "/api/v1/pengukuran"
 
@@ -16,7 +16,7 @@ URL = "/api/v1/pengukuran"
 @pytest.fixture
 def anak(world):
     # a boy of 13 completed months on 2026-03-10
-    return SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15))
+    return SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=date(2025, 1, 15))
 
 
 def post(client, body):

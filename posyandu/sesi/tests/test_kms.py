@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi import kms
-from posyandu.sesi.growth import measurement_record
+from posyandu.sesi.services import measurement_record
 
 # WHO 2006 weight-for-age, boys, day 28: L 0.2331, M 4.3671, S 0.13497 (who2006_weight_for_age.csv)
 BOY_MEDIAN_DAY_28 = 4.3671
@@ -32,7 +32,7 @@ def _measure(days: int, berat: float | None, tinggi: float | None = None, flagge
     )
 
 
-def _vertices(d: str) -> list[tuple[float, float]]:
+def _vertices(d: str) -> list[tuple[float, ...]]:
     return [tuple(map(float, part.split(","))) for part in d.lstrip("M").split(" L")]
 
 
@@ -83,7 +83,7 @@ def test_weight_for_height_after_two_years():
 
 @pytest.fixture
 def weighed_child(world):
-    child = SasaranFactory(
+    child = SasaranFactory.create(
         posyandu=world.posyandu_a, nama="Budi", tanggal_lahir=date(2025, 9, 1), jenis_kelamin="L"
     )
     measurement_record(

@@ -16,7 +16,7 @@ DAY = date(2026, 3, 10)
 
 
 def woman(world, nama):
-    return SasaranFactory(
+    return SasaranFactory.create(
         nama=nama, posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=date(1998, 1, 1)
     )
 
@@ -41,18 +41,22 @@ def setting(world):
     anc_record(kehamilan=citra, tanggal=date(2026, 1, 20), by=None, oleh_dokter=True)  # T1 at 10w
     dewi = pregnant(world, "Dewi", weeks_on_day=8)  # due, but she came
     # a baby of exactly 2 months with the birth doses: the 2-month doses are due
-    bayi = SasaranFactory(nama="Bayi", posyandu=world.posyandu_a, tanggal_lahir=date(2026, 1, 10))
+    bayi = SasaranFactory.create(
+        nama="Bayi", posyandu=world.posyandu_a, tanggal_lahir=date(2026, 1, 10)
+    )
     for code in ("HB0", "BCG", "OPV1"):
         Imunisasi.objects.create(
             sasaran=bayi, vaksin=code, tanggal=date(2026, 1, 10), tempat="posyandu"
         )
     # a newborn of 9 days with the birth doses: nothing due yet
-    baru = SasaranFactory(nama="Baru", posyandu=world.posyandu_a, tanggal_lahir=date(2026, 3, 1))
+    baru = SasaranFactory.create(
+        nama="Baru", posyandu=world.posyandu_a, tanggal_lahir=date(2026, 3, 1)
+    )
     for code in ("HB0", "BCG", "OPV1"):
         Imunisasi.objects.create(
             sasaran=baru, vaksin=code, tanggal=date(2026, 3, 1), tempat="posyandu"
         )
-    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=DAY)
+    sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=DAY)
     checkin(sesi=sesi, sasaran=dewi.sasaran)
     return {"sesi": sesi, "ani": ani, "citra": citra, "bayi": bayi}
 

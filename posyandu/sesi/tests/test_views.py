@@ -7,15 +7,14 @@ from django.utils import timezone
 from posyandu.rujukan.services import referral_create
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.tests.factories import SasaranFactory
-from posyandu.sesi.growth import measurement_record
 from posyandu.sesi.models import Kunjungan, Pengukuran, Sesi
-from posyandu.sesi.services import born_after_session_message
+from posyandu.sesi.services import born_after_session_message, measurement_record
 from posyandu.sesi.tests.factories import KunjunganFactory, SesiFactory
 
 
 @pytest.fixture
 def child(world):
-    return SasaranFactory(
+    return SasaranFactory.create(
         posyandu=world.posyandu_a, nama="Budi", tanggal_lahir=date(2025, 9, 1), jenis_kelamin="L"
     )
 
@@ -42,7 +41,7 @@ def test_open_session_and_check_in(client, world, child):
 
 def test_measurement_preview_and_save(client, world, child):
     client.force_login(world.kader_a)
-    k = KunjunganFactory(sesi=SesiFactory(posyandu=world.posyandu_a), sasaran=child)
+    k = KunjunganFactory.create(sesi=SesiFactory.create(posyandu=world.posyandu_a), sasaran=child)
     data = {"berat_kg": "7,5", "tinggi_cm": "66", "cara_ukur": "L"}
     preview = client.post(reverse("sesi:preview", args=[k.public_id]), data)
     assert preview.status_code == 200
@@ -62,7 +61,7 @@ def test_measurement_preview_and_save(client, world, child):
 
 def test_no_chart_before_a_measurement_or_without_weight_and_length(client, world, child):
     client.force_login(world.kader_a)
-    k = KunjunganFactory(sesi=SesiFactory(posyandu=world.posyandu_a), sasaran=child)
+    k = KunjunganFactory.create(sesi=SesiFactory.create(posyandu=world.posyandu_a), sasaran=child)
     assert (
         '<figure class="kms'
         not in client.get(reverse("sesi:kunjungan", args=[k.public_id])).content.decode()
@@ -82,8 +81,8 @@ def test_child_card_table_scrolls_inside_a_phone_screen(client, world, child):
 
 def test_pages_render(client, world, child):
     client.force_login(world.kader_a)
-    sesi = SesiFactory(posyandu=world.posyandu_a)
-    k = KunjunganFactory(sesi=sesi, sasaran=child)
+    sesi = SesiFactory.create(posyandu=world.posyandu_a)
+    k = KunjunganFactory.create(sesi=sesi, sasaran=child)
     measurement_record(
         sasaran=child,
         tanggal=sesi.tanggal,
@@ -112,8 +111,8 @@ def test_a_person_born_after_the_session_date_is_not_checked_in(client, world):
     """Checking in (or registering from) a past session a baby born after it used to lead to
     a visit page that failed (500) on the age rules."""
     client.force_login(world.kader_a)
-    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
-    baby = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=date(2026, 3, 12))
+    sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
+    baby = SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=date(2026, 3, 12))
     response = client.post(reverse("sesi:checkin", args=[sesi.public_id, baby.public_id]))
     assert response.url == reverse("sesi:detail", args=[sesi.public_id])
     assert not Kunjungan.objects.exists()
@@ -127,7 +126,7 @@ def test_a_person_born_after_the_session_date_is_not_checked_in(client, world):
         "persetujuan_oleh": "Ibu",
         "persetujuan_tujuan": ["pelayanan"],
     }
-    response = client.post(reverse("sasaran:new") + f"?sesi={sesi.public_id}", data)
+    response = client.post(reverse("sesi:person_new", args=[sesi.public_id]), data)
     new = Sasaran.objects.get(nama="Bayi Baru Lahir")  # registered, not checked in
     assert response.status_code == 302
     assert response.url == reverse("sasaran:detail", args=[new.public_id])
@@ -137,8 +136,8 @@ def test_a_person_born_after_the_session_date_is_not_checked_in(client, world):
 
 def test_the_referral_button_gives_way_once_the_day_has_a_referral(client, world, child):
     client.force_login(world.kader_a)
-    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
-    k = KunjunganFactory(sesi=sesi, sasaran=child)
+    sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=date(2026, 3, 10))
+    k = KunjunganFactory.create(sesi=sesi, sasaran=child)
     # 6 months, 4.5 kg: BB/U below -3 SD suggests a referral
     measurement_record(sasaran=child, tanggal=sesi.tanggal, by=None, kunjungan=k, berat_kg=4.5)
     url = reverse("sesi:kunjungan", args=[k.public_id])
@@ -152,7 +151,7 @@ def test_the_referral_button_gives_way_once_the_day_has_a_referral(client, world
 def test_a_planned_day_takes_no_check_in_before_it_comes(client, world, child):
     client.force_login(world.kader_a)
     day = timezone.localdate() + timedelta(days=3)
-    sesi = SesiFactory(posyandu=world.posyandu_a, tanggal=day)
+    sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=day)
     response = client.post(reverse("sesi:checkin", args=[sesi.public_id, child.public_id]))
     assert response.url == reverse("sesi:detail", args=[sesi.public_id])
     assert not Kunjungan.objects.exists()

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from posyandu.core.registry import visit_panels
 from posyandu.kia.services import pregnancy_register
@@ -12,8 +11,7 @@ from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.skrining import selectors
 from posyandu.skrining.models import HasilSkrining
 from posyandu.skrining.services import ScreeningInputError, screening_record, screening_refer
-
-TODAY = timezone.localdate()
+from tests.clock import TODAY
 
 
 def years_ago(years: int, days: int = 40) -> date:
@@ -22,7 +20,9 @@ def years_ago(years: int, days: int = 40) -> date:
 
 @pytest.fixture
 def adult(world):
-    return SasaranFactory(posyandu=world.posyandu_a, jenis_kelamin="L", tanggal_lahir=years_ago(45))
+    return SasaranFactory.create(
+        posyandu=world.posyandu_a, jenis_kelamin="L", tanggal_lahir=years_ago(45)
+    )
 
 
 def test_record_stores_the_definition_version_and_the_reason(world, adult):
@@ -67,7 +67,7 @@ def test_confirmed_referral_goes_through_rujukan_once(world, adult):
 
 
 def test_selectors_for_many_people(world, adult):
-    other = SasaranFactory(
+    other = SasaranFactory.create(
         posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=years_ago(70)
     )
     by = world.kader_a
@@ -129,15 +129,17 @@ def test_visit_panels_follow_the_life_stage(world):
     def keys(person):
         return [p.key for p in visit_panels(None, person, TODAY)]
 
-    toddler = SasaranFactory(posyandu=world.posyandu_a, tanggal_lahir=years_ago(1, days=90))
-    teen = SasaranFactory(posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=years_ago(15))
-    adult = SasaranFactory(
+    toddler = SasaranFactory.create(posyandu=world.posyandu_a, tanggal_lahir=years_ago(1, days=90))
+    teen = SasaranFactory.create(
+        posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=years_ago(15)
+    )
+    adult = SasaranFactory.create(
         posyandu=world.posyandu_a, jenis_kelamin="L", tanggal_lahir=years_ago(45)
     )
-    elder = SasaranFactory(
+    elder = SasaranFactory.create(
         posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=years_ago(72)
     )
-    mother = SasaranFactory(
+    mother = SasaranFactory.create(
         posyandu=world.posyandu_a, jenis_kelamin="P", tanggal_lahir=years_ago(27)
     )
     pregnancy_register(

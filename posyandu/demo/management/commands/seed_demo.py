@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -10,8 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--small",
+            action="store_true",
+            help="One Posyandu per kabupaten/kota (seconds, not minutes): for tests.",
+        )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError(
                 "Demo hanya untuk mode demo (DEBUG=true). Demo passwords are refused "
@@ -22,7 +29,10 @@ class Command(BaseCommand):
         else:
             try:
                 with acting_as(Actor(via="command:seed_demo")):
-                    counts = services.seed_demo(seed=int(options["seed"]))  # type: ignore[arg-type]
+                    counts = services.seed_demo(
+                        seed=int(options["seed"]),
+                        small=bool(options["small"]),
+                    )
             except services.DemoError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(

@@ -1,13 +1,15 @@
 """`export_measurements --wilayah CODE --from YYYY-MM --to YYYY-MM --out FILE --user U`."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from posyandu.accounts.scope import scope_for
 from posyandu.audit.recorder import log
-from posyandu.laporan import tables
-from posyandu.laporan.commands import (
+from posyandu.laporan.exports import tables
+from posyandu.laporan.exports.measurements import COLUMNS, export_rows
+from posyandu.laporan.management.arguments import (
     OPERATOR_NOTE,
     USER_HELP,
     ServerOperator,
@@ -15,7 +17,6 @@ from posyandu.laporan.commands import (
     checked_region,
     command_user,
 )
-from posyandu.laporan.measurements import COLUMNS, export_rows
 
 
 class Command(BaseCommand):
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         count = 0
         with open(opts["out"], "w", newline="", encoding="utf-8") as out:
 
-            def counted():
+            def counted() -> Iterator[list[str]]:
                 nonlocal count
                 for row in export_rows(
                     user=user, kode=kode, start=start, end=end, pseudonymize=pseudo

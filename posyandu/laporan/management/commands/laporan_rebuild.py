@@ -2,16 +2,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from posyandu.laporan.aggregates import current_month, rekap_rebuild
-from posyandu.laporan.cakupan import cakupan_rebuild
-from posyandu.laporan.commands import checked_period
+from posyandu.core.periods import current_month
+from posyandu.laporan.build import rebuild
+from posyandu.laporan.management.arguments import checked_period
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the monthly aggregates (RekapBulanan) and the coverage / SPM rows "
-        "(RekapLayanan) of the years the months touch. Run monthly (cron, 1st of the month) "
-        "so the new month has rows for every Posyandu before any measurement arrives."
+        "Rebuild the monthly aggregates (RekapBulanan), the coverage / SPM rows "
+        "(RekapLayanan) of the years the months touch, and what other apps derive from them "
+        "(e.g. Posyandu strata). Run monthly (cron, 1st of the month) so the new month has "
+        "rows for every Posyandu before any measurement arrives."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,11 +23,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         end = checked_period(opts["end"]) if opts["end"] else current_month()
         start = checked_period(opts["start"]) if opts["start"] else end - 11
-        rows = rekap_rebuild(prefix=opts["wilayah"], start=start, end=end)
-        years = range(start // 12, end // 12 + 1)
-        cakupan = cakupan_rebuild(prefix=opts["wilayah"], years=years)
-        # Posyandu strata read both tables: compute them last, for every month rebuilt.
-        from posyandu.pokjanal.services import strata_compute
-
-        strata = sum(strata_compute(prefix=opts["wilayah"], month=m) for m in range(start, end + 1))
-        self.stdout.write(f"{rows} baris rekap, {cakupan} baris cakupan, {strata} baris strata")
+        written = rebuild(prefix=opts["wilayah"], start=start, end=end)
+        self.stdout.write(", ".join(f"{n} baris {name}" for name, n in written.items()))

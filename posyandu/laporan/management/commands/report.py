@@ -1,14 +1,13 @@
 """`report skdn|gizi --wilayah CODE --period YYYY-MM --format csv|xlsx --user USERNAME`."""
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from posyandu.audit.recorder import log
-from posyandu.laporan import tables
-from posyandu.laporan.aggregates import rekap_ensure
-from posyandu.laporan.commands import (
+from posyandu.laporan.build.rekap_bulanan import rekap_ensure
+from posyandu.laporan.exports import tables
+from posyandu.laporan.management.arguments import (
     OPERATOR_NOTE,
     USER_HELP,
     ServerOperator,
@@ -52,7 +51,7 @@ class Command(BaseCommand):
             with open(opts["out"], "w", newline="", encoding="utf-8") as out:
                 tables.write_csv(out, columns, rows)
         else:
-            tables.write_csv(self.stdout if self.stdout else sys.stdout, columns, rows)
+            tables.write_csv(self.stdout, columns, rows)
         log(
             "export",
             model=f"laporan.{opts['kind']}",

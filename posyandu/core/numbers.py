@@ -1,0 +1,63 @@
+"""Decimals as people type and read them: Indonesian users write a decimal comma ("9,5"),
+phones and English users a dot ("9.5"). One parser for every form and API input, one
+formatter for text built in Python (templates use Django's localization)."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import formats
+
+# Digits with at most one decimal mark (the mark already turned into a dot); no exponents,
+# no underscores, no inf/NaN: nobody types those on a scale.
+_PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+# Digits grouped by thousands ("1.234" or "1,234"), before the decimal mark.
+_GROUPED = {
+    ".": re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$"),
+    ",": re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+$"),
+}
+
+
+class NotANumber(ValueError):
+    """The text is not a number (letters, two decimal marks, ...)."""
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """'9,5' or '9.5' -> Decimal('9.5'); None or blank -> None; NotANumber otherwise.
+
+    With both marks the last one is the decimal mark and the other groups thousands:
+    '1.234,5' (Indonesian) and '1,234.5' (English) -> Decimal('1234.5'). A single mark is
+    always the decimal mark ('1.234' -> 1.234), as in the measurement forms.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if "," in text and "." in text:
+        mark = "," if text.rfind(",") > text.rfind(".") else "."
+        group = "." if mark == "," else ","
+        whole, _, fraction = text.rpartition(mark)
+        if not _GROUPED[group].match(whole) or not fraction.isdigit():
+            raise NotANumber(value)
+        text = f"{whole.replace(group, '')}.{fraction}"
+    else:
+        text = text.replace(",", ".")
+    if not _PLAIN.match(text):
+        raise NotANumber(value)
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise NotANumber(value) from exc
+
+
+def format_decimal(
+    value: Decimal | float | int | None, places: int = 1, *, empty: str = "–"
+) -> str:
+    """The number with `places` decimals in the active language: '9,5' in Indonesian, '9.5'
+    in English; thousands grouped ('1.234,5'). `empty` for None."""
+    if value is None:
+        return empty
+    # Django's number_format cuts extra decimals off; round half up first (12.345 -> 12,35).
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)

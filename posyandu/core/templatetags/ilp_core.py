@@ -1,0 +1,27 @@
+"""Template helpers every app may use: panels of core.registry, labels of rule files."""
+
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from posyandu.core import i18n
+from posyandu.core.registry import Panel
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context: Any, panel: Panel) -> SafeString:
+    """A panel's template with the panel's own context (plus `panel`), in this request."""
+    html = render_to_string(
+        panel.template, {**panel.context, "panel": panel}, request=context.get("request")
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by Django's autoescaping engine
+
+
+@register.filter
+def loc(label: Any) -> str:
+    """A {"id": ..., "en": ...} label of a rules file in the active language."""
+    return i18n.loc(label)

@@ -1,0 +1,221 @@
+"""Keeps RekapBulanan current: recompute the Posyandu-months a change can touch.
+
+A measurement dated in month m changes the figures of m (D, N/T/O/B, nutrition), m+1 (N/T
+looks back one month), m+2 (2T looks back two) and the child's next weighed month after
+those (whose B becomes O, or back). A change of a person (birth date, status, KMS,
+Posyandu) touches every maintained month of its Posyandu. Each recompute reads only that
+Posyandu's children and the measurements of the months in question, so it takes
+milliseconds, inside the saving transaction.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from posyandu.audit.recorder import log
+from posyandu.core.periods import (
+    current_month,
+    first_day,
+    last_day,
+    parse_period,
+    period_of,
+)
+from posyandu.fasilitas.models import Posyandu
+from posyandu.laporan import skdn
+from posyandu.laporan.models import RekapBulanan
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran
+from posyandu.wilayah.models import in_region
+
+SEXES = ("L", "P")
+_MEASURED = Q(berat_kg__isnull=False) | Q(tinggi_cm__isnull=False)
+
+
+def _children(posyandu_ids: list[int], months: list[int]) -> list[skdn.Child]:
+    oldest = first_day(min(months) - skdn.MAX_AGE_MONTHS - 1).replace(day=1)
+    rows = Sasaran.objects.filter(
+        posyandu_id__in=posyandu_ids,
+        tanggal_lahir__lte=last_day(max(months)),
+        tanggal_lahir__gte=oldest,
+    ).values_list(
+        "id",
+        "posyandu_id",
+        "jenis_kelamin",
+        "tanggal_lahir",
+        "status",
+        "status_sejak",
+        "punya_buku_kia",
+        "digabung_ke_id",
+    )
+    return [
+        skdn.Child(i, p, sex, birth, status, since, kms, merged is not None)
+        for i, p, sex, birth, status, since, kms, merged in rows
+    ]
+
+
+def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSeries]:
+    if not children:
+        return []
+    start, end = first_day(min(months) - 2), last_day(max(months))
+    # By child id, so the (sasaran, tanggal) index answers: a join on the Posyandu made
+    # PostgreSQL scan months of the whole province (seconds at 5 million rows).
+    child_ids = [c.id for c in children]
+    rows: dict[int, list[skdn.Measurement]] = defaultdict(list)
+    measured = (
+        Pengukuran.objects.filter(_MEASURED, sasaran_id__in=child_ids, tanggal__range=(start, end))
+        .values_list(
+            "sasaran_id",
+            "tanggal",
+            "id",
+            "berat_kg",
+            "zlen",
+            "flen",
+            "zwei",
+            "fwei",
+            "zwfl",
+            "fwfl",
+        )
+        .order_by()
+    )
+    for sid, day, mid, berat, zlen, flen, zwei, fwei, zwfl, fwfl in measured.iterator(4000):
+        rows[sid].append(
+            skdn.Measurement(day, mid, skdn.weight_units(berat), zlen, flen, zwei, fwei, zwfl, fwfl)
+        )
+    series = [skdn.ChildSeries(c, rows.get(c.id, ()), False) for c in children]
+    # B or O needs to know about weighings before the loaded window only for a child whose
+    # first loaded weighing falls in a recomputed month: ask for those few children only.
+    wanted = set(months)
+    unsure = [one.child.id for one in series if one.first_weighing_month in wanted]
+    if unsure:
+        earlier = set(
+            Pengukuran.objects.filter(
+                sasaran_id__in=unsure, berat_kg__isnull=False, tanggal__lt=start
+            )
+            .order_by()
+            .values_list("sasaran_id", flat=True)
+            .distinct()
+        )
+        for one in series:
+            one.weighed_earlier = one.child.id in earlier
+    return series
+
+
+def rekap_recompute(*, posyandu_ids: Iterable[int], months: Iterable[int]) -> int:
+    """Recompute the rows of these Posyandu and months (replacing them). Returns rows written."""
+    posyandu_ids = sorted(set(posyandu_ids))
+    months = sorted({m for m in months if m <= current_month()})
+    if not posyandu_ids or not months:
+        return 0
+    desa = dict(Posyandu.objects.filter(id__in=posyandu_ids).values_list("id", "desa_id"))
+    series = _series(_children(list(desa), months), months)
+    by_unit: dict[tuple[int, str], list[skdn.ChildSeries]] = defaultdict(list)
+    for one in series:
+        by_unit[(one.child.posyandu_id, one.child.sex)].append(one)
+    rows = []
+    for pid, desa_kode in desa.items():
+        for sex in SEXES:
+            unit = by_unit.get((pid, sex), [])
+            for month in months:
+                counts = skdn.unit_counts(unit, month)
+                rows.append(
+                    RekapBulanan(
+                        posyandu_id=pid,
+                        desa_kode=desa_kode,
+                        periode=period_of(month),
+                        jk=sex,
+                        **dict(zip(skdn.FIELDS, counts, strict=True)),
+                    )
+                )
+    with transaction.atomic():
+        RekapBulanan.objects.filter(
+            posyandu_id__in=list(desa), periode__in=[period_of(m) for m in months]
+        ).delete()
+        RekapBulanan.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def rekap_rebuild(*, prefix: str = "", start: int, end: int, batch: int = 100) -> int:
+    """Full rebuild of the months start..end for every Posyandu under `prefix` (all if '')."""
+    posyandu = Posyandu.objects.order_by("desa_id", "id")
+    if prefix:
+        posyandu = posyandu.filter(in_region("desa__kode", prefix))
+    ids = list(posyandu.values_list("id", flat=True))
+    months = list(range(start, end + 1))
+    written = 0
+    for i in range(0, len(ids), batch):
+        written += rekap_recompute(posyandu_ids=ids[i : i + batch], months=months)
+    log(
+        "import",
+        model="laporan.RekapBulanan",
+        wilayah_kode=prefix,
+        metadata={"rebuild": True, "from": period_of(start), "to": period_of(end), "rows": written},
+    )
+    return written
+
+
+def maintained_months(posyandu_ids: Iterable[int]) -> list[int]:
+    """Months that already have rows for these Posyandu (the ones a change must refresh)."""
+    periods = (
+        RekapBulanan.objects.filter(posyandu_id__in=list(posyandu_ids))
+        .values_list("periode", flat=True)
+        .distinct()
+    )
+    return sorted({parse_period(p) for p in periods})
+
+
+def rekap_ensure(
+    *,
+    kode: str = "",
+    posyandu_id: int | None = None,
+    months: Iterable[int],
+    limit: int | None = None,
+) -> int:
+    """Write the missing Posyandu-months of a region before it is read. Returns rows written.
+
+    Rows appear when something changes in a Posyandu-month, and `laporan_rebuild` writes the
+    new month for every Posyandu; a Posyandu where nothing was entered for a while would
+    otherwise show S = 0 for those months although its children are still there. `limit`
+    caps the Posyandu-months filled in one call (dashboards), leaving larger gaps to the
+    rebuild job; the report commands fill everything.
+    """
+    months = sorted({m for m in months if m <= current_month()})
+    posyandu = Posyandu.objects.all()
+    if posyandu_id is not None:
+        posyandu = posyandu.filter(id=posyandu_id)
+    elif kode:
+        posyandu = posyandu.filter(in_region("desa__kode", kode))
+    if not months:
+        return 0
+    expected = posyandu.count()
+    periods = [period_of(m) for m in months]
+    present = RekapBulanan.objects.filter(posyandu__in=posyandu, periode__in=periods)
+    counted = dict(
+        present.values("periode")
+        .annotate(n=Count("posyandu_id", distinct=True))
+        .values_list("periode", "n")
+    )
+    gaps = [m for m in months if counted.get(period_of(m), 0) < expected]
+    if not gaps:
+        return 0
+    have = set(
+        present.filter(periode__in=[period_of(m) for m in gaps])
+        .values_list("posyandu_id", "periode")
+        .distinct()
+    )
+    missing: dict[int, list[int]] = defaultdict(list)
+    for pid in posyandu.values_list("id", flat=True):
+        for m in gaps:
+            if (pid, period_of(m)) not in have:
+                missing[pid].append(m)
+    if limit is not None and sum(len(v) for v in missing.values()) > limit:
+        return 0
+    by_months: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for pid, pid_months in missing.items():
+        by_months[tuple(pid_months)].append(pid)
+    written = 0
+    for same_months, pids in by_months.items():
+        for i in range(0, len(pids), 100):
+            written += rekap_recompute(posyandu_ids=pids[i : i + 100], months=same_months)
+    return written

@@ -1,0 +1,183 @@
+"""The measurement export: one row per child measurement, as the reports count them.
+
+Rows are the Pengukuran with a weight or a length of children aged 0-59 completed months on
+the last day of the measurement's month and counted in that month (active, not merged): the
+same rows the SKDN and nutrition figures are made from, so anyone can recompute them.
+`growth_status` / `kbm_g` are recomputed like the reports (against the previous calendar
+month's last weighing). Pseudonymized: `person_id` becomes a keyed hash (stable across
+exports, not reversible without the server's secret) and `birth_date` keeps only the month.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
+from growthstandards import kbm_grams
+from posyandu.accounts.scope import Kind, restrict
+from posyandu.core.periods import first_day, last_day, month_index
+from posyandu.fasilitas.models import Posyandu
+from posyandu.laporan import skdn
+from posyandu.laporan.selectors import posyandu_code
+from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran
+
+COLUMNS = (
+    "person_id", "sex", "birth_date", "posyandu_code", "desa_code", "has_kms", "measured_on",
+    "age_days", "weight_kg", "lenhei_cm", "measure", "oedema", "zlen", "flen", "zwei", "fwei",
+    "zwfl", "fwfl", "zbmi", "fbmi", "growth_status", "kbm_g",
+)  # fmt: skip
+SEX_CODE = {"L": "1", "P": "2"}  # WHO anthro coding: 1 male, 2 female
+# zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi of one Pengukuran
+ZValues = tuple[
+    float | None, bool | None, float | None, bool | None,
+    float | None, bool | None, float | None, bool | None,
+]  # fmt: skip
+
+
+def pseudonym(public_id: Any) -> str:
+    key = settings.SECRET_KEY.encode()
+    return "anon-" + hmac.new(key, str(public_id).encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _z(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else str(int(value))
+
+
+def _status(series: skdn.ChildSeries, row: skdn.Measurement) -> tuple[str, str]:
+    """N/T/O/B of one weighing (as if it were its month's last) and the KBM used."""
+    if row.weight_dag is None:
+        return "", ""
+    month = month_index(row.day)
+    if not series.weighed_before(month):
+        return "B", ""
+    prev = series.last_weighing.get(month - 1)
+    if prev is None or prev.weight_dag is None:  # (last_weighing holds weighings only)
+        return "O", ""
+    age = completed_months(series.child.birth, row.day)
+    if not 0 <= age <= 60:
+        return "", ""
+    kbm = kbm_grams(age)
+    return ("N" if (row.weight_dag - prev.weight_dag) * 10 >= kbm else "T"), str(kbm)
+
+
+def export_rows(
+    *, user: Any, kode: str, start: int, end: int, pseudonymize: bool, batch: int = 200
+) -> Iterator[list[str]]:
+    kind: Kind = "aggregate" if pseudonymize else "personal"
+    posyandu = restrict(Posyandu.objects.all(), user, kind)
+    if len(kode) == 13:
+        posyandu = posyandu.filter(desa_id=kode)
+    else:
+        posyandu = posyandu.filter(desa__kode__startswith=kode + ".")
+    ids = list(posyandu.order_by("desa_id", "id").values_list("id", flat=True))
+    for i in range(0, len(ids), batch):
+        yield from _batch(user, ids[i : i + batch], start, end, pseudonymize)
+
+
+def _batch(
+    user: Any, posyandu_ids: list[int], start: int, end: int, pseudo: bool
+) -> Iterator[list[str]]:
+    kind: Kind = "aggregate" if pseudo else "personal"
+    visible = restrict(
+        Sasaran.objects.filter(
+            posyandu_id__in=posyandu_ids,
+            digabung_ke__isnull=True,
+            tanggal_lahir__lte=last_day(end),
+            tanggal_lahir__gt=first_day(start - skdn.MAX_AGE_MONTHS - 1),
+        ).exclude(status="digabung"),
+        user,
+        kind,
+    ).select_related("posyandu")
+    people: dict[int, Sasaran] = {p.id: p for p in visible}
+    if not people:
+        return
+    rows: dict[int, list[tuple[skdn.Measurement, tuple[Any, Any, Any, Any, ZValues]]]] = {}
+    measured = (
+        Pengukuran.objects.filter(
+            Q(berat_kg__isnull=False) | Q(tinggi_cm__isnull=False),
+            sasaran__posyandu_id__in=posyandu_ids,
+            tanggal__lte=last_day(end),
+        )
+        .order_by("sasaran_id", "tanggal", "id")
+        .values_list(
+            "sasaran_id",
+            "tanggal",
+            "id",
+            "berat_kg",
+            "tinggi_cm",
+            "cara_ukur",
+            "edema",
+            "zlen",
+            "flen",
+            "zwei",
+            "fwei",
+            "zwfl",
+            "fwfl",
+            "zbmi",
+            "fbmi",
+        )  # fmt: skip
+    )
+    for (
+        sid, day, mid, berat, tinggi, cara, edema, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi,
+    ) in measured.iterator(4000):  # fmt: skip
+        if sid in people:
+            z: ZValues = (zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi)
+            m = skdn.Measurement(day, mid, skdn.weight_units(berat), *z[:6])
+            rows.setdefault(sid, []).append((m, (berat, tinggi, cara, edema, z)))
+    first, last = first_day(start), last_day(end)
+    for sid, items in rows.items():
+        person = people[sid]
+        child = skdn.Child(
+            sid, person.posyandu_id, person.jenis_kelamin, person.tanggal_lahir,
+            person.status, person.status_sejak, person.punya_buku_kia,
+        )  # fmt: skip
+        series = skdn.ChildSeries(child, [m for m, _ in items], weighed_earlier=False)
+        for m, (berat, tinggi, cara, edema, z) in items:
+            if not first <= m.day <= last or not skdn.in_s(child, month_index(m.day)):
+                continue
+            status, kbm = _status(series, m)
+            yield _line(person, m.day, berat, tinggi, cara, edema, z, status, kbm, pseudo)
+
+
+def _line(
+    person: Sasaran,
+    day: date,
+    berat: Decimal | None,
+    tinggi: Decimal | None,
+    cara: str,
+    edema: bool,
+    z: ZValues,
+    status: str,
+    kbm: str,
+    pseudo: bool,
+) -> list[str]:
+    zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi = z
+    birth = person.tanggal_lahir
+    return [
+        pseudonym(person.public_id) if pseudo else str(person.public_id),
+        SEX_CODE.get(person.jenis_kelamin, ""),
+        f"{birth:%Y-%m}" if pseudo else birth.isoformat(),
+        posyandu_code(person.posyandu),
+        person.posyandu.desa_id,
+        "1" if person.punya_buku_kia else "0",
+        day.isoformat(),
+        str((day - birth).days),
+        "" if berat is None else f"{berat:.2f}",
+        "" if tinggi is None else f"{tinggi:.1f}",
+        (cara or "").lower(),
+        "y" if edema else "n",
+        _z(zlen), _flag(flen), _z(zwei), _flag(fwei), _z(zwfl), _flag(fwfl), _z(zbmi), _flag(fbmi),
+        status,
+        kbm,
+    ]  # fmt: skip

@@ -1,0 +1,228 @@
+"""The report tables follow the records they count (derived data, see posyandu/core/derived.py).
+
+RekapBulanan (SKDN) and RekapLayanan (coverage and SPM) are rebuilt per Posyandu and month or
+year. Each source model names what its change touches, at save time while the record still
+knows its previous values; the handler resolves people to their Posyandu and recomputes each
+Posyandu once for all the keys of the save (or of a re-evaluation batch).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.utils import timezone
+
+from posyandu.core import derived
+from posyandu.core.periods import last_day, month_index
+from posyandu.laporan import skdn
+from posyandu.laporan.build.rekap_bulanan import maintained_months, rekap_recompute
+from posyandu.laporan.build.rekap_layanan import cakupan_recompute
+from posyandu.laporan.models import RekapLayanan
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran
+
+REBUILD = "laporan_rebuild"
+
+
+def _loaded(record: Any) -> dict[str, Any]:
+    return getattr(record, "_loaded", {}) or {}
+
+
+def _posyandu_of(sasaran_ids: Iterable[int]) -> dict[int, int]:
+    rows = Sasaran.all_objects.filter(id__in=set(sasaran_ids)).values_list("id", "posyandu_id")
+    return {sid: pid for sid, pid in rows if pid is not None}
+
+
+# RekapBulanan: SKDN monthly aggregates ------------------------------------------------------
+
+
+class Weighing(NamedTuple):
+    """A measurement of this person on this day was created, changed or deleted."""
+
+    sasaran_id: int
+    day: date
+
+
+class PosyanduMonth(NamedTuple):
+    posyandu_id: int
+    month: int
+
+
+def affected_months(sasaran_id: int, days: Iterable[date]) -> set[int]:
+    """A measurement dated in month m changes the figures of m (D, N/T/O/B, nutrition), m+1
+    (N/T looks back one month), m+2 (2T looks back two) and the child's next weighed month
+    after those (whose B becomes O, or back)."""
+    months: set[int] = set()
+    for day in days:
+        m = month_index(day)
+        months |= {m, m + 1, m + 2}
+        later = (
+            Pengukuran.objects.filter(
+                sasaran_id=sasaran_id, berat_kg__isnull=False, tanggal__gt=last_day(m + 2)
+            )
+            .order_by("tanggal")
+            .values_list("tanggal", flat=True)
+            .first()
+        )
+        if later is not None:
+            months.add(month_index(later))
+    return months
+
+
+def rekap_keys_of_measurement(record: Pengukuran, created: bool) -> set[Weighing]:
+    old = _loaded(record)
+    people = {record.sasaran_id, old.get("sasaran_id") or record.sasaran_id}
+    days = {record.tanggal, old.get("tanggal") or record.tanggal}
+    return {Weighing(sid, day) for sid in people for day in days}
+
+
+def rekap_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduMonth]:
+    """Birth date, status, KMS or Posyandu changed: every maintained month of the old and new
+    Posyandu in which the person could be a balita."""
+    old = _loaded(record)
+    posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
+    births = {record.tanggal_lahir, old.get("tanggal_lahir") or record.tanggal_lahir}
+    first = min(month_index(b) for b in births)
+    last = max(month_index(b) for b in births) + skdn.MAX_AGE_MONTHS + 1
+    months = [m for m in maintained_months(posyandu_ids) if first <= m <= last]
+    return {PosyanduMonth(pid, m) for pid in posyandu_ids for m in months}
+
+
+def rekap_update(keys: set[Weighing | PosyanduMonth]) -> None:
+    months: dict[int, set[int]] = defaultdict(set)
+    days: dict[int, set[date]] = defaultdict(set)
+    for key in keys:
+        if isinstance(key, Weighing):
+            days[key.sasaran_id].add(key.day)
+        else:
+            months[key.posyandu_id].add(key.month)
+    for sid, pid in _posyandu_of(days).items():
+        months[pid] |= affected_months(sid, days[sid])
+    for pid in sorted(months):
+        rekap_recompute(posyandu_ids=[pid], months=months[pid])
+
+
+# RekapLayanan: coverage and SPM ------------------------------------------------------------
+
+
+class PersonYear(NamedTuple):
+    """A record of this person dated in this year changed. Only spm_balita reads weighings,
+    so a measurement asks for that indicator alone (`only_balita`)."""
+
+    sasaran_id: int
+    year: int
+    only_balita: bool = False
+
+
+class PosyanduYear(NamedTuple):
+    posyandu_id: int
+    year: int
+
+
+def _years_of(*days: date | None) -> set[int]:
+    # A record dated in December can end a cohort counted the next year (first birthday,
+    # follow-up month): refresh the following year too.
+    return {y for d in days if d is not None for y in (d.year, d.year + 1)}
+
+
+def _person_years(people: Iterable[int | None], days: Iterable[date | None]) -> set[PersonYear]:
+    years = _years_of(*days)
+    return {PersonYear(sid, y) for sid in set(people) if sid is not None for y in years}
+
+
+def cakupan_keys_of_person_record(record: Any, created: bool) -> set[PersonYear]:
+    """Imunisasi, HasilSkrining, Rujukan: records with sasaran and tanggal."""
+    old = _loaded(record)
+    return _person_years(
+        [record.sasaran_id, old.get("sasaran_id")], [record.tanggal, old.get("tanggal")]
+    )
+
+
+def cakupan_keys_of_measurement(record: Pengukuran, created: bool) -> set[PersonYear]:
+    """Only the measurement's own year: keeps the per-measurement cost low (the
+    incremental-update target is 50 ms)."""
+    old = _loaded(record)
+    people = {record.sasaran_id, old.get("sasaran_id") or record.sasaran_id}
+    years = {d.year for d in (record.tanggal, old.get("tanggal")) if d is not None}
+    return {PersonYear(sid, y, only_balita=True) for sid in people for y in years}
+
+
+def cakupan_keys_of_pregnancy(record: Any, created: bool) -> set[PersonYear]:
+    days = [record.hpl, record.status_sejak, _loaded(record).get("hpl"), timezone.localdate()]
+    return _person_years([record.sasaran_id], days)
+
+
+def cakupan_keys_of_pregnancy_record(record: Any, created: bool) -> set[PersonYear]:
+    """KunjunganAnc / Persalinan: the pregnancy's year (ends at delivery or HPL)."""
+    k = record.kehamilan
+    return _person_years([k.sasaran_id], [record.tanggal, k.hpl])
+
+
+def cakupan_keys_of_nifas_visit(record: Any, created: bool) -> set[PersonYear]:
+    p = record.persalinan
+    return _person_years([p.kehamilan.sasaran_id], [p.tanggal])
+
+
+def cakupan_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduYear]:
+    """Every maintained year of the old and new Posyandu, and this year."""
+    old = _loaded(record)
+    posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
+    maintained = (
+        RekapLayanan.objects.filter(posyandu_id__in=posyandu_ids, periode__regex=r"^\d{4}$")
+        .values_list("periode", flat=True)
+        .distinct()
+    )
+    years = {int(p) for p in maintained} | {timezone.localdate().year}
+    return {PosyanduYear(pid, y) for pid in posyandu_ids for y in years}
+
+
+def cakupan_update(keys: set[PersonYear | PosyanduYear]) -> None:
+    full: dict[int, set[int]] = defaultdict(set)
+    balita: dict[int, set[int]] = defaultdict(set)
+    people = [k for k in keys if isinstance(k, PersonYear)]
+    posyandu_of = _posyandu_of(k.sasaran_id for k in people)
+    for key in keys:
+        if isinstance(key, PosyanduYear):
+            full[key.posyandu_id].add(key.year)
+        elif key.sasaran_id in posyandu_of:
+            (balita if key.only_balita else full)[posyandu_of[key.sasaran_id]].add(key.year)
+    for pid in sorted(full.keys() | balita.keys()):
+        if full[pid]:
+            cakupan_recompute(posyandu_id=pid, years=full[pid])
+        if balita[pid] - full[pid]:  # a full recompute already wrote spm_balita
+            cakupan_recompute(posyandu_id=pid, years=balita[pid] - full[pid], only_balita=True)
+
+
+def register() -> None:
+    def rekap(source: str, keys: derived.KeysFn) -> None:
+        derived.register(
+            derived="laporan.RekapBulanan",
+            what="SKDN monthly aggregates",
+            source=source,
+            keys=keys,
+            handler=rekap_update,
+            rebuild=REBUILD,
+        )
+
+    def cakupan(source: str, keys: derived.KeysFn) -> None:
+        derived.register(
+            derived="laporan.RekapLayanan",
+            what="coverage and SPM rows",
+            source=source,
+            keys=keys,
+            handler=cakupan_update,
+            rebuild=REBUILD,
+        )
+
+    rekap("sesi.Pengukuran", rekap_keys_of_measurement)
+    rekap("sasaran.Sasaran", rekap_keys_of_person)
+    cakupan("imunisasi.Imunisasi", cakupan_keys_of_person_record)
+    cakupan("skrining.HasilSkrining", cakupan_keys_of_person_record)
+    cakupan("rujukan.Rujukan", cakupan_keys_of_person_record)
+    cakupan("sesi.Pengukuran", cakupan_keys_of_measurement)
+    cakupan("kia.Kehamilan", cakupan_keys_of_pregnancy)
+    cakupan("kia.KunjunganAnc", cakupan_keys_of_pregnancy_record)
+    cakupan("kia.Persalinan", cakupan_keys_of_pregnancy_record)
+    cakupan("kia.KunjunganNifas", cakupan_keys_of_nifas_visit)
+    cakupan("sasaran.Sasaran", cakupan_keys_of_person)
