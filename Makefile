@@ -35,6 +35,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	env -u DATABASE_URL $(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
@@ -52,7 +53,7 @@ test-slow: install
 	fi
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy . && $(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -13,6 +13,7 @@ from .dispatch import zscores_one
 from .weight_gain import (
     DEFAULT_KBM_VERSION,
     KBM_VERSIONS,
+    MAX_KBM_AGE_MONTHS,
     kbm_array,
     kbm_grams,
     needs_referral,
@@ -41,6 +42,7 @@ __all__ = [
     "ENGINE_VERSION",
     "INDICATOR_GRIDS",
     "KBM_VERSIONS",
+    "MAX_KBM_AGE_MONTHS",
     "TABLE_VERSIONS",
     "Category",
     "Who2006Result",

@@ -26,7 +26,7 @@ START, END = parse_period("2026-01"), parse_period("2026-09")
 
 
 def weigh(person, day, kg):
-    values = {"berat_kg": kg, "tinggi_cm": 76.0, "cara_ukur": "L"}
+    values = {"berat_kg": kg, "tinggi_cm": 76.0, "cara_ukur": "terlentang"}
     return measurement_record(sasaran=person, tanggal=day, by=None, **values)
 
 

@@ -80,9 +80,9 @@ def _plan_child(rng, person, months, weigh_p=0.75):
             weight = max(1.5, weight + rng.uniform(-0.15, 0.12))
         values = {"berat_kg": f"{weight:.2f}"}
         if rng.random() < 0.6:
-            measure = "L" if age < 24 else "H"
-            if rng.random() < 0.1:
-                measure = "H" if measure == "L" else "L"  # wrong position: +-0.7 cm rule
+            measure = "terlentang" if age < 24 else "berdiri"
+            if rng.random() < 0.1:  # wrong position: +-0.7 cm rule
+                measure = "berdiri" if measure == "terlentang" else "terlentang"
             values |= {"tinggi_cm": f"{l_med * (1 + 0.037 * lz):.1f}", "cara_ukur": measure}
         plan.append((day, values))
         r = rng.random()
@@ -90,7 +90,7 @@ def _plan_child(rng, person, months, weigh_p=0.75):
             plan.append((day, {"berat_kg": f"{weight + rng.choice([-0.3, 0.3]):.2f}"}))
         elif r < 0.16 and day.day < 25:  # a later length-only measurement in the month
             length = f"{l_med * (1 + 0.037 * lz) + 0.4:.1f}"
-            position = "L" if age < 24 else "H"
+            position = "terlentang" if age < 24 else "berdiri"
             plan.append((day + timedelta(days=3), {"tinggi_cm": length, "cara_ukur": position}))
     return plan
 
@@ -128,17 +128,17 @@ def dataset(world):
         posyandu=world.posyandu_b, tanggal_lahir=date(2023, 5, 9)
     )
     plans[special["oedema"].id] = [
-        (date(2025, 3, 12), {"berat_kg": "8.10", "tinggi_cm": "78.0", "cara_ukur": "L"}),
-        (date(2025, 4, 10), {"berat_kg": "8.40", "tinggi_cm": "78.5", "cara_ukur": "L",
+        (date(2025, 3, 12), {"berat_kg": "8.10", "tinggi_cm": "78.0", "cara_ukur": "terlentang"}),
+        (date(2025, 4, 10), {"berat_kg": "8.40", "tinggi_cm": "78.5", "cara_ukur": "terlentang",
                              "edema": True}),
     ]  # fmt: skip
     special["flag"] = SasaranFactory.create(
         posyandu=world.posyandu_b, tanggal_lahir=date(2024, 2, 2)
     )
     plans[special["flag"].id] = [
-        (date(2025, 2, 14), {"berat_kg": "8.00", "tinggi_cm": "72.0", "cara_ukur": "L"}),
-        (date(2025, 3, 14), {"berat_kg": "8.20", "tinggi_cm": "73.0", "cara_ukur": "L"}),
-        (date(2025, 4, 14), {"berat_kg": "31.00", "tinggi_cm": "73.5", "cara_ukur": "L"}),
+        (date(2025, 2, 14), {"berat_kg": "8.00", "tinggi_cm": "72.0", "cara_ukur": "terlentang"}),
+        (date(2025, 3, 14), {"berat_kg": "8.20", "tinggi_cm": "73.0", "cara_ukur": "terlentang"}),
+        (date(2025, 4, 14), {"berat_kg": "31.00", "tinggi_cm": "73.5", "cara_ukur": "terlentang"}),
     ]
     # 2T for sure: three weighings with gains below 200 g at 20 months.
     special["t2"] = SasaranFactory.create(

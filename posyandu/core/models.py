@@ -6,6 +6,7 @@ from typing import Any, ClassVar, TypeVar, cast
 from django.db import models, transaction
 from django.utils import timezone
 
+from posyandu.audit.recorder import record_saved
 from posyandu.core import derived
 
 _M = TypeVar("_M", bound=models.Model)
@@ -59,8 +60,6 @@ class Record(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from posyandu.audit.recorder import record_saved
-
         creating = self._state.adding
         changed = [] if creating else self.changed_fields()
         if not creating:

@@ -165,6 +165,8 @@ class TaskSource:
     get: Callable[[Any, Any], Any]
     # (home visit) -> the tasks it closed
     closed_by_visit: Callable[[Any], list[Any]]
+    # () -> the address of the user's own task list ("My tasks"), linked from the visit list
+    list_url: Callable[[], str] | None = None
 
 
 _task_sources: list[TaskSource] = []
@@ -191,3 +193,8 @@ def task_get(user: Any, public_id: Any) -> Any:
 
 def tasks_closed_by_visit(visit: Any) -> list[Any]:
     return [t for s in _task_sources for t in s.closed_by_visit(visit)]
+
+
+def task_list_url() -> str | None:
+    """The "My tasks" page of the app that provides tasks (None without one)."""
+    return next((s.list_url() for s in _task_sources if s.list_url is not None), None)

@@ -109,7 +109,7 @@ def _posyandu_for(
             puskesmas=puskesmas,
             pustu=pustu,
             kode=f"{desa.kode.replace('.', '')}{i + 1:02d}",
-            cakupan=f"{unit} {i + 1:02d}" if unit == "RW" else f"Dusun {_roman(i + 1)}",
+            wilayah_layanan=f"{unit} {i + 1:02d}" if unit == "RW" else f"Dusun {_roman(i + 1)}",
             is_prima=(i == 0 and rng.random() < 0.3),
         )
         for i, name in enumerate(names)

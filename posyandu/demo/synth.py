@@ -23,12 +23,15 @@ import growthstandards as gs
 from posyandu.core.periods import first_day, last_day
 from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.growth import WHO_MEASURE
 from posyandu.sesi.models import Pengukuran
 from posyandu.wilayah.models import Wilayah
 
 PENDUDUK = Path(__file__).resolve().parents[1] / "wilayah" / "data" / "penduduk_2025.csv"
 BALITA_SHARE = 0.085
 BALITA_PER_POSYANDU = 90
+# The engine's WHO letters ("l"/"h") back to the stored position words.
+POSITION_OF_WHO_MEASURE = {letter: word for word, letter in WHO_MEASURE.items()}
 
 
 def balita_per_kabkota(provinsi: str) -> dict[str, int]:
@@ -224,11 +227,11 @@ def populate(posyandu: list[tuple[int, str, int]], end: int, months: int,
                     "id": mid, "public_id": uuid.uuid4(), "created_at": now, "updated_at": now,
                     "sasaran_id": int(ids[i]), "tanggal": day,
                     "berat_kg": f"{weight[j]:.2f}", "umur_hari": int(age_days[j]),
-                    "engine_version": gs.ENGINE_VERSION,
+                    "mesin_versi": gs.ENGINE_VERSION,
                 }  # fmt: skip
                 if has_len[j]:
                     rec["tinggi_cm"] = f"{length[j]:.1f}"
-                    rec["cara_ukur"] = measure[j].upper()
+                    rec["cara_ukur"] = POSITION_OF_WHO_MEASURE[measure[j]]
                 for k, v in z.items():
                     rec[k] = None if np.isnan(v[j]) else float(v[j])
                 for k, v in f.items():

@@ -70,7 +70,8 @@ class Posyandu(Facility):
     pustu = models.ForeignKey(
         Pustu, null=True, blank=True, on_delete=models.SET_NULL, related_name="posyandu"
     )
-    cakupan = models.CharField(_("area covered (dusun, RT/RW)"), max_length=250, blank=True)
+    # The area served; "cakupan" in code is only coverage (an indicator), see docs/glossary.md.
+    wilayah_layanan = models.CharField(_("area covered (dusun, RT/RW)"), max_length=250, blank=True)
     is_prima = models.BooleanField(_("Posyandu Prima"), default=False)
     wilayah_path = "desa_id"
     scope_fields = {"wilayah": "desa__kode", "posyandu": "id"}

@@ -10,7 +10,6 @@ from ninja.errors import HttpError
 from posyandu.accounts.api import api_scoped
 from posyandu.imunisasi.selectors import idl_status, status_of, td_status_of
 from posyandu.imunisasi.services import DoseError, dose_record
-from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.selectors import person_or_404
 
 router = Router(tags=["imunisasi"])
@@ -50,14 +49,10 @@ class StatusOut(Schema):
     td_status: str
 
 
-def _person(request: HttpRequest, sasaran_id: UUID) -> Sasaran:
-    return person_or_404(request.user, sasaran_id, include_merged=True)
-
-
 @router.post("/{sasaran_id}/dosis", response={201: DoseOut}, summary="Record a dose")
 @api_scoped("personal")
 def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn) -> Status[dict[str, Any]]:
-    sasaran = _person(request, sasaran_id)
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     try:
         row = dose_record(
             sasaran=sasaran, by=request.user, today=timezone.localdate(), **payload.dict()
@@ -72,7 +67,7 @@ def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn) -> Stat
 def immunization_status(
     request: HttpRequest, sasaran_id: UUID, tanggal: date | None = None
 ) -> dict[str, Any]:
-    sasaran = _person(request, sasaran_id)
+    sasaran = person_or_404(request.user, sasaran_id, include_merged=True)
     on = tanggal or timezone.localdate()
     idl = idl_status(sasaran)
     return {

@@ -12,7 +12,7 @@ from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
 from posyandu.imunisasi.selectors import bias_status_of, due_list, status_of, td_status_of
 from posyandu.imunisasi.selectors import idl_status as idl_of
-from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.life_stage import BALITA, DEWASA, completed_months
 from posyandu.sasaran.models import Sasaran
 
 STATUS_LABELS = {
@@ -35,7 +35,7 @@ def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str
         "places": Imunisasi.Tempat.choices,
         "mode": "",
     }
-    if months < 60:
+    if BALITA.contains(months):
         doses = [d for d in status_of(sasaran, on) if d.status != schedule.NOT_APPLICABLE]
         ctx |= {
             "mode": "anak",
@@ -44,7 +44,7 @@ def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str
             "idl": idl_of(sasaran),
             "recordable": [d.code for d in doses if d.status != schedule.GIVEN],
         }
-    elif months < 18 * 12:
+    elif months < DEWASA.low:
         bias = bias_status_of(sasaran, on)
         ctx |= {
             "mode": "bias",

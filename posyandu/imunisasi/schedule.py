@@ -1,6 +1,6 @@
 """The national immunization schedule as data (rules/*.json) and pure functions over it.
 
-No Django here. `child_status(birth, given, on)` says, for every dose, whether it is given,
+No database here. `child_status(birth, given, on)` says, for every dose, whether it is given,
 not yet due, due, overdue (catch-up / imunisasi kejar), too late, waiting for an earlier dose
 of its series, or not in the programme for this child. IDL, baduta lengkap, BIAS and the
 tetanus (Td) status T1-T5 of women of childbearing age build on it.
@@ -14,6 +14,7 @@ from typing import Any
 
 from posyandu.core.periods import add_months
 from posyandu.core.rules import load_rule
+from posyandu.sasaran.life_stage import completed_years
 
 GIVEN, NOT_YET, DUE, OVERDUE, TOO_LATE, WAITING, NOT_APPLICABLE = (
     "given",
@@ -181,7 +182,7 @@ def bias_status(
 ) -> list[BiasDose]:
     """BIAS doses by estimated grade (completed years - 6) and month of the school year."""
     spec = load_rule("imunisasi", "bias").variant(version)
-    years = _completed_years(birth, on)
+    years = completed_years(birth, on)
     grade_now = years - 6
     out = []
     for d in spec["doses"]:
@@ -199,10 +200,6 @@ def bias_status(
             BiasDose(d["code"], d["vaccine"], d["grade"], d["month"], status, given.get(d["code"]))
         )
     return out
-
-
-def _completed_years(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 # -- Td status of women of childbearing age (WUS) ----------------------------------------

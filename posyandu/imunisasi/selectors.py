@@ -23,9 +23,8 @@ from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
 from posyandu.imunisasi.services import TD
+from posyandu.sasaran.life_stage import BALITA, born_in_q
 from posyandu.sasaran.models import Sasaran
-
-UNDER_FIVE_MONTHS = 60
 
 
 def given_doses(sasaran_ids: Iterable[int] | QuerySet) -> dict[int, dict[str, date]]:
@@ -69,12 +68,10 @@ def child_statuses(sasaran: QuerySet[Sasaran], on: date) -> dict[int, list[sched
 
 
 def _children(posyandu: QuerySet[Posyandu] | Iterable[Posyandu], on: date) -> QuerySet[Sasaran]:
-    born_after = on - timedelta(days=UNDER_FIVE_MONTHS * 31)
     return Sasaran.objects.filter(
+        born_in_q(BALITA, on),
         posyandu__in=posyandu,
         status=Sasaran.Status.AKTIF,
-        tanggal_lahir__gt=born_after,
-        tanggal_lahir__lte=on,
     ).order_by("tanggal_lahir", "nama")
 
 

@@ -15,6 +15,7 @@ from posyandu.kunjungan_rumah import selectors
 from posyandu.kunjungan_rumah.models import KunjunganRumah
 from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
 from posyandu.sasaran.selectors import person_or_404
+from posyandu.sesi.api import CaraUkurIn
 
 router = Router(tags=["kunjungan rumah"])
 
@@ -52,7 +53,7 @@ class AnggotaIn(Schema):
     catatan: str = ""
     berat_kg: Decimal | None = None
     tinggi_cm: Decimal | None = None
-    cara_ukur: str = ""
+    cara_ukur: CaraUkurIn = ""
     lila_cm: Decimal | None = None
     sistole: int | None = None
     diastole: int | None = None

@@ -60,9 +60,9 @@ class AnggotaDikunjungi(Record):
     kunjungan = models.ForeignKey(KunjunganRumah, on_delete=models.CASCADE, related_name="anggota")
     sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="+")
     tahap = models.CharField(_("life stage"), max_length=30)
-    # {item code: true/false} of the checklist version named in checklist_versi.
+    # {item code: true/false} of the checklist version named in ceklis_versi.
     ceklis = models.JSONField(_("checklist"), default=dict, blank=True)
-    checklist_versi = models.CharField(max_length=20, blank=True)
+    ceklis_versi = models.CharField(max_length=20, blank=True)
     catatan = models.CharField(_("note"), max_length=250, blank=True)
     pengukuran = models.ForeignKey(
         "sesi.Pengukuran", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -86,7 +86,7 @@ def home_visit_record(
             sasaran=member.sasaran,
             tahap=str(stage),
             ceklis={k: bool(v) for k, v in member.ceklis.items() if k in allowed},
-            checklist_versi=checklist.version(),
+            ceklis_versi=checklist.version(),
             catatan=member.catatan.strip()[:250],
             pengukuran=pengukuran,
         )

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
-from posyandu.core.registry import open_tasks_of_people, task_get, tasks_closed_by_visit
+from posyandu.core.registry import (
+    open_tasks_of_people,
+    task_get,
+    task_list_url,
+    tasks_closed_by_visit,
+)
 from posyandu.kunjungan_rumah import selectors
 from posyandu.kunjungan_rumah.forms import MemberForm, VisitForm
 from posyandu.kunjungan_rumah.models import KunjunganRumah
@@ -31,7 +36,9 @@ class _MemberRow(TypedDict):
 @scoped("personal")
 def visit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.visits(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "kunjungan_rumah/list.html", {"page": page})
+    return render(
+        request, "kunjungan_rumah/list.html", {"page": page, "tasks_url": task_list_url()}
+    )
 
 
 @scoped("personal")

@@ -158,6 +158,9 @@ def _both(indonesian: str, english: str) -> str:
 
 DEFINITIONS = """## Exact definitions (as computed by posyandu/laporan/skdn.py)
 
+S, K and D are one definition (posyandu/sesi/skdn.py) shared by the reports, the session
+summary and the targets page; age bands are posyandu/sasaran/life_stage.py's.
+
 - **Age** is in completed calendar months: a month is complete when the day of the month of
   birth is reached (born 31 January: 0 months on 28 February, 1 month on 1 March).
 - **S** (unit, month): children with 0 <= age <= 59 on the last day of the month, whose

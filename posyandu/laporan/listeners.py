@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from posyandu.core import derived
 from posyandu.core.periods import last_day, month_index
-from posyandu.laporan import skdn
 from posyandu.laporan.build.rekap_bulanan import maintained_months, rekap_recompute
 from posyandu.laporan.build.rekap_layanan import cakupan_recompute
 from posyandu.laporan.models import RekapLayanan
+from posyandu.sasaran.life_stage import BALITA
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran
 
@@ -84,7 +84,7 @@ def rekap_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduMonth]:
     posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
     births = {record.tanggal_lahir, old.get("tanggal_lahir") or record.tanggal_lahir}
     first = min(month_index(b) for b in births)
-    last = max(month_index(b) for b in births) + skdn.MAX_AGE_MONTHS + 1
+    last = max(month_index(b) for b in births) + BALITA.end
     months = [m for m in maintained_months(posyandu_ids) if first <= m <= last]
     return {PosyanduMonth(pid, m) for pid in posyandu_ids for m in months}
 

@@ -1,6 +1,7 @@
 """SKDN and nutrition status of one child in one month: pure Python, no database.
 
-The definitions (docs/indicators.md, issue 7):
+The definitions (docs/indicators.md, issue 7); S, K and D are sesi.skdn's, shared with the
+session summary and the targets page:
 - S: aged 0-59 completed months on the last day of the month, active on that day;
 - K: of S, has a KMS / Buku KIA;
 - D: of S, weighed at least once in the month (any source); the month's last weighing counts;
@@ -16,12 +17,13 @@ The definitions (docs/indicators.md, issue 7):
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from growthstandards import kbm_grams
+from growthstandards import MAX_KBM_AGE_MONTHS, kbm_grams
 from posyandu.core.periods import first_day, last_day, month_index
 from posyandu.sasaran.life_stage import completed_months
+from posyandu.sesi import skdn as definition
 
-MAX_AGE_MONTHS = 59
 FIELDS = (
     "s", "k", "d", "n", "t", "o", "b", "t2",
     "diukur", "stunting", "stunting_berat", "wasting", "wasting_berat",
@@ -61,25 +63,14 @@ def weight_units(weight_kg: object) -> int | None:
     """Stored kg with 2 decimals -> exact integer tens of grams (no float rounding)."""
     if weight_kg is None:
         return None
-    from decimal import Decimal
-
     return int((Decimal(str(weight_kg)) * 100).to_integral_value())
 
 
-def counted_on(child: Child, day: date) -> bool:
-    """Active on `day`: not merged; moved away or died only after that day."""
-    if child.merged or child.status == "digabung":
-        return False
-    if child.status == "aktif":
-        return True
-    return child.status_since is not None and child.status_since > day
-
-
 def in_s(child: Child, month: int) -> bool:
-    end = last_day(month)
-    if child.birth > end or not counted_on(child, end):
-        return False
-    return completed_months(child.birth, end) <= MAX_AGE_MONTHS
+    """In S of the month (sesi.skdn.in_s on its last day); a merged record never."""
+    return not child.merged and definition.in_s(
+        child.birth, child.status, child.status_since, last_day(month)
+    )
 
 
 class ChildSeries:
@@ -107,19 +98,25 @@ class ChildSeries:
     def status(self, month: int) -> str:
         """N, T, O, B, or '' when not weighed this month (or the age is out of the KBM table)."""
         now = self.last_weighing.get(month)
-        if now is None:
-            return ""
+        return "" if now is None else self.weighing_status(now)[0]
+
+    def weighing_status(self, now: Measurement) -> tuple[str, int | None]:
+        """N, T, O or B of one weighing as if it were its month's last, and the KBM (grams)
+        N / T was decided by; '' when it is no weighing or the age is out of the KBM table."""
+        if now.weight_dag is None:
+            return "", None
+        month = month_index(now.day)
         if not self.weighed_before(month):
-            return "B"
+            return "B", None
         prev = self.last_weighing.get(month - 1)
         if prev is None:
-            return "O"
+            return "O", None
         age = completed_months(self.child.birth, now.day)
-        if not 0 <= age <= 60:
-            return ""
-        assert now.weight_dag is not None and prev.weight_dag is not None  # weighings only
-        gain_g = (now.weight_dag - prev.weight_dag) * 10
-        return "N" if gain_g >= kbm_grams(age) else "T"
+        if not 0 <= age <= MAX_KBM_AGE_MONTHS:
+            return "", None
+        assert prev.weight_dag is not None  # last_weighing holds weighings only
+        kbm = kbm_grams(age)
+        return ("N" if (now.weight_dag - prev.weight_dag) * 10 >= kbm else "T"), kbm
 
     def counts(self, month: int) -> tuple[int, ...]:
         """The child's contribution to the unit's row of `month`, in FIELDS order."""

@@ -258,14 +258,7 @@ def _export_response(
         wilayah_kode=code,
         metadata={"period": period_of(month), "format": fmt},
     )
-    if fmt == "xlsx":
-        body = tables.xlsx_bytes({kind: (columns, rows)})
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, ctype = tables.csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return tables.download(fmt, kind, columns, rows, name)
 
 
 @scoped("aggregate")
@@ -312,15 +305,8 @@ def posyandu_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResp
     log(
         "export", model="laporan.posyandu", object_id=str(unit.public_id), wilayah_kode=unit.desa_id
     )
-    if fmt == "xlsx":
-        body = tables.xlsx_bytes({"rekap": (columns, rows)})
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, ctype = tables.csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    name = f"rekap_{selectors.posyandu_code(unit)}_{period_of(month)}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"rekap_{selectors.posyandu_code(unit)}_{period_of(month)}"
+    return tables.download(fmt, "rekap", columns, rows, name)
 
 
 @scoped("aggregate")
@@ -338,15 +324,7 @@ def posyandu_cakupan_export(request: HttpRequest, public_id: UUID, fmt: str) -> 
         wilayah_kode=unit.desa_id,
         metadata={"period": period_of(month), "format": fmt},
     )
-    if fmt == "xlsx":
-        body = tables.xlsx_bytes({"cakupan": (columns, rows)})
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, ctype = tables.csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    name = f"cakupan_{code}_{period_of(month)}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return tables.download(fmt, "cakupan", columns, rows, f"cakupan_{code}_{period_of(month)}")
 
 
 def _pdf_response(body: bytes, name: str) -> HttpResponse:

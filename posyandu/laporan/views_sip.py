@@ -65,7 +65,6 @@ def sip_page(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
 def sip_xlsx(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
     unit, month = _posyandu(request, public_id, nomor)
     table = sip.table(nomor, unit, month)
-    body = tables.xlsx_bytes({f"F{nomor}": (table.columns, table.rows)})
     log(
         "export",
         model=f"laporan.sip{nomor}",
@@ -73,9 +72,5 @@ def sip_xlsx(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
         wilayah_kode=unit.desa_id,
         metadata={"period": period_of(month), "rows": len(table.rows)},
     )
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"sip_f{nomor}_{selectors.posyandu_code(unit)}_{period_of(month)}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"sip_f{nomor}_{selectors.posyandu_code(unit)}_{period_of(month)}"
+    return tables.download("xlsx", f"F{nomor}", table.columns, table.rows, name)

@@ -172,7 +172,7 @@ class StrataBulanan(models.Model):
     strata = models.CharField(max_length=10)
     nilai = models.JSONField(default=dict)
     penahan = models.JSONField(default=list)
-    versi_aturan = models.CharField(max_length=20)
+    aturan_versi = models.CharField(max_length=20)
 
     scope_fields = {"wilayah": "desa_kode", "posyandu": "posyandu_id"}
 

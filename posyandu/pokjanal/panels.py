@@ -8,14 +8,13 @@ from posyandu.core.periods import period_of
 from posyandu.core.registry import Panel
 from posyandu.kader.models import Kader
 from posyandu.pokjanal.models import SpmPosyandu, StrataBulanan
-from posyandu.pokjanal.selectors import kader_counts
+from posyandu.pokjanal.selectors import kader_counts, kader_minimum, kader_row
 from posyandu.pokjanal.strata import labels, rules
 
 
 def strata_panel(request: Any, posyandu: Any, month: int) -> list[Panel]:
     strata = StrataBulanan.objects.filter(posyandu=posyandu, periode=period_of(month)).first()
-    kader = kader_counts(Kader.objects.filter(posyandu=posyandu)).get(posyandu.pk, {})
-    kader = {"n_aktif": 0, "terlatih": 0, "purwa": 0, "madya": 0, "utama": 0, **kader}
+    kader = kader_row(kader_counts(Kader.objects.filter(posyandu=posyandu)).get(posyandu.pk))
     return [
         Panel(
             key="strata",
@@ -26,6 +25,7 @@ def strata_panel(request: Any, posyandu: Any, month: int) -> list[Panel]:
                 "penahan": labels(strata.penahan) if strata else [],
                 "tidak_tercatat": labels(strata.nilai.get("tidak_tercatat", [])) if strata else [],
                 "kader": kader,
+                "kader_minimum": kader_minimum(),
                 "indicators": rules()["indicators"],
                 "tahun": month // 12,
                 "spm": SpmPosyandu.objects.filter(posyandu=posyandu, tahun=month // 12).first(),

@@ -1,10 +1,12 @@
 """Reads of the Pokjanal workspace for a region the user covers (aggregate scope)."""
 
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from posyandu.accounts.scope import restrict
+from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kader.models import Kader, Tingkat
 from posyandu.pokjanal.models import (
@@ -36,6 +38,20 @@ def kader_counts(kader: QuerySet[Kader]) -> dict[int, dict[str, Any]]:
     }
 
 
+@cache
+def kader_minimum() -> int:
+    """The fewest active kader a Posyandu should have (the Posyandu guideline, read from
+    rules/kader_minimum.json here only)."""
+    return int(load_rule("pokjanal", "kader_minimum").data["min_active_kader"])
+
+
+def kader_row(counts: dict[str, Any] | None) -> dict[str, Any]:
+    """One Posyandu's kader counts of `kader_counts` (zeros when it has no kader) and
+    `kurang`: fewer active kader than `kader_minimum`."""
+    row = {"n_aktif": 0, "terlatih": 0, "purwa": 0, "madya": 0, "utama": 0, **(counts or {})}
+    return {**row, "kurang": row["n_aktif"] < kader_minimum()}
+
+
 def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
     posyandu = restrict(Posyandu.objects.filter(in_region("desa__kode", kode)), user, "aggregate")
     posyandu = posyandu.select_related("desa").order_by("desa_id", "nama")
@@ -49,7 +65,7 @@ def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
             "posyandu": p,
             "strata": strata.get(p.id),
             "penahan": labels(strata[p.id].penahan) if p.id in strata else [],
-            "kader": kader.get(p.id, {"n_aktif": 0}),
+            "kader": kader_row(kader.get(p.id)),
         }
         for p in posyandu
     ]
@@ -60,7 +76,8 @@ def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
     return {
         "rows": rows,
         "by_strata": by_strata,
-        "below_five": [r for r in rows if r["kader"].get("n_aktif", 0) < 5],
+        "kader_kurang": [r for r in rows if r["kader"]["kurang"]],
+        "kader_minimum": kader_minimum(),
         "anggota": restrict(
             Anggota.objects.filter(in_region("wilayah__kode", kode)), user, "aggregate"
         ),

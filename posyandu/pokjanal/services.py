@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Avg, Count, Q
+from django.utils import timezone
 
 from posyandu.core.periods import first_day, last_day, period_of
 from posyandu.fasilitas.models import Posyandu
@@ -88,7 +89,7 @@ def strata_compute(*, prefix: str, month: int) -> int:
             StrataBulanan(
                 posyandu_id=pid, desa_kode=desa, periode=period_of(month), strata=result.code,
                 nilai={**values, "tidak_tercatat": result.not_recorded},
-                penahan=result.holding_back, versi_aturan=result.version,
+                penahan=result.holding_back, aturan_versi=result.version,
             )
         )  # fmt: skip
     StrataBulanan.objects.filter(posyandu_id__in=list(ids), periode=period_of(month)).delete()
@@ -96,20 +97,7 @@ def strata_compute(*, prefix: str, month: int) -> int:
     return len(rows)
 
 
-def posyandu_below_five_kader(posyandu_ids: list[int]) -> dict[int, int]:
-    """Posyandu (of these) with fewer than 5 active kader -> their active count."""
-    counts = dict(
-        Kader.objects.filter(posyandu_id__in=posyandu_ids, aktif=True)
-        .values("posyandu_id")
-        .annotate(n=Count("id"))
-        .values_list("posyandu_id", "n")
-    )
-    return {pid: counts.get(pid, 0) for pid in posyandu_ids if counts.get(pid, 0) < 5}
-
-
 def today() -> date:
-    from django.utils import timezone
-
     return timezone.localdate()
 
 

@@ -69,13 +69,5 @@ def strata_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
     lines = [_strata_row(r) for r in rows]
     log("export", model="pokjanal.StrataBulanan", wilayah_kode=kode,
         metadata={"period": period_of(month), "format": fmt})  # fmt: skip
-    if fmt == "xlsx":
-        body = tables.xlsx_bytes({"strata": (STRATA_COLUMNS, lines)})
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = tables.csv_text(STRATA_COLUMNS, lines).encode("utf-8")
-        ctype = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    name = f"strata_kader_{kode.replace('.', '')}_{period_of(month)}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"strata_kader_{kode.replace('.', '')}_{period_of(month)}"
+    return tables.download(fmt, "strata", STRATA_COLUMNS, lines, name)

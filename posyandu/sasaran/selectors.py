@@ -1,6 +1,7 @@
 """Reads of people, always through the caller's scope."""
 
 import re
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -69,8 +70,17 @@ def households_search(user: Any, q: str) -> QuerySet[Keluarga]:
     return qs.order_by("kepala_keluarga", "id")
 
 
+LEFT = (Sasaran.Status.PINDAH, Sasaran.Status.MENINGGAL)
+
+
 def present_on_q(day: Any) -> Q:
     """People still served on `day`: active, or moved away / deceased only after that day
-    (reports of past months keep counting them up to `status_sejak`)."""
-    left = [Sasaran.Status.PINDAH, Sasaran.Status.MENINGGAL]
-    return Q(status=Sasaran.Status.AKTIF) | Q(status__in=left, status_sejak__gt=day)
+    (reports of past months keep counting them up to `status_sejak`). A merged record never."""
+    return Q(status=Sasaran.Status.AKTIF) | Q(status__in=LEFT, status_sejak__gt=day)
+
+
+def present_on(status: str, status_sejak: date | None, day: date) -> bool:
+    """`present_on_q` for one person's values, in Python (reports over many months)."""
+    if status == Sasaran.Status.AKTIF:
+        return True
+    return status in LEFT and status_sejak is not None and status_sejak > day

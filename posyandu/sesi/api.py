@@ -1,11 +1,12 @@
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import AfterValidator, Field
 
 from posyandu.accounts.api import api_scoped
 from posyandu.sasaran.selectors import person_or_404
@@ -15,6 +16,31 @@ from posyandu.sesi.services import measurement_record
 
 router = Router(tags=["pengukuran"])
 
+# API v1 clients wrote the position as WHO anthro's letters before the schema spelled it out;
+# they are still accepted on input (output and storage use the words only).
+LEGACY_CARA_UKUR = {
+    "L": Pengukuran.CaraUkur.TERLENTANG.value,
+    "H": Pengukuran.CaraUkur.BERDIRI.value,
+}
+
+
+def _cara_ukur(value: str) -> str:
+    value = LEGACY_CARA_UKUR.get(value, value)
+    if value not in ("", *Pengukuran.CaraUkur.values):
+        raise ValueError("Cara ukur harus terlentang atau berdiri.")
+    return value
+
+
+# The measuring position of a child's length/height, for every API that records one.
+CaraUkurIn = Annotated[
+    str,
+    AfterValidator(_cara_ukur),
+    Field(
+        description='"terlentang" (lying length) or "berdiri" (standing height); '
+        'the older "L"/"H" are still accepted.'
+    ),
+]
+
 
 class PengukuranIn(Schema):
     id: UUID | None = None  # client-generated public_id: a retry returns the stored one
@@ -23,7 +49,7 @@ class PengukuranIn(Schema):
     sumber: str = Pengukuran.Sumber.POSYANDU
     berat_kg: Decimal | None = None
     tinggi_cm: Decimal | None = None
-    cara_ukur: str = ""
+    cara_ukur: CaraUkurIn = ""
     lingkar_kepala_cm: Decimal | None = None
     lila_cm: Decimal | None = None
     lingkar_perut_cm: Decimal | None = None
@@ -47,7 +73,7 @@ class PengukuranOut(Schema):
     kbm_g: int | None
     perlu_cek_ulang: bool
     alasan_cek_ulang: list
-    engine_version: str
+    mesin_versi: str  # growth engine and plausibility rules that computed the result
     tanda_bahaya: list[str]
     rujukan_disarankan: list[str]
 
@@ -58,8 +84,6 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[s
     person = person_or_404(request.user, payload.sasaran_id)
     if payload.sumber not in Pengukuran.Sumber.values:
         raise HttpError(422, "Sumber tidak dikenal.")
-    if payload.cara_ukur not in ("", "L", "H"):
-        raise HttpError(422, "Cara ukur harus L (terlentang) atau H (berdiri).")
     if payload.tanggal < person.tanggal_lahir:
         raise HttpError(422, "Tanggal pengukuran sebelum tanggal lahir.")
     for name in ("berat_kg", "tinggi_cm", "lingkar_kepala_cm", "lila_cm", "lingkar_perut_cm"):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.core.forms import choice_field
 from posyandu.core.numbers import NotANumber, parse_decimal
-from posyandu.sasaran.life_stage import LifeStage
+from posyandu.sasaran.life_stage import BADUTA, LifeStage
 from posyandu.sesi import danger
 from posyandu.sesi.models import Jadwal, Pengukuran
 
@@ -69,7 +69,10 @@ class MeasurementForm(forms.ModelForm):
         if "cara_ukur" in self.fields:
             choice_field(self, "cara_ukur").choices = Pengukuran.CaraUkur.choices
             self.fields["cara_ukur"].required = False
-            self.fields["cara_ukur"].initial = "L" if umur_bulan < 24 else "H"
+            lying = BADUTA.contains(umur_bulan)  # WHO: length lying under 2 years
+            self.fields["cara_ukur"].initial = (
+                Pengukuran.CaraUkur.TERLENTANG if lying else Pengukuran.CaraUkur.BERDIRI
+            )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -4,20 +4,21 @@ the API (through sesi.services.measurement_record), so a measurement means the s
 was taken."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 import growthstandards as gs
-from posyandu.sasaran.life_stage import completed_months
+from posyandu.core.periods import first_day, month_bounds, month_index
+from posyandu.sasaran.life_stage import BALITA, completed_months
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi import danger, plausibility
 from posyandu.sesi.models import Z_FIELDS, Pengukuran
 
 MAX_ENGINE_AGE_MONTHS = 228  # WHO 2007 ends at 19 years
-MAX_KBM_AGE_MONTHS = 60
+MAX_KBM_AGE_MONTHS = gs.MAX_KBM_AGE_MONTHS  # the KBM table: 0-60 completed months
 # Which Permenkes 2/2020 index classifies which stored z-score, under and over 5 years.
 INDICES_0_5 = {
     "bb_u": "zwei",
@@ -36,13 +37,17 @@ WHO2007_KEYS = {
     "fbfa": "fbmi",
 }
 GIZI_BURUK = "gizi_buruk"
+# The engine speaks WHO anthro's letters for the measuring position; the schema spells it out
+# (Pengukuran.CaraUkur), since "L" is also male. This one table translates: for the engine here,
+# and for the WHO-coded measurement export (laporan.exports.measurements).
+WHO_MEASURE = {Pengukuran.CaraUkur.TERLENTANG.value: "l", Pengukuran.CaraUkur.BERDIRI.value: "h"}
 # What a measurement is evaluated from, and what the evaluation stores on it.
 INPUT_FIELDS = ("berat_kg", "tinggi_cm", "cara_ukur", "lingkar_kepala_cm", "lila_cm", "edema")
 DERIVED_FIELDS = (
     "umur_hari",
     *Z_FIELDS,
     "kategori",
-    "engine_version",
+    "mesin_versi",
     "status_bb",
     "kbm_g",
     "perlu_cek_ulang",
@@ -92,7 +97,7 @@ def compute_zscores(
         age_days=age_days,
         weight=float(berat_kg) if berat_kg is not None else None,
         lenhei=float(tinggi_cm) if tinggi_cm is not None else None,
-        measure=cara_ukur.lower() if cara_ukur else None,
+        measure=WHO_MEASURE.get(cara_ukur),
         headc=float(lk) if lk is not None else None,
         muac=float(lila) if lila is not None else None,
         oedema=bool(edema),
@@ -107,7 +112,7 @@ def compute_zscores(
 
 def categories_of(z: dict[str, Any], age_months: int) -> dict[str, str]:
     """{index: category code} of the Permenkes 2/2020 indices that apply at this age."""
-    indices = INDICES_0_5 if age_months < 60 else INDICES_5_18
+    indices = INDICES_0_5 if BALITA.contains(age_months) else INDICES_5_18
     out = {}
     for index, key in indices.items():
         cat = gs.classify(index, z.get(key))
@@ -116,17 +121,13 @@ def categories_of(z: dict[str, Any], age_months: int) -> dict[str, str]:
     return out
 
 
-def _month_start(d: date) -> date:
-    return d.replace(day=1)
-
-
 def previous_weighings(
     sasaran: Sasaran, tanggal: date, exclude_pk: int | None = None
 ) -> tuple[Pengukuran | None, bool, Pengukuran | None]:
     """(last weighing of the previous calendar month, any weighing before this month, the last
     measurement before this one for plausibility)."""
-    this_month = _month_start(tanggal)
-    prev_month = _month_start(this_month - timedelta(days=1))
+    this_month, _end = month_bounds(tanggal)
+    prev_month = first_day(month_index(tanggal) - 1)
     qs = Pengukuran.objects.filter(sasaran=sasaran)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -188,7 +189,7 @@ def measurement_evaluate(
     for key in Z_FIELDS:
         setattr(p, key, z.get(key))
     p.kategori = categories_of(z, age_months)
-    p.engine_version = engine_version() if z else ""
+    p.mesin_versi = engine_version() if z else ""
     prev, before, last = previous_weighings(sasaran, tanggal, exclude_pk)
     result = GrowthResult(pengukuran=p, previous=prev)
     if p.berat_kg is not None and 0 <= age_months <= MAX_KBM_AGE_MONTHS:
@@ -223,7 +224,7 @@ def referral_codes(p: Pengukuran, is_2t: bool, age_months: int, danger_signs: bo
     """Why a referral is suggested: 2T or BB/U < -3 SD (engine), gizi buruk or oedema, danger
     signs ticked by the kader (stored on the measurement, at any age)."""
     codes = []
-    if age_months < 60:
+    if BALITA.contains(age_months):  # 2T, < -3 SD and gizi buruk are balita rules
         codes = gs.referral_reasons(is_2t, p.zwei)
         if p.kategori.get("bb_pb_tb") == GIZI_BURUK or p.edema:
             codes.append(GIZI_BURUK)

@@ -107,6 +107,9 @@ Z_FIELDS = (
     "fac",
 )
 WHO_FLAG_FIELDS = Z_FIELDS[1::2]
+# Length/height-, weight- and weight-for-length/height-for-age z-scores with their flags: what
+# stunting, underweight and wasting are counted from (laporan).
+NUTRITION_Z_FIELDS = Z_FIELDS[:6]
 
 
 class Pengukuran(Record):
@@ -122,8 +125,10 @@ class Pengukuran(Record):
         FASKES = "faskes", _("Puskesmas / Pustu")
 
     class CaraUkur(models.TextChoices):
-        TERLENTANG = "L", _("lying (length)")
-        BERDIRI = "H", _("standing (height)")
+        # Spelled out: "L" is male in jenis_kelamin. The engine's WHO letters "l"/"h" are
+        # translated only where sesi calls growthstandards (growth.WHO_MEASURE).
+        TERLENTANG = "terlentang", _("lying (length)")
+        BERDIRI = "berdiri", _("standing (height)")
 
     sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="pengukuran")
     tanggal = models.DateField(_("date measured"), db_index=True)
@@ -145,7 +150,7 @@ class Pengukuran(Record):
     tinggi_cm = models.DecimalField(
         _("length/height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    cara_ukur = models.CharField(_("position"), max_length=1, choices=CaraUkur.choices, blank=True)
+    cara_ukur = models.CharField(_("position"), max_length=10, choices=CaraUkur.choices, blank=True)
     lingkar_kepala_cm = models.DecimalField(
         _("head circumference (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
@@ -183,7 +188,8 @@ class Pengukuran(Record):
     # Implausible values are kept and marked, never dropped; the kader is asked to re-measure.
     perlu_cek_ulang = models.BooleanField(_("needs re-measurement"), default=False)
     alasan_cek_ulang = models.JSONField(default=list, blank=True)
-    engine_version = models.CharField(max_length=40, blank=True)
+    # growthstandards engine and plausibility rules that computed the fields above.
+    mesin_versi = models.CharField(max_length=40, blank=True)
 
     wilayah_path = "sasaran__desa_id"
     scope_fields = {"wilayah": "sasaran__desa__kode", "posyandu": "sasaran__posyandu_id"}

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from posyandu.core.rules import load_rule
-from posyandu.sesi.models import WHO_FLAG_FIELDS
+from posyandu.sesi.models import WHO_FLAG_FIELDS, Pengukuran
 
 DAYS_PER_MONTH = 30.4375
 STANDING_TO_LYING_CM = 0.7  # Permenkes 2/2020: lying length = standing height + 0.7 cm
@@ -49,7 +49,7 @@ def label(code: str) -> str:
 
 
 def _lying_equivalent(cm: float, cara_ukur: str) -> float:
-    return cm + STANDING_TO_LYING_CM if cara_ukur == "H" else cm
+    return cm + STANDING_TO_LYING_CM if cara_ukur == Pengukuran.CaraUkur.BERDIRI else cm
 
 
 def implausible_reasons(

@@ -7,26 +7,19 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from posyandu.core.periods import add_months, month_bounds
+from posyandu.core.periods import last_day, month_bounds, month_index
 from posyandu.core.registry import Panel, expected_at_session
 from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.life_stage import BALITA, born_between_for
 from posyandu.sasaran.models import Sasaran
-from posyandu.sasaran.selectors import present_on_q
+from posyandu.sesi import skdn as skdn_definition
 from posyandu.sesi.models import Pengukuran
-
-BALITA_MONTHS = 60  # S: children 0-59 completed months
 
 
 def balita_of(posyandu: Posyandu, on: date) -> QuerySet[Sasaran]:
-    """Children aged 0-59 completed months on `on` (born after `on` - 60 months) still served
-    on that day (a child who moved away or died later still counts for that month)."""
-    oldest = add_months(on, -BALITA_MONTHS)
-    return Sasaran.objects.filter(
-        present_on_q(on),
-        posyandu=posyandu,
-        tanggal_lahir__gt=oldest,
-        tanggal_lahir__lte=on,
-    )
+    """Children counted in S on `on` (sesi.skdn): balita still served on that day (a child
+    who moved away or died later still counts for that month)."""
+    return skdn_definition.s_of(on).filter(posyandu=posyandu)
 
 
 @dataclass
@@ -67,14 +60,12 @@ class Skdn:
 def skdn(posyandu: Posyandu, day: date) -> Skdn:
     """S, K, D, N, T, O, B of the Posyandu for the month of `day`. Ages at the month's end;
     a child weighed twice in the month counts once, with the status of the last weighing."""
-    start, end = month_bounds(day)
-    balita = balita_of(posyandu, end)
+    month = month_index(day)
+    balita = balita_of(posyandu, last_day(month))
     result = Skdn(s=balita.count(), k=balita.filter(punya_buku_kia=True).count())
     last_status: dict[int, str] = {}
     rows = (
-        Pengukuran.objects.filter(
-            sasaran__in=balita, tanggal__gte=start, tanggal__lte=end, berat_kg__isnull=False
-        )
+        skdn_definition.weighings_of_month(month, balita)
         .order_by("tanggal", "id")
         .values_list("sasaran_id", "status_bb")
     )
@@ -120,12 +111,9 @@ def expected_services(posyandu: Posyandu, day: date, came_ids: set[int]) -> Expe
 def register_rows(posyandu: Posyandu, year: int) -> list[dict]:
     """F2-like register: each balita with the weight and N/T/O/B of each month of the year."""
     end = date(year, 12, 31)
+    oldest, _newest = born_between_for(BALITA, date(year, 1, 1))  # balita on some day of it
     children = list(
-        Sasaran.objects.filter(
-            posyandu=posyandu,
-            tanggal_lahir__gt=add_months(date(year, 1, 1), -BALITA_MONTHS),
-            tanggal_lahir__lte=end,
-        )
+        Sasaran.objects.filter(posyandu=posyandu, tanggal_lahir__gt=oldest, tanggal_lahir__lte=end)
         .exclude(status=Sasaran.Status.DIGABUNG)
         .order_by("tanggal_lahir", "nama")
     )

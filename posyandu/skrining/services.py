@@ -23,6 +23,25 @@ def category_of(definition: dict[str, Any], code: str) -> dict[str, Any]:
     return next(c for c in definition["categories"] if c["code"] == code)
 
 
+def result_fields(
+    definition: dict[str, Any], answers: dict[str, Any], result: engine.Result
+) -> dict[str, Any]:
+    """How a screening result is stored: the HasilSkrining fields it fills (the service
+    below and the demo's bulk writer alike)."""
+    return {
+        "definisi": result.definition_id,
+        "definisi_versi": result.version,
+        "jawaban": answers,
+        "nilai": result.values,
+        "kategori": result.category,
+        "tingkat": result.level,
+        "tags": category_of(definition, result.category).get("tags", []),
+        "perlu_rujuk": result.refer,
+        "alasan": result.reasons,
+        "peringatan": result.warnings,
+    }
+
+
 @transaction.atomic
 def screening_record(
     *,
@@ -44,22 +63,12 @@ def screening_record(
     if errors:
         raise ScreeningInputError(errors)
     result = engine.interpret(definition, answers, context or person_context(sasaran, tanggal))
-    category = category_of(definition, result.category)
     return HasilSkrining.objects.create(
         sasaran=sasaran,
         tanggal=tanggal,
-        definisi=result.definition_id,
-        definisi_versi=result.version,
-        jawaban=answers,
-        nilai=result.values,
-        kategori=result.category,
-        tingkat=result.level,
-        tags=category.get("tags", []),
-        perlu_rujuk=result.refer,
-        alasan=result.reasons,
-        peringatan=result.warnings,
         kunjungan=kunjungan,
         dicatat_oleh=by if getattr(by, "is_authenticated", False) else None,
+        **result_fields(definition, answers, result),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from posyandu.core.periods import day_in_month, month_bounds, month_index
 from posyandu.tugas.snapshot import Person
 
 
@@ -48,10 +49,11 @@ def _referred_since(person: Person, day: date) -> bool:
 def not_weighed_this_month(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """No weight recorded this calendar month, once this month's Posyandu day has passed
     (or, with no session recorded, after `fallback_day`)."""
-    month_start = today.replace(day=1)
+    month_start, _end = month_bounds(today)
     if any(m.berat and m.tanggal >= month_start for m in person.measurements):
         return []
-    hari_buka = person.hari_buka or month_start.replace(day=int(params.get("fallback_day", 20)))
+    fallback = day_in_month(month_index(today), int(params.get("fallback_day", 20)))
+    hari_buka = person.hari_buka or fallback
     if person.tanggal_lahir > hari_buka:
         return []  # born after the Posyandu day: first weighing is next month
     return [Hit(kunci=f"{today:%Y-%m}", anchor=hari_buka, params={"hari_buka": fmt(hari_buka)})]

@@ -17,7 +17,7 @@ from posyandu.core.periods import month_bounds
 from posyandu.sasaran.life_stage import completed_months
 from posyandu.tugas.conditions import CONDITIONS
 from posyandu.tugas.models import Tugas
-from posyandu.tugas.rules import Rule, RuleSet, ruleset
+from posyandu.tugas.ruleset import Rule, RuleSet, ruleset
 from posyandu.tugas.snapshot import Person, chunks, load_people
 
 Key = tuple[int, str, str]  # sasaran_id, aturan, kunci

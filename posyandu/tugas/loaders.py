@@ -8,6 +8,7 @@ from posyandu.imunisasi import schedule
 from posyandu.imunisasi import selectors as imunisasi_selectors
 from posyandu.kia import selectors as kia_selectors
 from posyandu.kia.models import KunjunganNifas, Persalinan
+from posyandu.sasaran.life_stage import BALITA, born_in_q
 from posyandu.sasaran.models import Sasaran
 from posyandu.skrining import selectors as skrining_selectors
 from posyandu.tugas.snapshot import Person, register_loader
@@ -19,7 +20,7 @@ def _people_qs(people: dict[int, Person], ids: list[int] | None) -> Any:
 
 
 def immunization(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
-    children = _people_qs(people, ids).filter(tanggal_lahir__gt=today - timedelta(days=60 * 31))
+    children = _people_qs(people, ids).filter(born_in_q(BALITA, today))
     for sid, doses in imunisasi_selectors.child_statuses(children, today).items():
         late = [
             (d.code, d.vaccine, d.due_until + timedelta(days=1))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
-from posyandu.tugas.rules import reason_text
+from posyandu.tugas.ruleset import reason_text
 from posyandu.wilayah.models import Wilayah
 
 
@@ -45,7 +45,7 @@ class Tugas(models.Model):
     kunci = models.CharField(max_length=80)
     prioritas = models.PositiveSmallIntegerField(default=2)  # 1 = urgent
     untuk = models.CharField(max_length=10, choices=Untuk.choices, default=Untuk.KADER)
-    # Values for the reason sentence (rules.REASONS[aturan] % params).
+    # Values for the reason sentence (ruleset.REASONS[aturan] % params).
     params = models.JSONField(default=dict, blank=True)
     tanggal_acuan = models.DateField(_("reference date"))
     mulai = models.DateField(_("shown from"))

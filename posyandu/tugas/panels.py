@@ -4,6 +4,7 @@ person page (sasaran) and the tasks a home visit can answer (kunjungan_rumah).""
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.core.registry import Panel, TaskSource, register_history_panels, register_task_source
@@ -36,7 +37,16 @@ def _closed_by_visit(visit: Any) -> list[Tugas]:
     return list(Tugas.objects.filter(kunjungan_rumah=visit).select_related("sasaran"))
 
 
-TASKS = TaskSource(open_of_people=_open_of_people, get=_get, closed_by_visit=_closed_by_visit)
+def _list_url() -> str:
+    return reverse("tugas:mine")
+
+
+TASKS = TaskSource(
+    open_of_people=_open_of_people,
+    get=_get,
+    closed_by_visit=_closed_by_visit,
+    list_url=_list_url,
+)
 
 
 def register() -> None:

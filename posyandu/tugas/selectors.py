@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from posyandu.accounts.scope import is_bidan, is_kader, restrict, sees_all_field_work
+from posyandu.core.periods import month_bounds
 from posyandu.tugas.models import Tugas
 
 
@@ -91,7 +92,7 @@ def open_tasks_of_people(*, user: Any, sasaran_ids: list[int], today: date) -> Q
 def summary(*, user: Any, today: date, by: str = "posyandu") -> list[dict[str, Any]]:
     """Per Posyandu (or per desa): open, overdue and this month's closed tasks, for
     supervisors. Counts only: aggregate scope."""
-    month_start = today.replace(day=1)
+    month_start, _end = month_bounds(today)
     qs = restrict(Tugas.objects.all(), user, "aggregate")
     group = (
         ["posyandu_id", "posyandu__nama", "desa__nama"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from posyandu.kunjungan_rumah.models import AnggotaDikunjungi
 from posyandu.tugas.models import Tugas
-from posyandu.tugas.rules import ruleset
+from posyandu.tugas.ruleset import ruleset
 
 
 def tasks_close_by_home_visit(

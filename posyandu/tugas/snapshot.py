@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from growthstandards import classify
+from posyandu.core.periods import month_bounds
 from posyandu.kunjungan_rumah.models import AnggotaDikunjungi
 from posyandu.rujukan.models import Rujukan
 from posyandu.sasaran.models import Sasaran
@@ -108,7 +109,7 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
         return people
 
     since = today - timedelta(days=HISTORY_DAYS)
-    month_start = today.replace(day=1)
+    month_start, _end = month_bounds(today)
     sessions = Sesi.objects.filter(tanggal__gte=month_start, tanggal__lte=today)
     first_day: dict[int, date] = {}
     for posyandu_id, tanggal in sessions.values_list("posyandu_id", "tanggal"):

@@ -11,18 +11,16 @@ from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.models import Assignment
 from posyandu.accounts.scope import is_kader, kader_assignments, restrict, scope_for
 from posyandu.core.disclosure import counts_only
-from posyandu.core.periods import add_months, month_bounds
+from posyandu.core.periods import current_month, first_day, month_bounds, month_index, parse_period
 from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kunjungan_rumah.models import KunjunganRumah
-from posyandu.sasaran.models import Sasaran
-from posyandu.sesi.models import Pengukuran
+from posyandu.sesi import skdn
 from posyandu.tugas.models import Tugas
 
 LABELS = {
@@ -102,39 +100,21 @@ def definitions() -> dict[str, list[Target]]:
 
 
 def month_of(raw: str | None) -> date:
+    """The first day of the month 'YYYY-MM' (this month when absent or malformed)."""
     try:
-        year, month = (int(x) for x in (raw or "").split("-"))
-        return date(year, month, 1)
+        return first_day(parse_period(raw or ""))
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        return first_day(current_month())
 
 
 # --- Posyandu metrics: {posyandu_id: (numerator, denominator)} -------------------------
 
 
 def ds_ratio(ids: list[int], month: date, params: dict[str, Any]) -> dict[int, tuple[int, int]]:
-    """D/S: balita (0-59 months at month end, active) weighed at least once in the month."""
-    start, end = month_bounds(month)
-    balita = Q(tanggal_lahir__gt=add_months(end, -60), tanggal_lahir__lte=end)
-    s = (
-        Sasaran.objects.filter(balita, posyandu_id__in=ids, status=Sasaran.Status.AKTIF)
-        .values("posyandu_id")
-        .annotate(n=Count("id"))
-    )
-    d = (
-        Pengukuran.objects.filter(
-            tanggal__range=(start, end),
-            berat_kg__isnull=False,
-            sasaran__posyandu_id__in=ids,
-            sasaran__status=Sasaran.Status.AKTIF,
-            sasaran__tanggal_lahir__gt=add_months(end, -60),
-            sasaran__tanggal_lahir__lte=end,
-        )
-        .values("sasaran__posyandu_id")
-        .annotate(n=Count("sasaran_id", distinct=True))
-    )
-    weighed = {row["sasaran__posyandu_id"]: row["n"] for row in d}
-    return {row["posyandu_id"]: (weighed.get(row["posyandu_id"], 0), row["n"]) for row in s}
+    """D/S of the month as the session summary and the reports count it (sesi.skdn): a child
+    who moved away after the month still counts in it."""
+    skd = skdn.skd_by_posyandu(ids, month_index(month))
+    return {pid: (d, s) for pid, (s, _k, d) in skd.items()}
 
 
 def _rule_tasks(ids: list[int], month: date, rule: str) -> Any:

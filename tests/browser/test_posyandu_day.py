@@ -55,10 +55,15 @@ def test_posyandu_day(phone, live_server, world):
     page.get_by_text("Penimbangan pertama (B).").wait_for()
 
     # Back to the session, find Dimas by his mother's name, weigh him: no gain again.
-    page.get_by_role("link", name="Kembali ke hari buka").click()
+    # htmx binds the search box on load: type only once the page has loaded.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kembali ke hari buka").click()
     page.get_by_label("Cari sasaran (nama, NIK atau nama ibu)").fill("wati")
     page.locator("#found").get_by_text("Dimas Pratama").wait_for()
-    page.locator("#found li", has_text="Dimas Pratama").get_by_role("button", name="Hadir").click()
+    with page.expect_navigation():
+        page.locator("#found li", has_text="Dimas Pratama").get_by_role(
+            "button", name="Hadir"
+        ).click()
     page.get_by_label("Berat badan (kg)").fill("8,1")
     page.get_by_text("2T").first.wait_for()  # instant result before saving
     page.get_by_role("button", name="Simpan pengukuran").click()

@@ -122,7 +122,9 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
     families: list[tuple[int, date, list[date]]] = []  # (posyandu index, mother, births)
     for pi, p in enumerate(posyandu_list):
         day = rng.randint(5, 25)
-        jadwal.append(Jadwal(posyandu=p, tanggal=day, tempat=f"Balai {p.cakupan or p.desa.nama}"))
+        jadwal.append(
+            Jadwal(posyandu=p, tanggal=day, tempat=f"Balai {p.wilayah_layanan or p.desa.nama}")
+        )
         for d in _dates_of_sessions(today, day):
             sesi_rows.append(
                 Sesi(
@@ -472,7 +474,9 @@ def _child_measurements(kids: list[VisitPlan]) -> list[Pengukuran]:
                 kunjungan=v["k"],
                 berat_kg=Decimal(f"{weight[i]:.1f}"),
                 tinggi_cm=Decimal(f"{length[i]:.1f}"),
-                cara_ukur="H" if standing[i] else "L",
+                cara_ukur=(
+                    Pengukuran.CaraUkur.BERDIRI if standing[i] else Pengukuran.CaraUkur.TERLENTANG
+                ),
                 umur_hari=int(age[i]),
                 zlen=row["zlen"],
                 flen=_b(row["flen"]),
@@ -487,7 +491,7 @@ def _child_measurements(kids: list[VisitPlan]) -> list[Pengukuran]:
                 kbm_g=int(kbm[i]) if months[i] <= 60 else None,
                 perlu_cek_ulang=bool(reasons),
                 alasan_cek_ulang=reasons,
-                engine_version=version,
+                mesin_versi=version,
             )
         )
     return out

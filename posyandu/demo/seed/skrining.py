@@ -13,16 +13,16 @@
 import random
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
 
 from posyandu.audit.recorder import log
 from posyandu.core.periods import last_day, month_index
 from posyandu.kia.models import Kehamilan
-from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.life_stage import BAYI, completed_months
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Kunjungan, Pengukuran, Sesi
 from posyandu.skrining import engine
 from posyandu.skrining.models import HasilSkrining
+from posyandu.skrining.services import result_fields
 
 VITAMIN_A_MONTHS = (2, 8)
 VITAMIN_A_AGE = (6, 59)
@@ -122,7 +122,7 @@ def _vitamin_a(rng: random.Random, today: date) -> list[HasilSkrining]:
         ).values_list("id", "sesi_id", "sasaran_id")
     )
     rows = []
-    cache: dict[bool, tuple] = {}
+    cache: dict[bool, engine.Result] = {}
     for sid, pid, day in Sesi.objects.filter(
         tanggal__month__in=VITAMIN_A_MONTHS, tanggal__lte=today
     ).values_list("id", "posyandu_id", "tanggal"):
@@ -140,17 +140,12 @@ def _vitamin_a(rng: random.Random, today: date) -> list[HasilSkrining]:
                 given = day + timedelta(days=rng.randint(1, (end - day).days))
             else:
                 continue
-            infant = months < 12
+            infant = BAYI.contains(months)
             if infant not in cache:
                 ctx = _ctx(c.jenis_kelamin, months, "bayi" if infant else "balita")
-                result = engine.interpret(d, {"diberikan": True}, ctx)
-                cache[infant] = (
-                    result,
-                    next(x for x in d["categories"] if x["code"] == result.category),
-                )
-            result, category = cache[infant]
+                cache[infant] = engine.interpret(d, {"diberikan": True}, ctx)
             visit = (c.id, given, kunjungan if given == day else None)
-            rows.append(_hasil(visit, d, {"diberikan": True}, result, category))
+            rows.append(_hasil(visit, d, {"diberikan": True}, cache[infant]))
     return rows
 
 
@@ -201,27 +196,16 @@ def _row(visit: tuple[int, date, int], def_id: str, ctx: dict, raw: dict) -> Has
     d = engine.definition(def_id)
     answers, errors = engine.validate(d, raw)
     assert not errors, (def_id, errors)
-    result = engine.interpret(d, answers, ctx)
-    category = next(c for c in d["categories"] if c["code"] == result.category)
-    return _hasil(visit, d, answers, result, category)
+    return _hasil(visit, d, answers, engine.interpret(d, answers, ctx))
 
 
 def _hasil(
-    visit: tuple[int, date, int | None], d: dict, answers: dict, result: Any, category: dict
+    visit: tuple[int, date, int | None], d: dict, answers: dict, result: engine.Result
 ) -> HasilSkrining:
     sasaran_id, tanggal, kunjungan_id = visit
     return HasilSkrining(
         sasaran_id=sasaran_id,
         tanggal=tanggal,
-        definisi=d["id"],
-        definisi_versi=d["version"],
-        jawaban=answers,
-        nilai=result.values,
-        kategori=result.category,
-        tingkat=result.level,
-        tags=category.get("tags", []),
-        perlu_rujuk=result.refer,
-        alasan=result.reasons,
-        peringatan=result.warnings,
         kunjungan_id=kunjungan_id,
+        **result_fields(d, answers, result),
     )

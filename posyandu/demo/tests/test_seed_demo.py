@@ -1,6 +1,7 @@
 import io
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -42,6 +43,9 @@ def demo_regions(db, tmp_path):
 
 
 @pytest.mark.slow
+# This year's screening rates need most of a year behind them, so this test keeps its own day
+# (a September) whatever TEST_TODAY says.
+@pytest.mark.time_machine(datetime(2026, 9, 16, 10, tzinfo=ZoneInfo("Asia/Jakarta")))
 @override_settings(DEMO_MODE=True)
 def test_seed_demo_builds_a_realistic_demo_once(demo_regions):
     """One run of the whole demo (about a minute and a half: `make test-slow`), checked from
@@ -130,7 +134,7 @@ def _check_history_and_zscores(sample: int | None) -> models.QuerySet[Pengukuran
             m.edema,
         )
         assert {k: getattr(m, k) for k in expected} == expected, m.pk
-        assert m.engine_version == engine_version()
+        assert m.mesin_versi == engine_version()
     return children
 
 
@@ -228,9 +232,10 @@ def _check_population_and_services(ratios: bool = True) -> None:
         got = RekapLayanan.objects.filter(kode=kode, periode=year).aggregate(
             a=models.Sum("pembilang"), b=models.Sum("penyebut")
         )
-        assert got["a"] > 0, kode
         if ratios:
             assert low < got["a"] / got["b"] < 1, (kode, got)
+        else:  # the rows exist (a few dozen people give no rate, nor this year's rows in January)
+            assert RekapLayanan.objects.filter(kode=kode).exists(), kode
 
 
 @override_settings(DEMO_MODE=False)

@@ -69,7 +69,7 @@ def test_visit_closes_the_tasks_it_answers(world, two_t_child):
     assert task.kunjungan_rumah == visit and task.selesai_pada == timezone.localdate()
     member = AnggotaDikunjungi.objects.get(kunjungan=visit)
     assert member.ceklis["batuk"] is True and "bogus" not in member.ceklis
-    assert member.tahap == "balita" and member.checklist_versi == "2026.1"
+    assert member.tahap == "balita" and member.ceklis_versi == "2026.1"
 
 
 def test_visit_with_nobody_home_closes_nothing(world, two_t_child):
@@ -98,7 +98,7 @@ def test_home_measurement_uses_the_growth_engine(
                     measurement={
                         "berat_kg": Decimal("10.5"),
                         "tinggi_cm": Decimal("80.0"),
-                        "cara_ukur": "L",
+                        "cara_ukur": "terlentang",
                     },
                 )
             ],
@@ -106,7 +106,7 @@ def test_home_measurement_uses_the_growth_engine(
     m = AnggotaDikunjungi.objects.get(kunjungan=visit).pengukuran
     assert m is not None
     assert m.sumber == Pengukuran.Sumber.KUNJUNGAN_RUMAH and m.berat_kg == Decimal("10.5")
-    assert m.zwei is not None and m.engine_version and m.kategori  # same engine as the Posyandu day
+    assert m.zwei is not None and m.mesin_versi and m.kategori  # same engine as the Posyandu day
 
 
 def test_errors_are_clear(world, two_t_child):
@@ -211,7 +211,10 @@ class TestForm:
         assert (
             client.get(reverse("kunjungan_rumah:detail", args=[visit.public_id])).status_code == 200
         )
-        assert "Siti Kecil" in client.get(reverse("kunjungan_rumah:list")).content.decode()
+        listing = client.get(reverse("kunjungan_rumah:list")).content.decode()
+        assert "Siti Kecil" in listing
+        # "My tasks" comes from the task provider (tugas) through the registry.
+        assert f'href="{reverse("tugas:mine")}"' in listing
 
 
 class TestApi:
@@ -237,6 +240,22 @@ class TestApi:
         client.force_login(world.kader_s)
         assert client.get("/api/v1/kunjungan-rumah").json()["count"] == 0
         assert client.get(f"/api/v1/kunjungan-rumah/{body['id']}").status_code == 404
+
+    def test_measuring_position_is_a_word_and_the_older_letter_arrives(
+        self, client, world, two_t_child
+    ):
+        child, _ = two_t_child
+        member = {"sasaran_id": str(child.public_id), "berat_kg": "10.5", "tinggi_cm": "80.0"}
+        payload = {"tanggal": timezone.localdate().isoformat()}
+        client.force_login(world.kader_a)
+        refused = payload | {"anggota": [member | {"cara_ukur": "X"}]}
+        url = "/api/v1/kunjungan-rumah"
+        assert client.post(url, refused, content_type="application/json").status_code == 422
+        sent = payload | {"anggota": [member | {"cara_ukur": "H"}]}
+        response = client.post(url, sent, content_type="application/json")
+        assert response.status_code == 201, response.content
+        m = AnggotaDikunjungi.objects.get(kunjungan__public_id=response.json()["id"]).pengukuran
+        assert m is not None and m.cara_ukur == "berdiri"
 
 
 def test_tasks_of_members_not_seen_stay_open(world, two_t_child):

@@ -46,8 +46,9 @@ from posyandu.imunisasi.models import Imunisasi
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, KunjunganAnc, KunjunganNifas, Persalinan
 from posyandu.rujukan.models import Rujukan
-from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.life_stage import completed_months, completed_years, is_balita
 from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.selectors import present_on
 from posyandu.sesi.models import Pengukuran
 from posyandu.skrining.models import HasilSkrining
 
@@ -73,12 +74,10 @@ class Person:
     desa: str
 
     def active_on(self, day: date) -> bool:
-        if self.status == "digabung" or self.birth > day:
-            return False
-        return self.status == "aktif" or (self.since is not None and self.since > day)
+        return self.birth <= day and present_on(self.status, self.since, day)
 
     def years_on(self, day: date) -> int:
-        return completed_months(self.birth, day) // 12
+        return completed_years(self.birth, day)
 
 
 def _people(posyandu_id: int, born_after: date | None = None) -> dict[int, Person]:
@@ -293,11 +292,7 @@ def _yearly(counts: Counts, people: dict[int, Person], year: int, today: date) -
 
 def _balita(counts: Counts, people: dict[int, Person], year: int, today: date) -> None:
     ref = min(date(year, 12, 31), today)
-    balita = [
-        pid
-        for pid, p in people.items()
-        if p.active_on(ref) and completed_months(p.birth, ref) <= 59
-    ]
+    balita = [pid for pid, p in people.items() if p.active_on(ref) and is_balita(p.birth, ref)]
     weighed: dict[int, set[int]] = defaultdict(set)
     for sid, day in Pengukuran.objects.filter(
         sasaran_id__in=balita,

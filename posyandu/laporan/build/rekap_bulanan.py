@@ -25,8 +25,9 @@ from posyandu.core.periods import (
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import skdn
 from posyandu.laporan.models import RekapBulanan
+from posyandu.sasaran.life_stage import BALITA, born_between_for
 from posyandu.sasaran.models import Sasaran
-from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.models import NUTRITION_Z_FIELDS, Pengukuran
 from posyandu.wilayah.models import in_region
 
 SEXES = ("L", "P")
@@ -34,11 +35,12 @@ _MEASURED = Q(berat_kg__isnull=False) | Q(tinggi_cm__isnull=False)
 
 
 def _children(posyandu_ids: list[int], months: list[int]) -> list[skdn.Child]:
-    oldest = first_day(min(months) - skdn.MAX_AGE_MONTHS - 1).replace(day=1)
+    # Every child in S of one of the months (the oldest: S of the first month).
+    oldest, _ = born_between_for(BALITA, last_day(min(months)))
     rows = Sasaran.objects.filter(
         posyandu_id__in=posyandu_ids,
         tanggal_lahir__lte=last_day(max(months)),
-        tanggal_lahir__gte=oldest,
+        tanggal_lahir__gt=oldest,
     ).values_list(
         "id",
         "posyandu_id",
@@ -70,12 +72,7 @@ def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSer
             "tanggal",
             "id",
             "berat_kg",
-            "zlen",
-            "flen",
-            "zwei",
-            "fwei",
-            "zwfl",
-            "fwfl",
+            *NUTRITION_Z_FIELDS,
         )
         .order_by()
     )

@@ -18,15 +18,15 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from growthstandards import kbm_grams
 from posyandu.accounts.scope import Kind, restrict
 from posyandu.core.periods import first_day, last_day, month_index
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import skdn
 from posyandu.laporan.selectors import posyandu_code
-from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.life_stage import BALITA, born_between_for
 from posyandu.sasaran.models import Sasaran
-from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.growth import WHO_MEASURE
+from posyandu.sesi.models import NUTRITION_Z_FIELDS, Pengukuran
 
 COLUMNS = (
     "person_id", "sex", "birth_date", "posyandu_code", "desa_code", "has_kms", "measured_on",
@@ -56,19 +56,8 @@ def _flag(value: bool | None) -> str:
 
 def _status(series: skdn.ChildSeries, row: skdn.Measurement) -> tuple[str, str]:
     """N/T/O/B of one weighing (as if it were its month's last) and the KBM used."""
-    if row.weight_dag is None:
-        return "", ""
-    month = month_index(row.day)
-    if not series.weighed_before(month):
-        return "B", ""
-    prev = series.last_weighing.get(month - 1)
-    if prev is None or prev.weight_dag is None:  # (last_weighing holds weighings only)
-        return "O", ""
-    age = completed_months(series.child.birth, row.day)
-    if not 0 <= age <= 60:
-        return "", ""
-    kbm = kbm_grams(age)
-    return ("N" if (row.weight_dag - prev.weight_dag) * 10 >= kbm else "T"), str(kbm)
+    code, kbm = series.weighing_status(row)
+    return code, "" if kbm is None else str(kbm)
 
 
 def export_rows(
@@ -94,7 +83,7 @@ def _batch(
             posyandu_id__in=posyandu_ids,
             digabung_ke__isnull=True,
             tanggal_lahir__lte=last_day(end),
-            tanggal_lahir__gt=first_day(start - skdn.MAX_AGE_MONTHS - 1),
+            tanggal_lahir__gt=born_between_for(BALITA, last_day(start))[0],  # S of `start`
         ).exclude(status="digabung"),
         user,
         kind,
@@ -118,12 +107,7 @@ def _batch(
             "tinggi_cm",
             "cara_ukur",
             "edema",
-            "zlen",
-            "flen",
-            "zwei",
-            "fwei",
-            "zwfl",
-            "fwfl",
+            *NUTRITION_Z_FIELDS,
             "zbmi",
             "fbmi",
         )  # fmt: skip
@@ -175,7 +159,7 @@ def _line(
         str((day - birth).days),
         "" if berat is None else f"{berat:.2f}",
         "" if tinggi is None else f"{tinggi:.1f}",
-        (cara or "").lower(),
+        WHO_MEASURE.get(cara, ""),  # WHO anthro coding like `sex`: l lying, h standing
         "y" if edema else "n",
         _z(zlen), _flag(flen), _z(zwei), _flag(fwei), _z(zwfl), _flag(fwfl), _z(zbmi), _flag(fbmi),
         status,

@@ -32,7 +32,14 @@ from posyandu.imunisasi.models import Imunisasi
 from posyandu.imunisasi.services import TD
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, KunjunganAnc, Persalinan
-from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.life_stage import (
+    BALITA,
+    BAYI,
+    born_between_for,
+    completed_months,
+    is_balita,
+    is_bayi,
+)
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Kunjungan, LayananDiberikan, Pengukuran, Sesi
 from posyandu.skrining.models import HasilSkrining
@@ -93,8 +100,11 @@ def format_1(posyandu: Posyandu, month: int) -> Table:
         status=Sasaran.Status.MENINGGAL, status_sejak__range=(start, end)
     )
     for s in deaths.order_by("status_sejak"):
-        months = completed_months(s.tanggal_lahir, s.status_sejak)
-        group = _("baby") if months < 12 else _("toddler") if months < 60 else _("other")
+        group = _("other")
+        if is_bayi(s.tanggal_lahir, s.status_sejak):
+            group = _("baby")
+        elif is_balita(s.tanggal_lahir, s.status_sejak):
+            group = _("toddler")
         table.rows.append(
             [_("Death"), s.nama, s.jenis_kelamin, s.tanggal_lahir, s.status_sejak, group]
         )
@@ -106,7 +116,10 @@ def format_2(posyandu: Posyandu, month: int) -> Table:
     end = last_day(month)
     children = list(
         _people(posyandu)
-        .filter(tanggal_lahir__lte=end, tanggal_lahir__gt=date(year - 5, 1, 1))
+        # balita on some day of the year up to `end`
+        .filter(
+            tanggal_lahir__lte=end, tanggal_lahir__gt=born_between_for(BALITA, date(year, 1, 1))[0]
+        )
         .order_by("tanggal_lahir", "nama")
     )
     ids = [c.id for c in children]
@@ -302,9 +315,9 @@ def format_5_counts(posyandu: Posyandu, month: int) -> dict[str, int]:
     counts = dict.fromkeys(("bayi", "balita", "wus", "bumil", "busui", "lainnya"), 0)
     for sid, s in visitors.items():
         months = completed_months(s.tanggal_lahir, end)
-        if months < 12:
+        if BAYI.contains(months):
             counts["bayi"] += 1
-        elif months < 60:
+        elif BALITA.contains(months):
             counts["balita"] += 1
         elif sid in pregnant:
             counts["bumil"] += 1

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 
 from posyandu.laporan import coverage_selectors as cs
@@ -88,3 +89,19 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(
+    fmt: str, sheet: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
+) -> HttpResponse:
+    """A table as a CSV or xlsx (one sheet) download; `filename` without its extension."""
+    if fmt == "xlsx":
+        body, ctype = xlsx_bytes({sheet: (columns, rows)}), XLSX_TYPE
+    else:
+        body, ctype = csv_text(columns, rows).encode("utf-8"), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

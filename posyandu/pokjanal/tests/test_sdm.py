@@ -44,7 +44,7 @@ def test_held_back_indicators_are_named_and_shown_on_a_phone(client, world):
     StrataBulanan.objects.create(
         posyandu=world.posyandu_a, desa_kode=world.posyandu_a.desa_id, periode="2025-04",
         strata="madya", penahan=["program_tambahan", "kia"],
-        nilai={"tidak_tercatat": ["dana_sehat", "kb"]}, versi_aturan="2011.2",
+        nilai={"tidak_tercatat": ["dana_sehat", "kb"]}, aturan_versi="2011.2",
     )  # fmt: skip
     client.force_login(world.pokjanal_kec)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the msgids, whatever the catalogue
@@ -65,7 +65,7 @@ def test_held_back_indicators_are_named_and_shown_on_a_phone(client, world):
 def test_strata_and_kader_table_exports(client, world):
     StrataBulanan.objects.create(
         posyandu=world.posyandu_a, desa_kode=world.posyandu_a.desa_id, periode="2025-04",
-        strata="madya", penahan=["kia"], versi_aturan="2011.2",
+        strata="madya", penahan=["kia"], aturan_versi="2011.2",
         nilai={"frekuensi": 9, "kader": 5.5, "ds": 61.2, "kia": None, "imunisasi": 70.0,
                "program_tambahan": True},
     )  # fmt: skip
@@ -88,3 +88,36 @@ def test_strata_and_kader_table_exports(client, world):
     )
     client.force_login(world.kader_a)
     assert client.get(url).status_code == 404
+
+
+def test_the_kader_minimum_is_rule_data_read_by_the_workspace_and_the_panel(
+    client, world, monkeypatch
+):
+    from posyandu.core.rules import load_rule
+    from posyandu.pokjanal import selectors
+
+    rule = load_rule("pokjanal", "kader_minimum")
+    assert selectors.kader_minimum() == rule.data["min_active_kader"] == 5
+    assert rule.source.title == "Pedoman Umum Pengelolaan Posyandu"
+    a = world.posyandu_a  # two active kader from the fixture
+    for n in range(2):
+        Kader.objects.create(posyandu=a, nama=f"Bu {n}")
+    ctx = workspace(user=world.pokjanal_kec, kode="14.71.01", periode="2025-04")
+    melati = next(r for r in ctx["rows"] if r["posyandu"] == a)
+    assert (melati["kader"]["n_aktif"], melati["kader"]["kurang"]) == (4, True)
+    assert melati in ctx["kader_kurang"] and ctx["kader_minimum"] == 5
+    client.force_login(world.pokjanal_kec)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("pokjanal:workspace", args=["14.71.01"]) + "?periode=2025-04"
+    assert "have fewer than 5 active kader" in client.get(url).content.decode()
+    # Another minimum in the rule moves every place that reads it.
+    monkeypatch.setitem(rule.data, "min_active_kader", 4)
+    selectors.kader_minimum.cache_clear()
+    try:
+        ctx = workspace(user=world.pokjanal_kec, kode="14.71.01", periode="2025-04")
+        assert not next(r for r in ctx["rows"] if r["posyandu"] == a)["kader"]["kurang"]
+        panel = strata_panel(None, a, parse_period("2025-04"))[0]
+        assert panel.context["kader_minimum"] == 4 and not panel.context["kader"]["kurang"]
+    finally:
+        monkeypatch.undo()
+        selectors.kader_minimum.cache_clear()

@@ -32,7 +32,7 @@ def test_retry_with_the_same_client_id_returns_the_stored_one(client, world, ana
         "tanggal": "2026-03-10",
         "berat_kg": "9.1",
         "tinggi_cm": "76.0",
-        "cara_ukur": "L",
+        "cara_ukur": "terlentang",
     }
     first = post(client, body)
     assert first.status_code == 201 and first.json()["id"] == cid
@@ -41,7 +41,7 @@ def test_retry_with_the_same_client_id_returns_the_stored_one(client, world, ana
     assert retry.json()["id"] == cid and retry.json()["berat_kg"] == "9.10"
     assert Pengukuran.objects.count() == 1
     p = Pengukuran.objects.get()
-    assert (p.berat_kg, p.diukur_oleh, p.engine_version != "") == (
+    assert (p.berat_kg, p.diukur_oleh, p.mesin_versi != "") == (
         Decimal("9.10"),
         world.kader_a,
         True,
@@ -81,3 +81,16 @@ def test_bad_input_is_refused_with_a_reason(client, world, anak):
     assert post(client, base | {"tanggal": "2024-12-31", "berat_kg": "3"}).status_code == 422
     assert post(client, base | {"cara_ukur": "X", "tinggi_cm": "70"}).status_code == 422
     assert not Pengukuran.objects.exists()
+
+
+def test_position_is_a_word_and_the_older_letters_still_arrive(client, world, anak):
+    client.force_login(world.kader_a)
+    base = {"sasaran_id": str(anak.public_id), "tinggi_cm": "76.0"}
+    sent = [("2026-03-10", "L"), ("2026-03-11", "H"), ("2026-03-12", "berdiri")]
+    for day, position in sent:
+        response = post(client, base | {"tanggal": day, "cara_ukur": position})
+        assert response.status_code == 201
+        assert response.json()["mesin_versi"].startswith("gs ")
+        assert "engine_version" not in response.json()
+    stored = Pengukuran.objects.order_by("tanggal").values_list("cara_ukur", flat=True)
+    assert list(stored) == ["terlentang", "berdiri", "berdiri"]

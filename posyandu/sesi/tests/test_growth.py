@@ -36,20 +36,36 @@ def test_b_n_t_2t_o_with_the_kbm(boy):
 
 def test_zscores_equal_the_engine_and_carry_versions(boy):
     p = measurement_record(
-        sasaran=boy, tanggal=date(2026, 1, 10), by=None, berat_kg=8.6, tinggi_cm=72.0, cara_ukur="L"
+        sasaran=boy,
+        tanggal=date(2026, 1, 10),
+        by=None,
+        berat_kg=8.6,
+        tinggi_cm=72.0,
+        cara_ukur="terlentang",
     ).pengukuran
     want = gs.zscores_one(sex=1, age_days=360, weight=8.6, lenhei=72.0, measure="l")
     assert (p.umur_hari, p.zwei, p.zlen, p.zwfl) == (360, want["zwei"], want["zlen"], want["zwfl"])
     category = gs.classify("bb_u", want["zwei"])
     assert category is not None
     assert p.kategori["bb_u"] == category.code
-    assert p.engine_version.startswith(f"gs {gs.ENGINE_VERSION}")
-    assert "posyandu-plausibility@1" in p.engine_version
+    assert p.mesin_versi.startswith(f"gs {gs.ENGINE_VERSION}")
+    assert "posyandu-plausibility@1" in p.mesin_versi
+
+
+@pytest.mark.parametrize(("cara_ukur", "measure"), [("terlentang", "l"), ("berdiri", "h")])
+def test_the_position_reaches_the_engine_as_its_who_letter(boy, cara_ukur, measure):
+    p = measurement_evaluate(
+        sasaran=boy, tanggal=date(2026, 1, 10), berat_kg=8.6, tinggi_cm=72.0, cara_ukur=cara_ukur
+    ).pengukuran
+    want = gs.zscores_one(sex=1, age_days=360, weight=8.6, lenhei=72.0, measure=measure)
+    assert (p.cara_ukur, p.zlen, p.zwfl) == (cara_ukur, want["zlen"], want["zwfl"])
+    lying = gs.zscores_one(sex=1, age_days=360, weight=8.6, lenhei=72.0, measure="l")
+    assert (p.zlen == lying["zlen"]) is (measure == "l")  # standing adds 0.7 cm
 
 
 def test_below_minus_3_and_gizi_buruk_suggest_referral(boy):
     result = measurement_evaluate(
-        sasaran=boy, tanggal=date(2026, 1, 10), berat_kg=5.5, tinggi_cm=72.0, cara_ukur="L"
+        sasaran=boy, tanggal=date(2026, 1, 10), berat_kg=5.5, tinggi_cm=72.0, cara_ukur="terlentang"
     )
     assert result.pengukuran.zwei is not None
     assert result.pengukuran.zwei < -3
@@ -61,23 +77,23 @@ def test_below_minus_3_and_gizi_buruk_suggest_referral(boy):
     assert danger.referral_reasons == ["tanda_bahaya"]
 
 
-def prev(tanggal, kg=None, cm=None, cara="L"):
+def prev(tanggal, kg=None, cm=None, cara="terlentang"):
     return SimpleNamespace(tanggal=tanggal, berat_kg=kg, tinggi_cm=cm, cara_ukur=cara)
 
 
 @pytest.mark.parametrize(
     ("kg", "cm", "cara", "expected"),
     [
-        (9.0, 75.0, "L", []),
-        (7.74, 75.0, "L", []),  # -10.0%: at the limit, plausible
-        (7.73, 75.0, "L", ["bb_turun"]),  # -10.1%
-        (10.2, 75.0, "L", []),  # +1.6 kg; limit 1.6 kg x 31/30.4375 months = 1.63
-        (10.3, 75.0, "L", ["bb_naik"]),
-        (9.0, 73.5, "L", []),  # -1.5 cm: at the limit
-        (9.0, 73.4, "L", ["pb_turun"]),
-        (9.0, 74.0, "H", []),  # standing 74.0 = lying 74.7
-        (9.0, 81.1, "L", []),  # +6.1 cm; limit 6 cm x 31/30.4375 months = 6.11
-        (9.0, 81.2, "L", ["pb_naik"]),
+        (9.0, 75.0, "terlentang", []),
+        (7.74, 75.0, "terlentang", []),  # -10.0%: at the limit, plausible
+        (7.73, 75.0, "terlentang", ["bb_turun"]),  # -10.1%
+        (10.2, 75.0, "terlentang", []),  # +1.6 kg; limit 1.6 kg x 31/30.4375 months = 1.63
+        (10.3, 75.0, "terlentang", ["bb_naik"]),
+        (9.0, 73.5, "terlentang", []),  # -1.5 cm: at the limit
+        (9.0, 73.4, "terlentang", ["pb_turun"]),
+        (9.0, 74.0, "berdiri", []),  # standing 74.0 = lying 74.7
+        (9.0, 81.1, "terlentang", []),  # +6.1 cm; limit 6 cm x 31/30.4375 months = 6.11
+        (9.0, 81.2, "terlentang", ["pb_naik"]),
     ],
 )
 def test_plausibility_against_the_last_visit(kg, cm, cara, expected):
@@ -100,7 +116,7 @@ def test_plausibility_ignores_old_visits_and_reports_who_flags():
         tanggal=date(2026, 2, 10),
         berat_kg=6.0,
         tinggi_cm=70,
-        cara_ukur="L",
+        cara_ukur="terlentang",
         flags=flags,
         previous=last,
     )
@@ -122,10 +138,20 @@ def test_each_who_flag_names_its_index():
 
 def test_implausible_value_is_kept_and_marked(boy):
     measurement_record(
-        sasaran=boy, tanggal=date(2026, 1, 10), by=None, berat_kg=8.6, tinggi_cm=75, cara_ukur="L"
+        sasaran=boy,
+        tanggal=date(2026, 1, 10),
+        by=None,
+        berat_kg=8.6,
+        tinggi_cm=75,
+        cara_ukur="terlentang",
     )
     p = measurement_record(
-        sasaran=boy, tanggal=date(2026, 2, 10), by=None, berat_kg=8.7, tinggi_cm=72, cara_ukur="L"
+        sasaran=boy,
+        tanggal=date(2026, 2, 10),
+        by=None,
+        berat_kg=8.7,
+        tinggi_cm=72,
+        cara_ukur="terlentang",
     ).pengukuran
     p.refresh_from_db()
     assert p.tinggi_cm is not None

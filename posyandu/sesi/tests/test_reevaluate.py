@@ -45,7 +45,7 @@ def test_deleting_a_weighing_re_evaluates_the_next(boy):
 
 
 def test_a_corrected_birth_date_and_sex_recompute_z_scores(world, boy):
-    p = weigh(boy, date(2026, 1, 10), 8.6, tinggi_cm=72.0, cara_ukur="L")
+    p = weigh(boy, date(2026, 1, 10), 8.6, tinggi_cm=72.0, cara_ukur="terlentang")
     sasaran_update(
         sasaran=boy, posyandu=world.posyandu_a, tanggal_lahir=date(2025, 3, 15), jenis_kelamin="P"
     )

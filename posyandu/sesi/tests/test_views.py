@@ -42,7 +42,7 @@ def test_open_session_and_check_in(client, world, child):
 def test_measurement_preview_and_save(client, world, child):
     client.force_login(world.kader_a)
     k = KunjunganFactory.create(sesi=SesiFactory.create(posyandu=world.posyandu_a), sasaran=child)
-    data = {"berat_kg": "7,5", "tinggi_cm": "66", "cara_ukur": "L"}
+    data = {"berat_kg": "7,5", "tinggi_cm": "66", "cara_ukur": "terlentang"}
     preview = client.post(reverse("sesi:preview", args=[k.public_id]), data)
     assert preview.status_code == 200
     assert "Berat badan normal" in preview.content.decode()
@@ -90,7 +90,7 @@ def test_pages_render(client, world, child):
         kunjungan=k,
         berat_kg=7.5,
         tinggi_cm=66,
-        cara_ukur="L",
+        cara_ukur="terlentang",
     )
     for url in [
         reverse("sesi:summary", args=[sesi.public_id]),

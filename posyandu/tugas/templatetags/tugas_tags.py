@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from posyandu.tugas.rules import title_text
+from posyandu.tugas.ruleset import title_text
 
 register = template.Library()
 

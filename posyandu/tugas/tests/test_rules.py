@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from posyandu.tugas.engine import evaluate
-from posyandu.tugas.rules import parse_rules, reason_text, ruleset
+from posyandu.tugas.ruleset import parse_rules, reason_text, ruleset
 from posyandu.tugas.tests.factories import m, r, snap
 
 

@@ -99,7 +99,7 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         if condition not in CONDITIONS:
             raise ValueError(f"rule {code}: unknown condition {condition!r}")
         if code not in REASONS:
-            raise ValueError(f"rule {code}: no reason sentence in tugas.rules.REASONS")
+            raise ValueError(f"rule {code}: no reason sentence in tugas.ruleset.REASONS")
         if raw["assign_to"] not in {"kader", "bidan", "keduanya"}:
             raise ValueError(f"rule {code}: assign_to must be kader, bidan or keduanya")
         target = raw.get("target", {})
