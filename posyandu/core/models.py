@@ -3,9 +3,11 @@
 import uuid
 from typing import Any, ClassVar, TypeVar, cast
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from posyandu.audit.context import current_actor
 from posyandu.audit.recorder import record_saved
 from posyandu.core import derived
 
@@ -34,6 +36,11 @@ class LiveManager(_LiveManagerBase[_M]):
         return cast(LiveQuerySet[_M], super().get_queryset().filter(deleted_at__isnull=True))
 
 
+def _acting_user_id() -> int | None:
+    user = current_actor().user
+    return user.pk if getattr(user, "is_authenticated", False) else None
+
+
 class Record(models.Model):
     """A record with a public UUID, timestamps, a version number and soft delete.
 
@@ -47,6 +54,25 @@ class Record(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who entered the record (from the audit context on create), and who voided it and why:
+    # a voided ("dibatalkan") record is soft-deleted and keeps its reason for the history.
+    dibuat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    dibatalkan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    alasan_batal = models.CharField(max_length=200, blank=True, editable=False)
 
     # Field path from this model to the desa code, for audit events.
     wilayah_path: ClassVar[str] = ""
@@ -61,6 +87,8 @@ class Record(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         creating = self._state.adding
+        if creating and self.dibuat_oleh_id is None:
+            self.dibuat_oleh_id = _acting_user_id()
         changed = [] if creating else self.changed_fields()
         if not creating:
             self.version += 1
