@@ -1,12 +1,18 @@
 """The JSON API (django-ninja): session auth, OpenAPI schema at /api/v1/openapi.json."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
 from posyandu.accounts.api_routes import router as accounts_router
+from posyandu.core.concurrency import StaleRecord
 from posyandu.fasilitas.api import router as fasilitas_router
 from posyandu.fasilitas.browser_api import router as wilayah_router
 from posyandu.imunisasi.api import router as imunisasi_router
@@ -19,7 +25,58 @@ from posyandu.sesi.api import router as sesi_router
 from posyandu.skrining.api import router as skrining_router
 from posyandu.tugas.api import router as tugas_router
 
-api = NinjaAPI(
+# The error answers every operation can give, documented in the schema (issue 11, section 6):
+# all of them come as {"detail": ...} (a sentence; for 422 of a schema, ninja's list).
+ERROR_ANSWERS = {
+    "400": "The address or the body holds a value that cannot be read (not a UUID, too large).",
+    "401": "Not signed in.",
+    "403": "The caller's role may not do this.",
+    "404": "Not found, or outside the caller's regions and facilities (the same answer).",
+    "409": "Conflicts with a stored record (the same entry twice, or an update from an old "
+    "version: `version` is the one stored now), or the same idempotency key is still running.",
+    "422": "A value is missing, of the wrong type, or outside its bounds.",
+}
+API_ERROR = {
+    "title": "ApiError",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "title": "Detail",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+        },
+        "version": {"title": "Version", "type": "integer"},
+    },
+    "required": ["detail"],
+}
+
+
+def errors_of(method: str, path: str) -> list[str]:
+    """The 4xx answers an operation can give: every one may be refused (400, 401, 403, 422);
+    one naming a record (a path id, or ids in a body) may not find it (404); one that writes
+    may conflict (409)."""
+    codes = ["400", "401", "403", "422"]
+    if "{" in path or method != "get":
+        codes.append("404")
+    if method != "get":
+        codes.append("409")
+    return sorted(codes)
+
+
+class DocumentedAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = API_ERROR
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                for code in errors_of(method, path):
+                    operation["responses"].setdefault(
+                        code, {"description": ERROR_ANSWERS[code], "content": ref}
+                    )
+        return schema
+
+
+api = DocumentedAPI(
     title="Posyandu ILP API",
     version="1",
     urls_namespace="api-1",
@@ -50,3 +107,34 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+# Bad input that got past the schemas answers 4xx with a sentence, never a server error: a
+# value the database cannot hold (an offset above 2^63), a row that breaks a constraint (the
+# same NIK registered twice at once), a body that cannot be parsed (multipart, no boundary).
+@api.exception_handler(OverflowError)
+@api.exception_handler(ValidationError)
+def _not_valid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("A value is out of range.")}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    detail = _("The record conflicts with one already stored; reload it and try again.")
+    return api.create_response(request, {"detail": detail}, status=409)
+
+
+# An update sent from a version that is no longer the stored one (optimistic locking,
+# posyandu.core.concurrency): 409 with the stored version, never a silent overwrite.
+@api.exception_handler(StaleRecord)
+def _stale(request: HttpRequest, exc: StaleRecord) -> HttpResponse:
+    detail = _("Someone else saved this record after you read it; reload it and try again.")
+    return api.create_response(
+        request, {"detail": detail, "version": exc.current.version}, status=409
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    detail = _("The request body cannot be read; send JSON.")
+    return api.create_response(request, {"detail": detail}, status=400)

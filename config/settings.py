@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "posyandu.audit.middleware.AuditContextMiddleware",
     "posyandu.accounts.middleware.ScopeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "posyandu.core.middleware.BadInputMiddleware",
+    "posyandu.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,6 +141,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# API pages: `limit` is bounded in the schema (a larger one is a 422, not a huge query)
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True

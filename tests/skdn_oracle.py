@@ -15,8 +15,9 @@ Definitions (issue 7; docs/indicators.md; domain-ilp 2.3-2.5):
   weighed both months and gain (grams) >= / < KBM(age at this weighing), KBM from
   growthstandards/data/kbm.json, default version; 2T: T this month and the month before;
 - nutrition, children of D, from the month's last measurement (weight or length): a flag on
-  HAZ/WHZ/WAZ -> `flagged` only; otherwise `diukur`, and stunting zlen < -2, severe < -3,
-  wasting zwfl < -2, severe < -3, underweight zwei < -2, overweight zwfl > 2.
+  HAZ/WHZ/WAZ (from the WHO CLI), or a flagged value not confirmed (export `recheck` 1 and
+  `confirmed` 0, issue 11) -> `flagged` only; otherwise `diukur`, and stunting zlen < -2,
+  severe < -3, wasting zwfl < -2, severe < -3, underweight zwei < -2, overweight zwfl > 2.
 """
 
 from __future__ import annotations
@@ -225,7 +226,8 @@ def recompute(rows: list[dict[str, str]], unit_of) -> Result:  # noqa: C901, PLR
                 counts["2T"] += 1
             m = last_measure[month]
             g = res.gizi.setdefault(key, dict.fromkeys(GIZI, 0))
-            if "1" in (m.z["flen"], m.z["fwfl"], m.z["fwei"]):
+            unconfirmed = m.exported["recheck"] == "1" and m.exported["confirmed"] != "1"
+            if "1" in (m.z["flen"], m.z["fwfl"], m.z["fwei"]) or unconfirmed:
                 g["flagged"] += 1
                 continue
             g["diukur"] += 1

@@ -10,6 +10,7 @@ from typing import Any, Literal, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from posyandu.accounts.models import Assignment, Role
 
@@ -214,3 +215,28 @@ def can_write_pokjanal(user: Any, kode: str) -> bool:
         if role in POKJANAL_ROLES and wilayah and region_covers(wilayah, kode):
             return True
     return False
+
+
+# Corrections (edit, void, undo) of what was entered on the day or at a home visit: the person
+# who entered it on the same day; the bidan or Puskesmas of that place (or an admin) any time.
+CORRECT_ANY_TIME_ROLES = frozenset({Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
+
+
+def entered_today_by(user: Any, record: Any) -> bool:
+    """`record` was entered by `user` today (what the person who entered it may still correct,
+    and the only entries "urungkan" may undo)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and record.dibuat_oleh_id == user.pk
+        and timezone.localdate(record.created_at) == timezone.localdate()
+    )
+
+
+def may_correct(user: Any, record: Any) -> bool:
+    """May `user` correct or void `record`? Only records the user may see; then the bidan,
+    Puskesmas or admin any time, anyone else only what they entered themselves today."""
+    model = type(record)
+    visible = restrict(model.all_objects.filter(pk=record.pk), user, "personal").exists()
+    if not visible:
+        return False
+    return bool(scope_for(user).roles & CORRECT_ANY_TIME_ROLES) or entered_today_by(user, record)

@@ -16,6 +16,10 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("export")
         IMPORT = "import", _("import")
         MERGE = "merge", _("merge")
+        # A correction (edit) or a void ("batalkan") of a record, with the reason and the old
+        # values in metadata: the one kind of event that keeps values (ADR 0003).
+        CORRECT = "correct", _("correction")
+        VOID = "void", _("void")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -36,6 +36,19 @@ def log(
 
 
 def record_saved(record: Any, *, created: bool, changed: list[str]) -> None:
+    """The event of one save. A correction or a void (posyandu.core.corrections) leaves a note
+    on the record first: its action, reason and old values go into this same event."""
+    note = record.__dict__.pop("_audit_note", None)
+    if note is not None:
+        log(
+            note["action"],
+            model=record._meta.label,
+            object_id=str(record.public_id),
+            wilayah_kode=record.wilayah_kode(),
+            metadata={"fields": changed, "version": record.version, **note["metadata"]},
+            user=note.get("user"),
+        )
+        return
     if created:
         action = AuditEvent.Action.CREATE
     elif "deleted_at" in changed and record.deleted_at is not None:

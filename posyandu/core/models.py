@@ -136,3 +136,26 @@ class Record(models.Model):
             if obj is None:
                 return ""
         return str(obj) if self.wilayah_path else ""
+
+
+class IdempotencyKey(models.Model):
+    """A POST that carried an idempotency key (a form's hidden `idempotency_key`, or the API's
+    `Idempotency-Key` header) and the answer it got: the same user sending the same key again
+    (a double tap, a retry after a dropped connection) gets this answer back and nothing is
+    saved twice. `status` is None while the first request is still running."""
+
+    key = models.CharField(max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request = models.CharField(max_length=300)  # "POST /path": a key belongs to one request
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)  # Content-Type, Location, HX-*
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.request} {self.status}"

@@ -4,9 +4,10 @@ formatter for text built in Python (templates use Django's localization)."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import formats
+from pydantic import BeforeValidator
 
 # Digits with at most one decimal mark (the mark already turned into a dot); no exponents,
 # no underscores, no inf/NaN: nobody types those on a scale.
@@ -61,3 +62,18 @@ def format_decimal(
     # Django's number_format cuts extra decimals off; round half up first (12.345 -> 12,35).
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
+def _api_decimal(value: Any) -> Any:
+    """An API number: JSON numbers pass as they are, text goes through `parse_decimal` (so
+    "9,5" is 9.5 in the API as in the forms); text that is not a number is refused (422)."""
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except NotANumber:
+            raise ValueError(f"Bukan angka: {value!r} (contoh: 9,5 atau 9.5).") from None
+    return value
+
+
+# A decimal of an API schema (ninja/pydantic) that also accepts text typed with a comma.
+DecimalIn = Annotated[Decimal | None, BeforeValidator(_api_decimal)]

@@ -8,12 +8,15 @@ from datetime import date
 from django.utils import timezone
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Years a period may name: reports look back and ahead by months from it, and Python's dates
+# end at years 1 and 9999 (`?periode=0000-01` was a server error on every report).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def parse_period(text: str) -> int:
     """'2025-03' -> month index. ValueError with an Indonesian message when malformed."""
     match = PERIOD_PATTERN.match(text or "")
-    if not match:
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise ValueError(f"Periode tidak valid: {text!r} (format YYYY-MM, mis. 2025-03)")
     return int(match.group(1)) * 12 + int(match.group(2)) - 1
 

@@ -6,7 +6,7 @@ in its AppConfig.ready(); the screens call `visit_panels` / `history_panels`. Th
 who is expected at a session (`expected_at_session`), the words for a referral rule code
 (`reason_label`), a check-in seen from below sesi (`visit_lookup`), and how a merge joins two
 rows of one model (`merge_resolver`), the follow-up tasks a home visit answers
-(`register_task_source`).
+(`register_task_source`), which records can be corrected or voided (`register_correctable`).
 """
 
 from collections.abc import Callable
@@ -26,6 +26,9 @@ class Panel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 50
+    # due at this visit: the visit page opens it; what is not due (done today, nothing to
+    # give) stays a closed section the kader can still open
+    due: bool = True
 
 
 @dataclass(frozen=True)
@@ -198,3 +201,66 @@ def tasks_closed_by_visit(visit: Any) -> list[Any]:
 def task_list_url() -> str | None:
     """The "My tasks" page of the app that provides tasks (None without one)."""
     return next((s.list_url() for s in _task_sources if s.list_url is not None), None)
+
+
+@dataclass(frozen=True)
+class Correctable:
+    """A model whose records can be corrected (edited) or voided ("batalkan") with a reason.
+
+    The owning app registers it in its AppConfig.ready(); the correction screens (sesi) and
+    `core.corrections` ask the registry, so no app imports upwards to correct another's rows.
+    """
+
+    model: Any  # the model class
+    title: Any  # what one record is called (a lazy translation), e.g. "measurement"
+    # fields(record) -> the fields a correction may change (the form shows these)
+    fields: Callable[[Any], list[str]]
+    # path from the record to its person (Sasaran), for the history and the return link
+    person: str = "sasaran"
+    # the foreign key to a parent record: voiding the parent voids this record too (a check-in
+    # voids what was recorded at it)
+    part_of: str = ""
+    # apply(record, changes) -> sets the changes and what follows from them (a measurement is
+    # evaluated again); None sets the fields as they are
+    apply: Callable[[Any, dict[str, Any]], None] | None = None
+    # parts(record) -> other records voided with this one that do not point at it by `part_of`
+    parts: Callable[[Any], list[Any]] | None = None
+    # the page to return to after a correction (e.g. the visit page), else the person's page
+    return_url: Callable[[Any], str | None] | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.label)
+
+
+_correctables: dict[str, Correctable] = {}
+
+
+def register_correctable(spec: Correctable) -> Correctable:
+    _correctables[spec.label] = spec
+    return spec
+
+
+def correctable(label: str) -> Correctable | None:
+    """The registration of a model label ("sesi.Pengukuran"), None if it is not correctable."""
+    return _correctables.get(label)
+
+
+def correctables() -> list[Correctable]:
+    return list(_correctables.values())
+
+
+# provider(sasaran, on) -> facts (label, value in words) a clinician reads at a glance on an
+# incoming referral: latest measurement and z-scores (sesi), pregnancy week (kia)
+ReferralFactsProvider = Callable[[Any, date], list[tuple[str, str]]]
+_referral_facts: list[ReferralFactsProvider] = []
+
+
+def register_referral_facts(provider: ReferralFactsProvider) -> ReferralFactsProvider:
+    if provider not in _referral_facts:
+        _referral_facts.append(provider)
+    return provider
+
+
+def referral_facts(sasaran: Any, on: date) -> list[tuple[str, str]]:
+    return [fact for provider in _referral_facts for fact in provider(sasaran, on)]

@@ -4,9 +4,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from posyandu.accounts.api import api_scoped
+from posyandu.core.pagination import BoundedPagination
 from posyandu.fasilitas import selectors
 from posyandu.fasilitas.models import Posyandu
 
@@ -27,7 +28,7 @@ class PosyanduOut(Schema):
 
 @router.get("/posyandu", response=list[PosyanduOut], summary="Posyandu the caller may see")
 @api_scoped("aggregate")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def posyandu_list(request: HttpRequest, q: str = "") -> QuerySet[Posyandu]:
     return selectors.posyandu_list(user=request.user, search=q)
 

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
@@ -22,12 +22,15 @@ class DoseIn(Schema):
     diberikan_di_sini: bool = True
     nama_tempat: str = ""
     batch: str = ""
+    # A dose outside its schedule is refused (422, saying why) unless a reason confirms it.
+    alasan_di_luar_jadwal: str = Field("", max_length=200)
 
 
 class DoseOut(Schema):
     id: UUID
     vaksin: str
     tanggal: date
+    di_luar_jadwal: bool = False
 
 
 class DoseStatusOut(Schema):
@@ -59,7 +62,15 @@ def record_dose(request: HttpRequest, sasaran_id: UUID, payload: DoseIn) -> Stat
         )
     except DoseError as e:
         raise HttpError(422, str(e)) from None
-    return Status(201, {"id": row.public_id, "vaksin": row.vaksin, "tanggal": row.tanggal})
+    return Status(
+        201,
+        {
+            "id": row.public_id,
+            "vaksin": row.vaksin,
+            "tanggal": row.tanggal,
+            "di_luar_jadwal": row.di_luar_jadwal,
+        },
+    )
 
 
 @router.get("/{sasaran_id}/status", response=StatusOut, summary="Immunization status on a day")

@@ -9,8 +9,9 @@ class ImunisasiConfig(AppConfig):
 
     def ready(self) -> None:
         from posyandu.core import registry
-        from posyandu.imunisasi import panels
+        from posyandu.imunisasi import corrections, panels
 
         registry.register_visit_panels(panels.visit_panels)
         registry.register_history_panels(panels.history_panels)
         registry.register_expected_at_session(panels.expected_at_session)
+        corrections.register()

@@ -33,6 +33,12 @@ class Imunisasi(Record):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     jadwal_versi = models.CharField(max_length=40, blank=True)
+    # Given before its minimum age or interval, or after its maximum age, after a warning the
+    # user confirmed with a reason (schedule.dose_timing).
+    di_luar_jadwal = models.BooleanField(_("given outside the schedule"), default=False)
+    alasan_di_luar_jadwal = models.CharField(
+        _("reason for giving it outside the schedule"), max_length=200, blank=True
+    )
 
     wilayah_path = "sasaran__desa_id"
     scope_fields = {"wilayah": "sasaran__desa__kode", "posyandu": "sasaran__posyandu_id"}

@@ -65,7 +65,11 @@ def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None
     ctx = panel_context(sasaran, on, kunjungan)
     if not ctx["mode"] and not ctx.get("show_td"):
         return []
-    return [Panel("imunisasi", _("Immunization"), "imunisasi/_panel.html", ctx, order=30)]
+    # a dose due or overdue today opens the section (the Td status of a woman stays closed)
+    due = bool(ctx.get("actionable")) or any(
+        b.status in (schedule.DUE, schedule.OVERDUE) for b in ctx.get("bias", [])
+    )
+    return [Panel("imunisasi", _("Immunization"), "imunisasi/_panel.html", ctx, order=30, due=due)]
 
 
 def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:

@@ -64,6 +64,7 @@ class DoseStatus:
     latest: date
     given_on: date | None = None
     given_valid: bool = True  # False when given before its earliest date (counts, flagged)
+    given_late: bool = False  # given after its last allowed day (latest): outside the schedule
     waiting_for: str = ""
 
     @property
@@ -107,7 +108,12 @@ def child_status(
             valid = earliest is None or on_day >= earliest
             result.append(
                 DoseStatus(
-                    **common, status=GIVEN, earliest=earliest, given_on=on_day, given_valid=valid
+                    **common,
+                    status=GIVEN,
+                    earliest=earliest,
+                    given_on=on_day,
+                    given_valid=valid,
+                    given_late=on_day > latest,
                 )
             )
             continue
@@ -125,6 +131,59 @@ def child_status(
             status = OVERDUE
         result.append(DoseStatus(**common, status=status, earliest=earliest))
     return result
+
+
+# -- a dose given outside its schedule ---------------------------------------------------
+
+TOO_EARLY, PAST_LATEST, TOO_SOON, PREVIOUS_MISSING = (
+    "too_early",
+    "too_late",
+    "too_soon_after_previous",
+    "previous_missing",
+)
+
+
+@dataclass(frozen=True)
+class TimingIssue:
+    """Why a dose given on a day is outside the schedule (warned before saving)."""
+
+    kind: str  # TOO_EARLY | PAST_LATEST | TOO_SOON | PREVIOUS_MISSING
+    code: str
+    limit: date | None  # earliest allowed day (early, too soon) or last allowed day (late)
+    previous: str = ""  # the earlier dose of the series (too soon, missing)
+    previous_on: date | None = None
+
+
+def dose_timing(
+    birth: date, given: dict[str, date], code: str, on: date, *, province: str = ""
+) -> list[TimingIssue]:
+    """What is wrong with giving routine dose `code` on `on` to a child born on `birth` with
+    doses `given` (the dose itself excluded): before its minimum age, after its maximum age
+    ("terlewat": e.g. rotavirus after 6 months 29 days), before the minimum interval since
+    the previous dose of its series, or with that previous dose missing. Empty: on time or
+    catch-up (imunisasi kejar) within the rules. Doses outside the routine schedule (BIAS,
+    Td) have no timing rules here."""
+    try:
+        d = dose(code)
+    except KeyError:
+        return []
+    issues: list[TimingIssue] = []
+    min_age_day = add_offset(birth, d["min_age"])
+    latest = add_offset(birth, d.get("latest", schedule()["catch_up_until"]))
+    if on < min_age_day:
+        issues.append(TimingIssue(TOO_EARLY, code, min_age_day))
+    if on > latest:
+        issues.append(TimingIssue(PAST_LATEST, code, latest))
+    by_series = {(x["series"], x["dose"]): x["code"] for x in doses()}
+    previous = by_series.get((d["series"], d["dose"] - 1))
+    if previous and applies(dose(previous), birth, province):
+        if previous not in given:
+            issues.append(TimingIssue(PREVIOUS_MISSING, code, None, previous))
+        else:
+            ready = add_offset(given[previous], d.get("min_interval", {}))
+            if on < ready:
+                issues.append(TimingIssue(TOO_SOON, code, ready, previous, given[previous]))
+    return issues
 
 
 def idl_doses(version: str | None = None) -> list[str]:

@@ -3,10 +3,11 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from posyandu.accounts.api import api_scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.pagination import BoundedPagination
 from posyandu.kader.models import Kader
 
 router = Router(tags=["kader"])
@@ -22,6 +23,6 @@ class KaderOut(Schema):
 
 @router.get("", response=list[KaderOut], summary="Kader of the Posyandu the caller serves")
 @api_scoped("personal")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def kader_list(request: HttpRequest) -> QuerySet[Kader]:
     return restrict(Kader.objects.select_related("posyandu"), request.user, "personal")

@@ -1,7 +1,6 @@
 """Maternal-care API: register a pregnancy, record an ANC visit, read a pregnancy summary."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -11,9 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from posyandu.accounts.api import api_scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.numbers import DecimalIn
 from posyandu.kia.models import Kehamilan
 from posyandu.kia.selectors import pregnancy_summary
 from posyandu.kia.services import KiaError, anc_record, pregnancy_register
@@ -27,11 +28,12 @@ class KehamilanIn(Schema):
     tanggal_daftar: date
     hpht: date | None = None
     usg_tanggal: date | None = None
-    usg_minggu: int | None = None
-    usg_hari: int = 0
-    gravida: int = 1
-    paritas: int = 0
-    abortus: int = 0
+    # bounds of a plausible obstetric history (an ultrasound dates a pregnancy of 4-42 weeks)
+    usg_minggu: int | None = Field(None, ge=4, le=42)
+    usg_hari: int = Field(0, ge=0, le=6)
+    gravida: int = Field(1, ge=1, le=20)
+    paritas: int = Field(0, ge=0, le=20)
+    abortus: int = Field(0, ge=0, le=20)
     persalinan_terakhir: date | None = None
     riwayat: list[str] = []
 
@@ -39,11 +41,11 @@ class KehamilanIn(Schema):
 class AncIn(Schema):
     tanggal: date
     oleh_dokter: bool = False
-    berat_kg: Decimal | None = None
-    lila_cm: Decimal | None = None
+    berat_kg: DecimalIn = None
+    lila_cm: DecimalIn = None
     sistole: int | None = None
     diastole: int | None = None
-    hb: Decimal | None = None
+    hb: DecimalIn = None
     ttd_tablet: int = 0
     tempat: str = ""
 

@@ -2,27 +2,13 @@
 the inclusive [low, high] of rules/anc.json `input_ranges` (a typo such as grams for kg or a
 minus sign is refused here, before it breaks a column's range in the database)."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from posyandu.core.numbers import NotANumber, parse_decimal
+from posyandu.core.forms import DecimalCommaField
 from posyandu.kia import rules_kia
-
-
-class DecimalCommaField(forms.DecimalField):
-    """A decimal as people type it: "19,9" or "19.9"."""
-
-    # django-stubs gives DecimalField the to_python of IntegerField (int | None); Django's
-    # DecimalField.to_python returns a Decimal, as this one does.
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        try:
-            return parse_decimal(value)
-        except NotANumber:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class CodesField(forms.Field):

@@ -3,18 +3,22 @@
 from datetime import date
 from typing import Any
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from posyandu.core.registry import Panel
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, Persalinan
-from posyandu.kia.selectors import OVERDUE_GRACE, anc_due, pregnancy_summary
-from posyandu.sasaran.life_stage import completed_years
+from posyandu.kia.selectors import (
+    OVERDUE_GRACE,
+    anc_due,
+    danger_today,
+    day_values,
+    pregnancy_summary,
+)
+from posyandu.sasaran.bounds import reproductive_age
 from posyandu.sasaran.models import Sasaran
-
-WUS_YEARS = (15, 49)
 
 
 def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str, Any]:
@@ -35,7 +39,13 @@ def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str
         .first()
     )
     if current is not None:
-        return ctx | {"mode": "hamil", "summary": pregnancy_summary(current, on)}
+        values = day_values(sasaran, on)  # blood pressure typed once, in the measurement
+        return ctx | {
+            "mode": "hamil",
+            "summary": pregnancy_summary(current, on),
+            "hari_ini": values,
+            "bahaya": danger_today(sasaran, on, get_language() or "id"),
+        }
     days = rules_kia.load("nifas")["postpartum_days"]
     persalinan = (
         Persalinan.objects.filter(kehamilan__sasaran=sasaran, tanggal__lte=on)
@@ -51,7 +61,7 @@ def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str
             "kf": rules_kia.nifas_schedule("KF", persalinan.tanggal, done["KF"], on),
             "kn": rules_kia.nifas_schedule("KN", persalinan.tanggal, done["KN"], on),
         }
-    if WUS_YEARS[0] <= completed_years(sasaran.tanggal_lahir, on) <= WUS_YEARS[1]:
+    if reproductive_age(sasaran.tanggal_lahir, on):  # 10-55 years, sasaran/rules/registrasi.json
         ctx["mode"] = "daftar"
     return ctx
 
@@ -66,7 +76,9 @@ def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None
         "daftar": _("Register a pregnancy"),
     }
     order = 90 if ctx["mode"] == "daftar" else 20
-    return [Panel("kia", titles[ctx["mode"]], "kia/_panel.html", ctx, order=order)]
+    # registering a pregnancy is offered, not due; an ANC or nifas contact is
+    due = ctx["mode"] != "daftar"
+    return [Panel("kia", titles[ctx["mode"]], "kia/_panel.html", ctx, order=order, due=due)]
 
 
 def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
@@ -88,3 +100,28 @@ def expected_at_session(posyandu: Posyandu, on: date, came_ids: set[int]) -> lis
         len(rows),
     ) % {"n": len(rows)}
     return [Panel("anc", title, "kia/_expected.html", {"rows": rows}, order=10)]
+
+
+def referral_facts(sasaran: Sasaran, on: date) -> list[tuple[str, str]]:
+    """The pregnancy week (and HPL) of a pregnant woman, for an incoming referral."""
+    kehamilan = (
+        Kehamilan.objects.filter(sasaran=sasaran, status=Kehamilan.Status.HAMIL)
+        .order_by("-hpl")
+        .first()
+    )
+    if kehamilan is None:
+        return []
+    summary = pregnancy_summary(kehamilan, on)
+    value = _("%(w)s weeks %(d)s days (due %(hpl)s)") % {
+        "w": summary.ga_weeks,
+        "d": summary.ga_days,
+        "hpl": f"{kehamilan.hpl:%d-%m-%Y}",
+    }
+    return [(_("Pregnancy"), value)]
+
+
+def referral_reason_label(code: str) -> str | None:
+    """Words for the referral reasons "kia:<code>" of a pregnant woman's danger values."""
+    if not code.startswith("kia:"):
+        return None
+    return rules_kia.danger_label(code.removeprefix("kia:"), get_language() or "id")

@@ -186,3 +186,59 @@ def nifas_schedule(kind: str, delivered: date, done: set[int], on: date) -> list
             status = "not_yet"
         out.append(NifasDue(kind, w["visit"], start, end, status))
     return out
+
+
+# -- danger values of a pregnant woman on the day (rules/bahaya_hamil.json) ---------------
+
+
+@dataclass(frozen=True)
+class DangerFlag:
+    """A value or sign that sends a pregnant woman to the Puskesmas the same day."""
+
+    code: str  # rule code, or the danger-sign code
+    label: str  # in the user's language
+    urgent: bool  # severe hypertension or a danger sign: refer at once (segera)
+    detail: str = ""  # the value that triggered it, e.g. "165/112 mmHg"
+
+
+def danger_flags(
+    *,
+    sistole: int | None = None,
+    diastole: int | None = None,
+    lila_cm: Any = None,
+    signs: list[str] | tuple[str, ...] = (),
+    language: str = "id",
+) -> list[DangerFlag]:
+    """The danger values (blood pressure >= 160/110 severe, >= 140/90, LiLA < 23.5 cm) and the
+    Buku KIA danger signs ticked, urgent ones first. Every flag suggests a same-day referral."""
+    rules = load_rule("kia", "bahaya_hamil").data
+    facts = {
+        "sistole": sistole,
+        "diastole": diastole,
+        "lila_cm": float(lila_cm) if lila_cm is not None else None,
+    }
+    key = "label_id" if language.startswith("id") else "label_en"
+    flags: list[DangerFlag] = []
+    held: set[str] = set()
+    for rule in rules["nilai"]:
+        if rule.get("unless") in held or not any(_holds(c, facts) for c in rule["any"]):
+            continue
+        held.add(rule["code"])
+        if rule["code"].startswith("hipertensi"):
+            detail = f"{sistole}/{diastole} mmHg"
+        else:
+            detail = f"LiLA {facts['lila_cm']:g} cm".replace(".", ",")
+        flags.append(DangerFlag(rule["code"], rule[key], bool(rule["segera"]), detail))
+    known = {s["code"]: s for s in rules["tanda_bahaya"]}
+    flags += [DangerFlag(c, known[c][key], True) for c in signs if c in known]
+    return sorted(flags, key=lambda f: not f.urgent)
+
+
+def danger_label(code: str, language: str = "id") -> str | None:
+    """Words for a danger-flag code (referral reasons "kia:<code>")."""
+    rules = load_rule("kia", "bahaya_hamil").data
+    key = "label_id" if language.startswith("id") else "label_en"
+    for item in [*rules["nilai"], *rules["tanda_bahaya"]]:
+        if item["code"] == code:
+            return str(item[key])
+    return None

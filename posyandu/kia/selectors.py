@@ -19,9 +19,10 @@ from django.db.models import Q, QuerySet
 
 from posyandu.core.registry import MaternalState
 from posyandu.kia import rules_kia
-from posyandu.kia.models import Kehamilan, Persalinan
+from posyandu.kia.models import Kehamilan, KunjunganAnc, Persalinan
 from posyandu.sasaran.life_stage import completed_years
 from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.models import Pengukuran
 
 # A pregnancy past its HPL by more than this without a recorded delivery stops counting as
 # "pregnant" (the kader is asked to record the outcome).
@@ -172,3 +173,51 @@ def anc_due(
         if ev.missing or ev.per_trimester[t - 1] < ev.required[t - 1]:
             out.append((k, ev))
     return out
+
+
+@dataclass(frozen=True)
+class DayValues:
+    """A pregnant woman's blood pressure, LiLA and danger signs typed on one day: typed once,
+    in the measurement (sesi.Pengukuran) or the ANC visit, and read by every panel."""
+
+    sistole: int | None = None
+    diastole: int | None = None
+    lila_cm: Any = None
+    signs: tuple[str, ...] = ()
+    bp_from_measurement: bool = False  # the ANC form then does not ask for it again
+
+
+def day_values(sasaran: Sasaran, on: date) -> DayValues:
+    measured = list(Pengukuran.objects.filter(sasaran=sasaran, tanggal=on).order_by("id"))
+    anc = list(KunjunganAnc.objects.filter(kehamilan__sasaran=sasaran, tanggal=on).order_by("id"))
+
+    def last(name: str) -> Any:
+        for row in [*reversed(measured), *reversed(anc)]:
+            if getattr(row, name, None) is not None:
+                return getattr(row, name)
+        return None
+
+    with_bp = [m for m in measured if m.sistole is not None and m.diastole is not None]
+    bp_row: Any = with_bp[-1] if with_bp else None
+    if bp_row is None:
+        bp_rows = [a for a in anc if a.sistole is not None and a.diastole is not None]
+        bp_row = bp_rows[-1] if bp_rows else None
+    signs = tuple(dict.fromkeys(code for m in measured for code in (m.tanda_bahaya or [])))
+    return DayValues(
+        sistole=bp_row.sistole if bp_row is not None else None,
+        diastole=bp_row.diastole if bp_row is not None else None,
+        lila_cm=last("lila_cm"),
+        signs=signs,
+        bp_from_measurement=bool(with_bp),
+    )
+
+
+def danger_today(sasaran: Sasaran, on: date, language: str = "id") -> list[rules_kia.DangerFlag]:
+    values = day_values(sasaran, on)
+    return rules_kia.danger_flags(
+        sistole=values.sistole,
+        diastole=values.diastole,
+        lila_cm=values.lila_cm,
+        signs=values.signs,
+        language=language,
+    )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from posyandu.kia import rules_kia
 from posyandu.kia.models import Kehamilan, KunjunganAnc, KunjunganNifas, Persalinan
-from posyandu.kia.selectors import risk_facts
+from posyandu.kia.selectors import day_values, risk_facts
+from posyandu.sasaran.bounds import pregnancy_error
 from posyandu.sasaran.models import Sasaran
 
 
@@ -38,8 +39,12 @@ def pregnancy_register(
     riwayat: list[str] | None = None,
 ) -> Kehamilan:
     """Dated by ultrasound when one is given, else by HPHT (Naegele)."""
-    if sasaran.jenis_kelamin != Sasaran.Sex.FEMALE:
-        raise KiaError(_("Only a woman can be registered as pregnant."))
+    # A woman of reproductive age (sasaran/rules/registrasi.json), never a child or a man.
+    not_possible = pregnancy_error(
+        jenis_kelamin=sasaran.jenis_kelamin, born=sasaran.tanggal_lahir, on=tanggal_daftar
+    )
+    if not_possible:
+        raise KiaError(not_possible)
     if Kehamilan.objects.filter(sasaran=sasaran, status=Kehamilan.Status.HAMIL).exists():
         raise KiaError(_("This woman already has an ongoing pregnancy recorded."))
     if usg_tanggal and usg_minggu is not None:
@@ -109,6 +114,10 @@ def anc_record(
         raise KiaError(_("The visit date is outside this pregnancy."))
     if (sistole is None) != (diastole is None):
         raise KiaError(_("Enter both systolic and diastolic pressure."))
+    if sistole is None:  # typed once per visit: the day's measurement already has it
+        day = day_values(kehamilan.sasaran, tanggal)
+        if day.bp_from_measurement:
+            sistole, diastole = day.sistole, day.diastole
     visit = KunjunganAnc.objects.create(
         kehamilan=kehamilan,
         tanggal=tanggal,

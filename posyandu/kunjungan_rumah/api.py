@@ -1,5 +1,4 @@
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -7,9 +6,11 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from posyandu.accounts.api import api_scoped
+from posyandu.core.numbers import DecimalIn
+from posyandu.core.pagination import BoundedPagination
 from posyandu.core.registry import open_tasks_of_people, tasks_closed_by_visit
 from posyandu.kunjungan_rumah import selectors
 from posyandu.kunjungan_rumah.models import KunjunganRumah
@@ -51,10 +52,10 @@ class AnggotaIn(Schema):
     sasaran_id: UUID
     ceklis: dict[str, bool] = {}
     catatan: str = ""
-    berat_kg: Decimal | None = None
-    tinggi_cm: Decimal | None = None
+    berat_kg: DecimalIn = None
+    tinggi_cm: DecimalIn = None
     cara_ukur: CaraUkurIn = ""
-    lila_cm: Decimal | None = None
+    lila_cm: DecimalIn = None
     sistole: int | None = None
     diastole: int | None = None
 
@@ -72,7 +73,7 @@ class KunjunganIn(Schema):
 
 @router.get("", response=list[KunjunganOut], summary="Home visits the caller may see")
 @api_scoped("personal")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def kunjungan_list(request: HttpRequest) -> QuerySet[KunjunganRumah]:
     return selectors.visits(user=request.user)
 

@@ -6,3 +6,8 @@ class KunjunganRumahConfig(AppConfig):
     name = "posyandu.kunjungan_rumah"
     label = "kunjungan_rumah"
     verbose_name = _("Home visits")
+
+    def ready(self) -> None:
+        from posyandu.kunjungan_rumah import corrections
+
+        corrections.register()

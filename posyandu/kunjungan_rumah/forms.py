@@ -6,8 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.forms import DecimalCommaField
 from posyandu.kunjungan_rumah import checklist
 from posyandu.kunjungan_rumah.models import KunjunganRumah
+from posyandu.sasaran.life_stage import completed_months
+from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.limits import hard_limit_errors
 from posyandu.sesi.models import Pengukuran
 
 
@@ -51,14 +55,14 @@ class MemberForm(forms.Form):
     """One family member: seen or not, the checklist of their life stage, measurements."""
 
     dikunjungi = forms.BooleanField(label=_("Seen at this visit"), required=False)
-    berat_kg = forms.DecimalField(
+    berat_kg = DecimalCommaField(
         label=_("Weight (kg)"),
         required=False,
         min_value=Decimal("0.5"),
         max_value=Decimal("250"),
         decimal_places=2,
     )
-    tinggi_cm = forms.DecimalField(
+    tinggi_cm = DecimalCommaField(
         label=_("Length/height (cm)"),
         required=False,
         min_value=Decimal("30"),
@@ -68,7 +72,7 @@ class MemberForm(forms.Form):
     cara_ukur = forms.ChoiceField(
         label=_("Position"), required=False, choices=[("", "–"), *Pengukuran.CaraUkur.choices]
     )
-    lila_cm = forms.DecimalField(
+    lila_cm = DecimalCommaField(
         label=_("Upper arm (LiLA, cm)"),
         required=False,
         min_value=Decimal("5"),
@@ -76,15 +80,31 @@ class MemberForm(forms.Form):
         decimal_places=1,
     )
     sistole = forms.IntegerField(
-        label=_("Systolic (mmHg)"), required=False, min_value=50, max_value=300
+        label=_("Systolic (mmHg)"),
+        required=False,
+        min_value=50,
+        max_value=300,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     diastole = forms.IntegerField(
-        label=_("Diastolic (mmHg)"), required=False, min_value=20, max_value=200
+        label=_("Diastolic (mmHg)"),
+        required=False,
+        min_value=20,
+        max_value=200,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     catatan = forms.CharField(label=_("Note"), required=False, max_length=250)
 
-    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        stage: str,
+        sasaran: Sasaran | None = None,
+        on: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.sasaran, self.on = sasaran, on
         self.items = checklist.items_for(stage)
         for item in self.items:
             self.fields[f"c_{item.code}"] = forms.BooleanField(label=item.label, required=False)
@@ -96,6 +116,15 @@ class MemberForm(forms.Form):
             raise forms.ValidationError(_("Give both systolic and diastolic pressure."))
         if data.get("tinggi_cm") is not None and not data.get("cara_ukur"):
             self.add_error("cara_ukur", _("Say whether the child was measured lying or standing."))
+        if self.sasaran is not None:  # what cannot be true (sesi/rules/batas_mutlak.json)
+            on = self.on or timezone.localdate()
+            refused = hard_limit_errors(
+                {k: v for k, v in data.items() if k not in self.errors},
+                umur_bulan=completed_months(self.sasaran.tanggal_lahir, on),
+                jenis_kelamin=self.sasaran.jenis_kelamin,
+            )
+            for name, text in refused.items():
+                self.add_error(name, text)
         return data
 
     @property

@@ -12,8 +12,11 @@ from posyandu.fasilitas.models import Posyandu
 from posyandu.kunjungan_rumah import checklist
 from posyandu.kunjungan_rumah.measure import has_values, home_measurement_record
 from posyandu.kunjungan_rumah.models import AnggotaDikunjungi, KunjunganRumah
-from posyandu.sasaran.life_stage import life_stage_of
+from posyandu.rujukan.models import Rujukan
+from posyandu.rujukan.services import referral_create
+from posyandu.sasaran.life_stage import completed_months, life_stage_of
 from posyandu.sasaran.models import Keluarga, Sasaran
+from posyandu.sesi.limits import hard_limit_errors
 
 
 class HomeVisitError(ValueError):
@@ -55,6 +58,13 @@ def home_visit_record(
             raise HomeVisitError(f"{member.sasaran.nama} bukan sasaran {posyandu.nama}.")
         if tanggal < member.sasaran.tanggal_lahir:
             raise HomeVisitError(f"Tanggal kunjungan sebelum tanggal lahir {member.sasaran.nama}.")
+        refused = hard_limit_errors(
+            member.measurement,
+            umur_bulan=completed_months(member.sasaran.tanggal_lahir, tanggal),
+            jenis_kelamin=member.sasaran.jenis_kelamin,
+        )
+        if refused:  # what cannot be true (sesi/rules/batas_mutlak.json)
+            raise HomeVisitError(f"{member.sasaran.nama}: {' '.join(refused.values())}")
     if (
         tindak_lanjut in (KunjunganRumah.TindakLanjut.KUNJUNGAN_ULANG,)
         and not tanggal_tindak_lanjut
@@ -90,4 +100,38 @@ def home_visit_record(
             catatan=member.catatan.strip()[:250],
             pengukuran=pengukuran,
         )
+    if tindak_lanjut == KunjunganRumah.TindakLanjut.RUJUK and bertemu:
+        referrals_from_home_visit(visit=visit, members=members, tugas=list(tugas), by=by)
     return visit
+
+
+def referrals_from_home_visit(
+    *, visit: KunjunganRumah, members: list[MemberInput], tugas: list[Any], by: Any
+) -> list[Rujukan]:
+    """The follow-up "rujuk" of a home visit refers, through the same service as the
+    Posyandu day: the members seen whose ticked tasks the visit answers (else the first
+    member seen, the person the visit was opened for). The reason carries the tasks' reasons
+    and what was found; the tasks' rule codes travel with it."""
+    ticked: dict[int, list[Any]] = {}
+    for task in tugas:
+        ticked.setdefault(task.sasaran_id, []).append(task)
+    chosen = [m for m in members if m.sasaran.pk in ticked] or members[:1]
+    created = []
+    for member in chosen:
+        tasks = ticked.get(member.sasaran.pk, [])
+        parts = [str(getattr(t, "reason", "")) for t in tasks]
+        parts += [visit.temuan, member.catatan.strip()]
+        alasan = " ".join(p for p in parts if p) or (
+            f"Dirujuk dari kunjungan rumah {visit.tanggal:%d-%m-%Y}."
+        )
+        created.append(
+            referral_create(
+                sasaran=member.sasaran,
+                alasan=alasan,
+                aturan=sorted({t.aturan for t in tasks}),
+                by=by,
+                tanggal=visit.tanggal,
+                asal=Rujukan.Asal.KUNJUNGAN_RUMAH,
+            )
+        )
+    return created

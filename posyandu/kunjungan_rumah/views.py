@@ -77,13 +77,17 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     for i, person in enumerate(members):
         stage = life_stage_of(person, today)
         initial = {"dikunjungi": person.pk == sasaran.pk}
-        form = MemberForm(data, prefix=f"m{i}", stage=stage, initial=initial)
+        form = MemberForm(
+            data, prefix=f"m{i}", stage=stage, initial=initial, sasaran=person, on=today
+        )
         rows.append({"person": person, "stage": LABELS.get(stage, stage), "form": form})
     tasks = open_tasks_of_people(request.user, [m.pk for m in members], today)
     if request.method == "POST":
         chosen = set(request.POST.getlist("tugas"))
         valid = visit_form.is_valid() & all([row["form"].is_valid() for row in rows])
         seen = [row for row in rows if valid and row["form"].cleaned_data["dikunjungi"]]
+        # The person the visit was opened for first: "rujuk" without a ticked task refers them.
+        seen.sort(key=lambda row: row["person"].pk != sasaran.pk)
         if valid and not seen:
             visit_form.add_error(None, _("Tick at least one family member seen at this visit."))
         elif valid:

@@ -10,8 +10,10 @@ session summary and the targets page:
   weighing, whole grams) >= / < the KBM for the age in completed months at this weighing;
 - 2T: T this month and T the month before;
 - nutrition, for the children of D, from the month's last measurement (weight or length):
-  a WHO flag on HAZ, WHZ or WAZ puts the child under `flagged` and in no prevalence; the
-  others count in `diukur` and, where the z-score is not NA, in the indicator's denominator.
+  a WHO flag on HAZ, WHZ or WAZ, or a flagged value not confirmed yet (`perlu_cek_ulang`
+  without `dikonfirmasi_pada`: a WHO flag on any index or a re-measure warning), puts the
+  child under `flagged` and in no prevalence; the others count in `diukur` and, where the
+  z-score is not NA, in the indicator's denominator. S, K, D and N/T/O/B ignore flags.
 """
 
 from collections.abc import Iterable, Sequence
@@ -57,6 +59,7 @@ class Measurement:
     fwei: bool | None = None
     zwfl: float | None = None
     fwfl: bool | None = None
+    unconfirmed: bool = False  # flagged (perlu_cek_ulang) and not confirmed yet
 
 
 def weight_units(weight_kg: object) -> int | None:
@@ -135,7 +138,7 @@ class ChildSeries:
 def nutrition_counts(m: Measurement) -> tuple[int, ...]:
     """diukur, stunting, stunting_berat, wasting, wasting_berat, underweight, overweight,
     flagged, n_haz, n_whz, n_waz."""
-    if m.flen or m.fwfl or m.fwei:
+    if m.flen or m.fwfl or m.fwei or m.unconfirmed:
         return (0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)
     zlen, zwfl, zwei = m.zlen, m.zwfl, m.zwei
     return (

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from posyandu.accounts.api import api_scoped
@@ -29,8 +29,13 @@ class RujukanIn(Schema):
 
 
 class UmpanBalikIn(Schema):
+    # ditangani | tidak_datang | dirujuk_lanjut | rujuk_balik (saran_kader required)
+    hasil: str
     umpan_balik: str
-    selesai: bool = True
+    saran_kader: str = ""
+    # The version the answer was written from (RujukanOut.version): another answer saved
+    # since then makes this one 409 instead of silently replacing it.
+    version: int | None = Field(None, ge=1)
 
 
 class RujukanOut(Schema):
@@ -45,7 +50,10 @@ class RujukanOut(Schema):
     tujuan_pustu: str | None
     status: str
     umpan_balik: str
+    hasil: str
+    saran_kader: str
     tanggal_umpan_balik: date | None
+    version: int
 
 
 def _out(r: Rujukan) -> dict[str, Any]:
@@ -61,7 +69,10 @@ def _out(r: Rujukan) -> dict[str, Any]:
         "tujuan_pustu": r.tujuan_pustu.nama if r.tujuan_pustu else None,
         "status": r.status,
         "umpan_balik": r.umpan_balik,
+        "hasil": r.hasil,
+        "saran_kader": r.saran_kader,
         "tanggal_umpan_balik": r.tanggal_umpan_balik,
+        "version": r.version,
     }
 
 
@@ -113,13 +124,16 @@ def referral_answer(
     rujukan = get_object_or_404(referrals_visible(request.user), public_id=rujukan_id)
     if not can_answer_referrals(request.user):
         raise HttpError(403, "Umpan balik diisi oleh Puskesmas atau bidan.")
-    if not payload.umpan_balik.strip():
-        raise HttpError(422, "Umpan balik wajib diisi.")
-    referral_feedback(
-        rujukan=rujukan,
-        umpan_balik=payload.umpan_balik,
-        selesai=payload.selesai,
-        by=request.user,
-        tanggal=timezone.localdate(),
-    )
+    try:
+        referral_feedback(
+            rujukan=rujukan,
+            hasil=payload.hasil,
+            umpan_balik=payload.umpan_balik,
+            saran_kader=payload.saran_kader,
+            by=request.user,
+            tanggal=timezone.localdate(),
+            version=payload.version,
+        )
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
     return _out(rujukan)

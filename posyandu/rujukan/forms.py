@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.core.forms import choice_field
 from posyandu.fasilitas.models import Posyandu
+from posyandu.rujukan.models import Rujukan
 
 
 class ReferralForm(forms.Form):
@@ -23,7 +24,26 @@ class ReferralForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
+    """The Puskesmas's answer: a structured outcome (none preselected), what it found and did,
+    and for a rujuk balik the advice the kader follows."""
+
+    hasil = forms.ChoiceField(
+        label=_("Outcome"), choices=Rujukan.Hasil.choices, widget=forms.RadioSelect
+    )
     umpan_balik = forms.CharField(
         label=_("Feedback (what was found and done)"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    selesai = forms.BooleanField(label=_("Referral completed"), required=False, initial=True)
+    saran_kader = forms.CharField(
+        label=_("Advice for the kader (referred back)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("hasil") == Rujukan.Hasil.RUJUK_BALIK
+            and not (data.get("saran_kader") or "").strip()
+        ):
+            self.add_error("saran_kader", _("Write what the kader should do next."))
+        return data

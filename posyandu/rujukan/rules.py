@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.core import registry
+from posyandu.core.rules import load_rule
 
 LABELS = {
     "2T": _("No weight gain two months in a row (2T)"),
@@ -23,3 +24,23 @@ def reason_label(code: str) -> str:
 
 def reasons_text(codes: list[str]) -> str:
     return "; ".join(reason_label(c) for c in codes)
+
+
+def feedback_days() -> int:
+    """Days a referral may wait for feedback before it is escalated (rules/rujukan.json)."""
+    return int(load_rule("rujukan", "rujukan").data["umpan_balik"]["batas_hari"])
+
+
+# What the kader does next, per outcome the Puskesmas reported.
+NEXT_STEPS = {
+    "ditangani": _("Treated at the Puskesmas: check on them at the next Posyandu day."),
+    "tidak_datang": _(
+        "They did not come: visit the family and encourage them to go to the Puskesmas."
+    ),
+    "dirujuk_lanjut": _("Referred on to the hospital: ask the family how it went at a home visit."),
+    "rujuk_balik": _("Referred back to the Posyandu: follow the Puskesmas's advice."),
+}
+
+
+def next_step(hasil: str) -> str:
+    return str(NEXT_STEPS[hasil]) if hasil in NEXT_STEPS else ""

@@ -3,19 +3,22 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import can_answer_referrals
-from posyandu.core.registry import visit_lookup
+from posyandu.core.concurrency import StaleRecord, conflict_page, version_of
+from posyandu.core.registry import referral_facts, visit_lookup
 from posyandu.rujukan.forms import FeedbackForm, ReferralForm
-from posyandu.rujukan.models import Rujukan
-from posyandu.rujukan.rules import reason_label, reasons_text
-from posyandu.rujukan.selectors import referrals_visible
+from posyandu.rujukan.rules import feedback_days, next_step, reason_label, reasons_text
+from posyandu.rujukan.selectors import OPEN, is_overdue, overdue, referrals_visible
 from posyandu.rujukan.services import referral_create, referral_feedback
+from posyandu.sasaran.life_stage import age_label
 from posyandu.sasaran.selectors import person_or_404
 
 
@@ -23,11 +26,26 @@ from posyandu.sasaran.selectors import person_or_404
 def rujukan_list(request: HttpRequest) -> HttpResponse:
     """Incoming referrals (Puskesmas) / referrals made (kader, bidan), open ones first."""
     status = request.GET.get("status", "terbuka")
+    today = timezone.localdate()
     qs = referrals_visible(request.user)
+    late = overdue(qs, today)
     if status == "terbuka":
-        qs = qs.filter(status__in=[Rujukan.Status.DIKIRIM, Rujukan.Status.DITERIMA])
+        # Escalated first: open referrals still without feedback after the rule's days.
+        qs = qs.filter(status__in=OPEN).annotate(
+            terlambat=Case(When(pk__in=late.values("pk"), then=1), default=0)
+        )
+        qs = qs.order_by("-terlambat", "tanggal", "id")
+    elif status == "terlambat":
+        qs = late.order_by("tanggal", "id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "rujukan/list.html", {"page": page, "status": status})
+    context = {
+        "page": page,
+        "rows": [(r, is_overdue(r, today), next_step(r.hasil)) for r in page],
+        "status": status,
+        "late_count": late.count(),
+        "days": feedback_days(),
+    }
+    return render(request, "rujukan/list.html", context)
 
 
 @scoped("personal")
@@ -38,21 +56,38 @@ def rujukan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and not may_answer:
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        referral_feedback(
-            rujukan=rujukan,
-            umpan_balik=form.cleaned_data["umpan_balik"],
-            selesai=form.cleaned_data["selesai"],
-            by=request.user,
-            tanggal=timezone.localdate(),
-        )
-        messages.success(request, _("The feedback is saved; the kader will see it."))
-        return redirect("rujukan:detail", rujukan.public_id)
-    labels = [reason_label(c) for c in rujukan.aturan]
-    return render(
-        request,
-        "rujukan/detail.html",
-        {"r": rujukan, "form": form, "labels": labels, "may_answer": may_answer},
-    )
+        try:
+            referral_feedback(
+                rujukan=rujukan,
+                hasil=form.cleaned_data["hasil"],
+                umpan_balik=form.cleaned_data["umpan_balik"],
+                saran_kader=form.cleaned_data["saran_kader"],
+                by=request.user,
+                tanggal=timezone.localdate(),
+                version=version_of(request.POST.get("version")),
+            )
+        except StaleRecord as stale:
+            back = reverse("rujukan:detail", args=[rujukan.public_id])
+            return conflict_page(request, stale.current, form.cleaned_data, back=back)
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The feedback is saved; the kader will see it."))
+            return redirect("rujukan:detail", rujukan.public_id)
+    today = timezone.localdate()
+    person = rujukan.sasaran
+    context = {
+        "r": rujukan,
+        "form": form,
+        "labels": [reason_label(c) for c in rujukan.aturan],
+        "may_answer": may_answer,
+        "umur": age_label(person.tanggal_lahir, today),
+        "facts": referral_facts(person, today),
+        "late": is_overdue(rujukan, today),
+        "days": feedback_days(),
+        "next_step": next_step(rujukan.hasil),
+    }
+    return render(request, "rujukan/detail.html", context)
 
 
 @scoped("personal")

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from posyandu.accounts.api import api_scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.pagination import BoundedPagination
 from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.bounds import birth_date_error
 from posyandu.sasaran.forms import kecamatan_exists
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
@@ -57,7 +59,7 @@ class SasaranCreated(Schema):
 
 @router.get("", response=list[SasaranOut], summary="People the caller may see (search: q)")
 @api_scoped("personal")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def sasaran_list(request: HttpRequest, q: str = "") -> QuerySet[Sasaran]:
     return people_search(request.user, q) if q else people_visible(request.user).order_by("id")
 
@@ -80,8 +82,9 @@ def sasaran_new(request: HttpRequest, payload: SasaranIn) -> Status[dict[str, ob
     )
     if payload.jenis_kelamin not in ("L", "P"):
         raise HttpError(422, "Jenis kelamin harus L atau P.")
-    if payload.tanggal_lahir > timezone.localdate():
-        raise HttpError(422, "Tanggal lahir tidak boleh di masa depan.")
+    born_error = birth_date_error(payload.tanggal_lahir, timezone.localdate())
+    if born_error:
+        raise HttpError(422, born_error)
     nik = clean_nik(payload.nik or "") or None
     warnings: list[str] = []
     if nik:

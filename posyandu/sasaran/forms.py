@@ -8,9 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.core.forms import model_choice_field
+from posyandu.core.forms import DecimalCommaField, choice_field, model_choice_field
+from posyandu.sasaran import bounds
 from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
-from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
+from posyandu.sasaran.nik import ascii_digits, clean_nik, nik_errors, nik_warnings
 from posyandu.sasaran.selectors import people_visible
 from posyandu.wilayah.models import Wilayah
 
@@ -37,9 +38,17 @@ class KeluargaForm(forms.ModelForm):
 
     def clean_no_kk(self) -> str:
         kk = clean_nik(self.cleaned_data.get("no_kk", ""))
-        if kk and (len(kk) != 16 or not kk.isdigit()):
+        if kk and (len(kk) != 16 or not ascii_digits(kk)):
             raise forms.ValidationError(gettext("The KK number must have 16 digits."))
         return kk
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person picker whose options tell people with the same name apart (age, last 4
+    digits of the NIK, RT/RW, household)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return bounds.person_label(obj, timezone.localdate())
 
 
 class SasaranForm(forms.ModelForm):
@@ -77,8 +86,13 @@ class SasaranForm(forms.ModelForm):
             "telepon",
             "no_bpjs",
             "punya_buku_kia",
+            "rt",
+            "rw",
+            "berat_lahir_g",
+            "panjang_lahir_cm",
         ]
         widgets = {"tanggal_lahir": DATE, "jenis_kelamin": forms.RadioSelect}
+        field_classes = {"panjang_lahir_cm": DecimalCommaField, "ibu": PersonChoiceField}
 
     def __init__(self, *args: Any, user: Any, posyandu_qs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,14 +114,55 @@ class SasaranForm(forms.ModelForm):
             "nama"
         )
         self.fields["ibu"].required = False
+        # Sex is chosen, never preselected (no "---------" radio checked by default).
+        choice_field(self, "jenis_kelamin").choices = Sasaran.Sex.choices
+        today = timezone.localdate()
+        # Only women old enough to be a mother (10 years, rule data) are offered; the exact
+        # age difference with this child is checked in clean().
+        _earliest, latest = bounds.mother_born_range(today)
+        ibu = model_choice_field(self, "ibu")
+        assert ibu.queryset is not None
+        ibu.queryset = ibu.queryset.filter(tanggal_lahir__lte=latest).select_related("keluarga")
+        self.fields["tanggal_lahir"].widget.attrs.update(
+            {"min": bounds.earliest_birth().isoformat(), "max": today.isoformat()}
+        )
+        self.fields["berat_lahir_g"].widget.attrs.update({"inputmode": "numeric"})
+        for name in ("rt", "rw"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "size": 3})
 
     def clean_tanggal_lahir(self) -> Any:
-        """A birth date after today cannot be right (and every age-based rule needs a past
-        date: the visit and person pages used to fail on it)."""
+        """Between 1900 and today (every age-based rule needs a past date: the visit and
+        person pages used to fail on a future one)."""
         born = self.cleaned_data.get("tanggal_lahir")
-        if born is not None and born > timezone.localdate():
-            raise forms.ValidationError(gettext("The date cannot be in the future."))
+        if born is not None:
+            error = bounds.birth_date_error(born, timezone.localdate())
+            if error:
+                raise forms.ValidationError(error)
         return born
+
+    def clean_berat_lahir_g(self) -> Any:
+        grams = self.cleaned_data.get("berat_lahir_g")
+        if grams is not None and (error := bounds.birth_weight_error(grams)):
+            raise forms.ValidationError(error)
+        return grams
+
+    def clean_panjang_lahir_cm(self) -> Any:
+        cm = self.cleaned_data.get("panjang_lahir_cm")
+        if cm is not None and (error := bounds.birth_length_error(cm)):
+            raise forms.ValidationError(error)
+        return cm
+
+    def _clean_rt_rw(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and not ascii_digits(value):
+            raise forms.ValidationError(gettext("RT and RW are numbers, e.g. 002."))
+        return value.zfill(3) if value else ""
+
+    def clean_rt(self) -> str:
+        return self._clean_rt_rw("rt")
+
+    def clean_rw(self) -> str:
+        return self._clean_rt_rw("rw")
 
     def clean_nik(self) -> str | None:
         nik = validate_nik_field(self.cleaned_data.get("nik") or "")
@@ -140,6 +195,13 @@ class SasaranForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        ibu, born = data.get("ibu"), data.get("tanggal_lahir")
+        if ibu is not None and born is not None:
+            error = bounds.mother_error(
+                mother_sex=ibu.jenis_kelamin, mother_born=ibu.tanggal_lahir, child_born=born
+            )
+            if error:
+                self.add_error("ibu", error)
         nik = data.get("nik")
         if nik:
             self.warnings = nik_warnings(

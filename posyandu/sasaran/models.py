@@ -57,6 +57,14 @@ class Sasaran(Record):
     nama_ibu = models.CharField(_("mother's name"), max_length=150, blank=True)
     nik_ibu = models.CharField(_("mother's NIK"), max_length=16, blank=True)
     telepon = models.CharField(_("phone"), max_length=20, blank=True)
+    # The person's own RT/RW (a baby may be registered before the household is).
+    rt = models.CharField("RT", max_length=3, blank=True)
+    rw = models.CharField("RW", max_length=3, blank=True)
+    # Buku KIA birth record of a baby (bounds: rules/registrasi.json).
+    berat_lahir_g = models.PositiveIntegerField(_("birth weight (g)"), null=True, blank=True)
+    panjang_lahir_cm = models.DecimalField(
+        _("birth length (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     no_bpjs = models.CharField(_("BPJS number"), max_length=13, blank=True)
     posyandu = models.ForeignKey(Posyandu, on_delete=models.PROTECT, related_name="sasaran")
     # Denormalised from the Posyandu so region queries need no join.

@@ -19,6 +19,12 @@ from django.utils.translation import gettext as _
 FEMALE_DAY_OFFSET = 40
 
 
+def ascii_digits(text: str) -> bool:
+    """Only 0-9: `str.isdigit()` also accepts other scripts' digits (Arabic-Indic "١٢٣",
+    superscripts), which a NIK or KK number never contains."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class NikParts:
     kecamatan: str  # "14.71.01"
@@ -38,7 +44,7 @@ class NikParts:
 
 def parse_nik(nik: str) -> NikParts:
     """Split a 16-digit NIK into its parts (no checks beyond length and digits)."""
-    if len(nik) != 16 or not nik.isdigit():
+    if len(nik) != 16 or not ascii_digits(nik):
         raise ValueError(nik)
     return NikParts(
         kecamatan=f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}",
@@ -72,7 +78,7 @@ def nik_errors(
 ) -> list[str]:
     """Messages (Bahasa Indonesia) naming each wrong part of the NIK; empty = valid."""
     today = today or timezone.localdate()
-    if not nik.isdigit():
+    if not ascii_digits(nik):
         return [_("NIK must contain digits only.")]
     if len(nik) != 16:
         return [_("NIK must have 16 digits (this one has %(n)d).") % {"n": len(nik)}]

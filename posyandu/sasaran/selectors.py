@@ -12,7 +12,7 @@ from posyandu.sasaran.models import Keluarga, Sasaran
 
 
 def people_visible(user: Any, *, include_merged: bool = False) -> QuerySet[Sasaran]:
-    qs = restrict(Sasaran.objects.select_related("posyandu", "ibu"), user, "personal")
+    qs = restrict(Sasaran.objects.select_related("posyandu", "ibu", "keluarga"), user, "personal")
     return qs if include_merged else qs.exclude(status=Sasaran.Status.DIGABUNG)
 
 

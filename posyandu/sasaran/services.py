@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from posyandu.accounts.scope import can_merge_people
 from posyandu.audit.recorder import log
 from posyandu.core import derived
+from posyandu.core.concurrency import save_if_current
 from posyandu.core.registry import merge_resolver
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.duplicates import Candidate, likely_duplicates
@@ -187,9 +188,12 @@ STATUS_SETTABLE = (Sasaran.Status.AKTIF, Sasaran.Status.PINDAH, Sasaran.Status.M
 
 
 @transaction.atomic
-def sasaran_update(*, sasaran: Sasaran, posyandu: Posyandu, **fields: Any) -> Sasaran:
+def sasaran_update(
+    *, sasaran: Sasaran, posyandu: Posyandu, version: int | None = None, **fields: Any
+) -> Sasaran:
     """Save edited fields; a new Posyandu moves the person (and the denormalised desa).
-    The caller limits `posyandu` to where the editor may write. Audited by Record.save."""
+    The caller limits `posyandu` to where the editor may write. Audited by Record.save.
+    `version` is the one the edit was made from: StaleRecord if someone saved since."""
     if fields.get("nik") == "":
         fields["nik"] = None
     for name, value in fields.items():
@@ -197,13 +201,18 @@ def sasaran_update(*, sasaran: Sasaran, posyandu: Posyandu, **fields: Any) -> Sa
     # always re-derive: a ModelForm may already have set the new posyandu on the instance
     sasaran.posyandu = posyandu
     sasaran.desa_id = posyandu.desa_id
-    sasaran.save()
+    save_if_current(sasaran, version)
     return sasaran
 
 
 @transaction.atomic
 def sasaran_status_set(
-    *, sasaran: Sasaran, status: str, sejak: date | None, today: date | None = None
+    *,
+    sasaran: Sasaran,
+    status: str,
+    sejak: date | None,
+    today: date | None = None,
+    version: int | None = None,
 ) -> Sasaran:
     """Pindah (moved away) or meninggal (deceased) from a date, or active again. Reports
     count a person up to `status_sejak`; a merged record cannot change status here."""
@@ -222,14 +231,15 @@ def sasaran_status_set(
         if sejak > today:
             raise StatusError(gettext("The date cannot be in the future."))
     sasaran.status, sasaran.status_sejak = status, sejak
-    sasaran.save()
+    save_if_current(sasaran, version)  # StaleRecord when changed since `version` was read
     return sasaran
 
 
-def keluarga_update(*, keluarga: Keluarga, **fields: Any) -> Keluarga:
+def keluarga_update(*, keluarga: Keluarga, version: int | None = None, **fields: Any) -> Keluarga:
+    """Raises StaleRecord when the household changed since `version` was read."""
     for name, value in fields.items():
         setattr(keluarga, name, value)
-    keluarga.save()
+    save_if_current(keluarga, version)
     return keluarga
 
 

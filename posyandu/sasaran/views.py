@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import can_merge_people, restrict
+from posyandu.core.concurrency import StaleRecord, conflict_page, differences, version_of
 from posyandu.core.registry import history_panels
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.duplicates import Candidate, likely_duplicates
@@ -203,6 +204,20 @@ def keluarga_new(request: HttpRequest) -> HttpResponse:
 IDENTITY_FIELDS = {"nama", "tanggal_lahir", "ibu", "nama_ibu", "nik_ibu"}
 
 
+def _edit_conflict(request: HttpRequest, current: Sasaran, form: Any) -> HttpResponse:
+    """Someone saved the person after this form was opened: show both values of every field
+    that differs, and let the user keep the stored record or save theirs over it."""
+    yours = {"posyandu": form.cleaned_data["posyandu"], **form.model_fields()}
+    context = {
+        "person": current,
+        "differences": differences(current, yours),
+        "resubmit": [
+            (k, v) for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")
+        ],
+    }
+    return render(request, "sasaran/conflict.html", context, status=409)
+
+
 @scoped("personal")
 def sasaran_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Edit a person with the registration's NIK checks and duplicate rules. The Posyandu
@@ -220,7 +235,14 @@ def sasaran_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 Candidate.of(data), people_visible(request.user).exclude(pk=person.pk)
             )
         if not duplicates or data.get("konfirmasi_bukan_duplikat"):
-            sasaran_update(sasaran=person, posyandu=data["posyandu"], **form.model_fields())
+            version = version_of(request.POST.get("version"))
+            try:
+                sasaran_update(
+                    sasaran=person, posyandu=data["posyandu"], version=version,
+                    **form.model_fields(),
+                )  # fmt: skip
+            except StaleRecord as stale:
+                return _edit_conflict(request, stale.current, form)
             for warning in form.warnings:
                 messages.warning(request, warning)
             messages.success(request, _("The changes to %(name)s are saved.") % {"name": person})
@@ -241,8 +263,18 @@ def sasaran_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sasaran_status_set(
-                sasaran=person, status=form.cleaned_data["status"], sejak=form.cleaned_data["sejak"]
+                sasaran=person,
+                status=form.cleaned_data["status"],
+                sejak=form.cleaned_data["sejak"],
+                version=version_of(request.POST.get("version")),
             )
+        except StaleRecord as stale:
+            yours = {
+                "status": form.cleaned_data["status"],
+                "status_sejak": form.cleaned_data["sejak"],
+            }
+            back = reverse("sasaran:detail", args=[person.public_id])
+            return conflict_page(request, stale.current, yours, back=back)
         except StatusError as error:
             form.add_error("sejak", str(error))
         else:
@@ -269,7 +301,15 @@ def keluarga_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if action == "alamat":
             form = KeluargaForm(request.POST, instance=keluarga)
             if form.is_valid():
-                keluarga_update(keluarga=keluarga, **form.cleaned_data)
+                try:
+                    keluarga_update(
+                        keluarga=keluarga,
+                        version=version_of(request.POST.get("version")),
+                        **form.cleaned_data,
+                    )
+                except StaleRecord as stale:
+                    back = reverse("sasaran:keluarga_detail", args=[keluarga.public_id])
+                    return conflict_page(request, stale.current, form.cleaned_data, back=back)
                 messages.success(request, _("The household is saved."))
                 return redirect("sasaran:keluarga_detail", keluarga.public_id)
         elif action in ("tambah", "hapus"):

@@ -3,14 +3,16 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AfterValidator, Field
 
 from posyandu.accounts.api import api_scoped
+from posyandu.core.numbers import DecimalIn
 from posyandu.sasaran.selectors import person_or_404
 from posyandu.sesi import danger
+from posyandu.sesi.limits import MeasurementRefused
 from posyandu.sesi.models import Pengukuran
 from posyandu.sesi.services import measurement_record
 
@@ -47,12 +49,12 @@ class PengukuranIn(Schema):
     sasaran_id: UUID
     tanggal: date
     sumber: str = Pengukuran.Sumber.POSYANDU
-    berat_kg: Decimal | None = None
-    tinggi_cm: Decimal | None = None
+    berat_kg: DecimalIn = None
+    tinggi_cm: DecimalIn = None
     cara_ukur: CaraUkurIn = ""
-    lingkar_kepala_cm: Decimal | None = None
-    lila_cm: Decimal | None = None
-    lingkar_perut_cm: Decimal | None = None
+    lingkar_kepala_cm: DecimalIn = None
+    lila_cm: DecimalIn = None
+    lingkar_perut_cm: DecimalIn = None
     sistole: int | None = None
     diastole: int | None = None
     edema: bool = False
@@ -93,16 +95,24 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[s
     unknown = [c for c in payload.tanda_bahaya if c not in danger.all_codes()]
     if unknown:
         raise HttpError(422, f"Tanda bahaya tidak dikenal: {', '.join(unknown)}.")
-    existed = payload.id is not None and Pengukuran.objects.filter(public_id=payload.id).exists()
+    stored = Pengukuran.objects.filter(public_id=payload.id) if payload.id else None
+    if stored is not None and stored.exclude(sasaran=person).exists():
+        # another person's measurement id: the same answer as an unknown person, so the
+        # caller learns nothing about records outside its scope
+        raise Http404
+    existed = stored is not None and stored.exists()
     values = payload.dict(exclude={"id", "sasaran_id", "tanggal", "sumber"})
-    result = measurement_record(
-        sasaran=person,
-        tanggal=payload.tanggal,
-        by=request.user,
-        sumber=payload.sumber,
-        public_id=payload.id,
-        **values,
-    )
+    try:
+        result = measurement_record(
+            sasaran=person,
+            tanggal=payload.tanggal,
+            by=request.user,
+            sumber=payload.sumber,
+            public_id=payload.id,
+            **values,
+        )
+    except MeasurementRefused as exc:  # beyond the hard limits (sesi/rules/batas_mutlak.json)
+        raise HttpError(422, str(exc)) from exc
     p = result.pengukuran
     body = {
         # model attributes first: `sasaran_id` of the model is the integer key, never sent out

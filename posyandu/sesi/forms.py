@@ -3,10 +3,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from posyandu.core.forms import choice_field
-from posyandu.core.numbers import NotANumber, parse_decimal
+from posyandu.core.forms import DecimalCommaField, choice_field
 from posyandu.sasaran.life_stage import BADUTA, LifeStage
 from posyandu.sesi import danger
+from posyandu.sesi.limits import hard_limit_errors
 from posyandu.sesi.models import Jadwal, Pengukuran
 
 CHILD = {LifeStage.BAYI, LifeStage.BALITA, LifeStage.APRAS}
@@ -16,6 +16,9 @@ FIELDS_BY_STAGE = {
     "maternal": ["berat_kg", "lila_cm", "sistole", "diastole", "tinggi_cm"],
     "other": ["berat_kg", "tinggi_cm", "lingkar_perut_cm", "sistole", "diastole"],
 }
+DECIMALS = ("berat_kg", "tinggi_cm", "lingkar_kepala_cm", "lila_cm", "lingkar_perut_cm")
+WHOLE_NUMBER = {"inputmode": "numeric", "autocomplete": "off"}
+# The text-box attributes of a decimal (core.forms.DecimalInput has them; kept for callers).
 NUMERIC = {"inputmode": "decimal", "autocomplete": "off"}
 
 
@@ -36,23 +39,19 @@ class MeasurementForm(forms.ModelForm):
         model = Pengukuran
         fields = sorted({f for fs in FIELDS_BY_STAGE.values() for f in fs})
         widgets = {"cara_ukur": forms.RadioSelect}
+        # "9,5" and "9.5" alike, through core.numbers (the one parser)
+        field_classes = {name: DecimalCommaField for name in DECIMALS}
 
-    def __init__(self, data: Any = None, *, group: str, umur_bulan: int, **kwargs: Any) -> None:
-        if data is not None:  # a decimal comma (8,5) is what Indonesian users type
-            data = data.copy()
-            for key in (
-                "berat_kg",
-                "tinggi_cm",
-                "lingkar_kepala_cm",
-                "lila_cm",
-                "lingkar_perut_cm",
-            ):
-                if key in data:
-                    try:
-                        number = parse_decimal(data[key])
-                    except NotANumber:
-                        continue  # the form field reports it
-                    data[key] = "" if number is None else str(number)
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        group: str,
+        umur_bulan: int,
+        jenis_kelamin: str = "",
+        **kwargs: Any,
+    ) -> None:
+        self.umur_bulan, self.jenis_kelamin = umur_bulan, jenis_kelamin
         super().__init__(data, **kwargs)
         signs = danger.signs(group)
         keep = FIELDS_BY_STAGE[group] + (["tanda_bahaya"] if signs else [])
@@ -64,8 +63,9 @@ class MeasurementForm(forms.ModelForm):
                 del self.fields[name]
         self.order_fields(keep)
         for field in self.fields.values():
-            if isinstance(field, forms.DecimalField | forms.IntegerField):
-                field.widget = forms.TextInput(attrs=NUMERIC)
+            # (a DecimalField is an IntegerField too: it keeps its DecimalInput)
+            if isinstance(field, forms.IntegerField) and not isinstance(field, DecimalCommaField):
+                field.widget = forms.TextInput(attrs=WHOLE_NUMBER)
         if "cara_ukur" in self.fields:
             choice_field(self, "cara_ukur").choices = Pengukuran.CaraUkur.choices
             self.fields["cara_ukur"].required = False
@@ -83,10 +83,15 @@ class MeasurementForm(forms.ModelForm):
             and not data.get("cara_ukur")
         ):
             self.add_error("cara_ukur", _("Say whether the child was measured lying or standing."))
-        for name in ("berat_kg", "tinggi_cm", "lingkar_kepala_cm", "lila_cm", "lingkar_perut_cm"):
-            value = data.get(name)
-            if value is not None and value <= 0:
-                self.add_error(name, _("Enter a value above 0."))
+        # What cannot be true (rules/batas_mutlak.json: a negative value, 46 kg at 2 months,
+        # 300 cm) is refused, naming the allowed range.
+        refused = hard_limit_errors(
+            {k: v for k, v in data.items() if k not in self.errors},
+            umur_bulan=self.umur_bulan,
+            jenis_kelamin=self.jenis_kelamin,
+        )
+        for name, text in refused.items():
+            self.add_error(name, text)
         return data
 
     def values(self) -> dict[str, Any]:

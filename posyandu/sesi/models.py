@@ -188,11 +188,28 @@ class Pengukuran(Record):
     # Implausible values are kept and marked, never dropped; the kader is asked to re-measure.
     perlu_cek_ulang = models.BooleanField(_("needs re-measurement"), default=False)
     alasan_cek_ulang = models.JSONField(default=list, blank=True)
+    # A flagged value (perlu_cek_ulang: a WHO flag or a re-measure warning) confirmed as true,
+    # with who, when and why (sesi.services.measurement_confirm); until then it stays out of
+    # the nutrition prevalence (laporan.skdn). A correction of the values clears it.
+    dikonfirmasi_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dikonfirmasi_pada = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    alasan_konfirmasi = models.CharField(_("reason for confirming"), max_length=200, blank=True)
     # growthstandards engine and plausibility rules that computed the fields above.
     mesin_versi = models.CharField(max_length=40, blank=True)
 
     wilayah_path = "sasaran__desa_id"
     scope_fields = {"wilayah": "sasaran__desa__kode", "posyandu": "sasaran__posyandu_id"}
+
+    @property
+    def perlu_konfirmasi(self) -> bool:
+        """Flagged and not confirmed yet: counted under `flagged`, in no prevalence."""
+        return self.perlu_cek_ulang and self.dikonfirmasi_pada is None
 
     class Meta:
         ordering = ["tanggal", "id"]

@@ -2,7 +2,7 @@
 measurements, services, education; joining two check-ins when two people are merged."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -11,10 +11,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from posyandu.accounts.scope import may_correct
+from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.life_stage import completed_months
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.services import Registration, sasaran_register
 from posyandu.sesi.growth import GrowthResult, measurement_evaluate, result_of
+from posyandu.sesi.limits import MeasurementRefused, hard_limit_errors
 from posyandu.sesi.models import Jadwal, Kunjungan, LayananDiberikan, Pengukuran, Penyuluhan, Sesi
 
 
@@ -23,11 +27,56 @@ def jadwal_set(*, posyandu: Posyandu, **fields: Any) -> Jadwal:
     return jadwal
 
 
+class SessionDateError(ValueError):
+    """A session date that is not a date, or further than a year from today (the message
+    says which, in the user's language)."""
+
+
+def session_date_check(tanggal: date, today: date | None = None) -> date:
+    """The date itself when a session may be opened on it: within a year of today
+    (rules/tanggal_sesi.json)."""
+    today = today or timezone.localdate()
+    bounds = load_rule("sesi", "tanggal_sesi").data
+    first = today - timedelta(days=bounds["hari_sebelum_hari_ini"])
+    last = today + timedelta(days=bounds["hari_sesudah_hari_ini"])
+    if not first <= tanggal <= last:
+        raise SessionDateError(
+            gettext(
+                "A Posyandu day can be opened from %(first)s to %(last)s (at most a year "
+                "before or after today); %(date)s is outside that."
+            )
+            % {
+                "first": first.strftime("%d-%m-%Y"),
+                "last": last.strftime("%d-%m-%Y"),
+                # strftime writes year 1 as "1"
+                "date": f"{tanggal.day:02d}-{tanggal.month:02d}-{tanggal.year:04d}",
+            }
+        )
+    return tanggal
+
+
+def session_date_parse(raw: str, today: date | None = None) -> date:
+    """A session date as posted (YYYY-MM-DD from a date input): empty, malformed or
+    impossible (day 0 or 32, month 13) is refused, never replaced by today."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise SessionDateError(gettext("Enter the date of the Posyandu day."))
+    try:
+        tanggal = date.fromisoformat(raw)
+    except ValueError:
+        raise SessionDateError(
+            gettext("%(value)s is not a valid date (day 1-31, month 1-12).") % {"value": raw}
+        ) from None
+    return session_date_check(tanggal, today)
+
+
 def session_open(*, posyandu: Posyandu, tanggal: date, by: Any) -> Sesi:
-    """The session of that Posyandu and day, opened now if it does not exist yet."""
+    """The session of that Posyandu and day, opened now if it does not exist yet; a date
+    further than a year from today is refused (SessionDateError)."""
     existing = Sesi.objects.filter(posyandu=posyandu, tanggal=tanggal).first()
     if existing is not None:
         return existing
+    session_date_check(tanggal)
     return Sesi.objects.create(
         posyandu=posyandu,
         tanggal=tanggal,
@@ -142,11 +191,19 @@ def measurement_record(
     **values: Any,
 ) -> GrowthResult:
     """Langkah 2-3 (and a measurement at home or from the API): compute and save it. A
-    `public_id` already stored returns that measurement (a client retry never duplicates)."""
+    `public_id` already stored returns that measurement (a client retry never duplicates).
+    A value beyond the hard limits (sesi.limits) raises MeasurementRefused."""
     if public_id is not None:
         existing = Pengukuran.objects.filter(public_id=public_id, sasaran=sasaran).first()
         if existing is not None:
             return result_of(existing)
+    refused = hard_limit_errors(
+        values,
+        umur_bulan=completed_months(sasaran.tanggal_lahir, tanggal),
+        jenis_kelamin=sasaran.jenis_kelamin,
+    )
+    if refused:  # forms and APIs refuse these first; nothing impossible is ever stored
+        raise MeasurementRefused(refused)
     extra: dict[str, Any] = {"public_id": public_id} if public_id else {}
     result = measurement_evaluate(
         sasaran=sasaran,
@@ -161,6 +218,47 @@ def measurement_record(
     if kunjungan is not None:
         _advance(kunjungan, 3)
     return result
+
+
+CONFIRM_REASON_MAX = 200
+
+
+class ConfirmationError(ValueError):
+    """A confirmation that cannot be made; the message is for the user."""
+
+
+class ConfirmationRefused(ConfirmationError):
+    """The user may not confirm this measurement (accounts.scope.may_correct)."""
+
+
+@transaction.atomic
+def measurement_confirm(*, pengukuran: Pengukuran, by: Any, reason: str) -> Pengukuran:
+    """A flagged value (a WHO flag or a re-measure warning) is confirmed as true, with a
+    reason: from now on the nutrition prevalence counts it (laporan.skdn); SKDN never
+    depended on it. Who may: whoever may correct it (the person who entered it, the same
+    day; the bidan or Puskesmas of the place any time). Saved through Record.save, so the
+    audit event and the monthly aggregates follow."""
+    if not may_correct(by, pengukuran):
+        raise ConfirmationRefused(
+            gettext(
+                "Only the person who entered this measurement (on the same day) or the bidan "
+                "or Puskesmas can confirm it."
+            )
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ConfirmationError(
+            gettext("Give the reason why the value is right (for example: measured again).")
+        )
+    if not pengukuran.perlu_cek_ulang:
+        raise ConfirmationError(gettext("This measurement is not flagged: nothing to confirm."))
+    if pengukuran.dikonfirmasi_pada is not None:
+        raise ConfirmationError(gettext("This measurement is already confirmed."))
+    pengukuran.dikonfirmasi_oleh = by if getattr(by, "is_authenticated", False) else None
+    pengukuran.dikonfirmasi_pada = timezone.now()
+    pengukuran.alasan_konfirmasi = reason[:CONFIRM_REASON_MAX]
+    pengukuran.save()
+    return pengukuran
 
 
 def service_add(*, kunjungan: Kunjungan, jenis: str, keterangan: str = "") -> LayananDiberikan:

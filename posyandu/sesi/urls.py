@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posyandu.sesi import views
+from posyandu.sesi import confirm_views, correction_views, views
 
 app_name = "sesi"
 urlpatterns = [
@@ -15,6 +15,17 @@ urlpatterns = [
     path("kunjungan/<uuid:public_id>/", views.kunjungan_detail, name="kunjungan"),
     path("kunjungan/<uuid:public_id>/hasil/", views.kunjungan_preview, name="preview"),
     path("kunjungan/<uuid:public_id>/layanan/", views.kunjungan_service, name="service"),
+    path(
+        "koreksi/<str:label>/<uuid:public_id>/",
+        correction_views.record_correction,
+        name="koreksi",
+    ),
+    path("kunjungan/<uuid:public_id>/urungkan/", correction_views.kunjungan_undo, name="undo"),
+    path(
+        "pengukuran/<uuid:public_id>/konfirmasi/",
+        confirm_views.measurement_confirmation,
+        name="konfirmasi",
+    ),
     path("anak/<uuid:public_id>/kartu/", views.child_card, name="kartu"),
     path("anak/<uuid:public_id>/grafik/<str:key>.svg", views.chart_svg, name="chart"),
 ]

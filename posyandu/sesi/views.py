@@ -1,4 +1,4 @@
-from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 import growthstandards as gs
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.numbers import format_decimal
 from posyandu.core.periods import month_bounds
 from posyandu.core.registry import visit_panels
 from posyandu.fasilitas.models import Posyandu
@@ -22,18 +23,19 @@ from posyandu.sasaran.forms import SasaranForm
 from posyandu.sasaran.life_stage import LABELS, LifeStage, completed_months, life_stage_of
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.selectors import people_search, people_visible, person_or_404
-from posyandu.sesi import danger, kms, plausibility, summary
+from posyandu.sesi import corrections, danger, kms, plausibility, summary
 from posyandu.sesi.forms import EducationForm, JadwalForm, MeasurementForm, ServiceForm, stage_group
 from posyandu.sesi.growth import GrowthResult, measurement_evaluate, result_of
 from posyandu.sesi.models import Jadwal, Kunjungan, Pengukuran, Sesi
 from posyandu.sesi.services import (
     CheckinError,
+    SessionDateError,
     arrival_register,
     checkin,
     education_add,
     jadwal_set,
-    measurement_record,
     service_add,
+    session_date_parse,
     session_open,
 )
 
@@ -58,21 +60,31 @@ def _kunjungan_or_404(user: Any, public_id: UUID) -> Kunjungan:
 @scoped("personal")
 def sesi_list(request: HttpRequest) -> HttpResponse:
     posyandu = _posyandu_qs(request.user)
+    date_error, raw_date = "", ""
     if request.method == "POST":
         chosen = get_object_or_404(posyandu, pk=request.POST.get("posyandu") or 0)
-        try:
-            tanggal = date.fromisoformat(request.POST.get("tanggal", ""))
-        except ValueError:
-            tanggal = timezone.localdate()
-        sesi = session_open(posyandu=chosen, tanggal=tanggal, by=request.user)
-        return redirect("sesi:detail", sesi.public_id)
+        raw_date = request.POST.get("tanggal", "")
+        try:  # a bad date is said, never silently replaced by today
+            tanggal = session_date_parse(raw_date)
+            sesi = session_open(posyandu=chosen, tanggal=tanggal, by=request.user)
+        except SessionDateError as error:
+            date_error = str(error)
+        else:
+            return redirect("sesi:detail", sesi.public_id)
     sessions = restrict(Sesi.objects.select_related("posyandu"), request.user, "personal")[:24]
     jadwal = {j.posyandu_id: j for j in Jadwal.objects.filter(posyandu__in=posyandu[:50])}
     rows = [(p, jadwal.get(p.pk)) for p in posyandu[:50]]
     return render(
         request,
         "sesi/list.html",
-        {"sessions": sessions, "posyandu_rows": rows, "today": timezone.localdate()},
+        {
+            "sessions": sessions,
+            "posyandu_rows": rows,
+            "today": timezone.localdate(),
+            "date_error": date_error,
+            "date_value": raw_date,
+        },
+        status=400 if date_error else 200,
     )
 
 
@@ -164,18 +176,31 @@ def _measurement_form(
     person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
     stage = life_stage_of(person, on)
     months = completed_months(person.tanggal_lahir, on)
-    return MeasurementForm(data, group=stage_group(stage), umur_bulan=months), stage, months
+    form = MeasurementForm(
+        data, group=stage_group(stage), umur_bulan=months, jenis_kelamin=person.jenis_kelamin
+    )
+    return form, stage, months
 
 
 @scoped("personal")
 def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     kunjungan = _kunjungan_or_404(request.user, public_id)
     person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
+    ask_same_day: Pengukuran | None = None
     if request.method == "POST":
         form, stage, months = _measurement_form(kunjungan, request.POST)
-        if form.is_valid():
-            recorded = measurement_record(
-                sasaran=person, tanggal=on, by=request.user, kunjungan=kunjungan, **form.values()
+        same_day = corrections.same_day_measurement(person, on)
+        again = request.POST.get("ulang", "")
+        if form.is_valid() and same_day is not None and again not in corrections.CHOICES:
+            ask_same_day = same_day  # the page asks whether it replaces the first one
+        elif form.is_valid():
+            recorded = corrections.measurement_record_again(
+                choice=again or corrections.ADD,
+                sasaran=person,
+                tanggal=on,
+                by=request.user,
+                kunjungan=kunjungan,
+                **form.values(),
             )
             if recorded.pengukuran.perlu_cek_ulang:
                 messages.warning(request, _("Saved, but please measure again (see below)."))
@@ -188,6 +213,10 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     result = result_of(saved[0]) if saved else None
     charts = _result_charts(person, saved[0], months) if saved else []
     rujukan = list(person.rujukan.filter(tanggal=on))
+    if not saved and not form.is_bound and form.fields:
+        # nothing measured yet: the cursor waits in the first field (the weight), one tap less
+        first = "berat_kg" if "berat_kg" in form.fields else next(iter(form.fields))
+        form.fields[first].widget.attrs["autofocus"] = True
     context = {
         "kunjungan": kunjungan,
         "sesi": kunjungan.sesi,
@@ -195,10 +224,10 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "stage": LABELS[stage],
         "umur_bulan": months,
         "form": form,
+        "ask_same_day": ask_same_day,
         "result": result,
         "result_view": _result_view(result) if result else None,
         "charts": charts,
-        "panels": visit_panels(request, person, on, kunjungan),
         "service_form": ServiceForm(),
         "education_form": EducationForm(),
         "services": SERVICES,
@@ -208,8 +237,45 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "rujukan": rujukan,
         # A second "create referral" for the same day would send the child twice.
         "rujukan_sent": any(r.status != Rujukan.Status.BATAL for r in rujukan),
+        # the visit page (issue 11): the measurement step is open until it is saved (or
+        # refused), then the result sits at the top and the step folds away
+        "measure_open": not saved or form.is_bound,
     }
+    # one step at a time: only the first section due is open, the others due show a mark
+    panels = visit_panels(request, person, on, kunjungan)
+    context["panels"] = panels
+    context["open_panel"] = next((p.key for p in panels if p.due), "")
+    context["anc_10t"] = _anc_10t(panels, saved[0] if saved else None, rujukan)
     return render(request, "sesi/kunjungan.html", context)
+
+
+def _anc_10t(panels: list[Any], saved: Pengukuran | None, rujukan: list[Any]) -> list[dict]:
+    """A pregnant woman's visit as the standard ANC "10T": each item once, with the section of
+    this page where it is done and whether it is done today (weight, LiLA and blood pressure
+    are typed once, in step 2). Empty for anyone not pregnant."""
+    kia = next((p for p in panels if p.key == "kia" and p.context.get("mode") == "hamil"), None)
+    if kia is None:
+        return []
+    anc_today = [
+        v for v in kia.context["summary"].kehamilan.anc.all() if v.tanggal == kia.context["tanggal"]
+    ]
+
+    def measured(name: str) -> bool:
+        return saved is not None and getattr(saved, name) is not None
+
+    rows = [
+        ("T1", _("Weigh"), "#langkah-2", measured("berat_kg")),
+        ("T2", _("Measure LiLA"), "#langkah-2", measured("lila_cm")),
+        ("T3", _("Blood pressure"), "#langkah-2", measured("sistole")),
+        ("T4", _("Fundal height (TFU), by the midwife"), "#panel-kia", None),
+        ("T5", _("Fetal heart rate (DJJ), by the midwife"), "#panel-kia", None),
+        ("T6", _("Tetanus (TT/Td) status"), "#panel-imunisasi", None),
+        ("T7", _("Iron tablets (Fe)"), "#panel-kia", any(v.ttd_tablet for v in anc_today)),
+        ("T8", _("Lab test (Hb)"), "#panel-kia", any(v.hb is not None for v in anc_today)),
+        ("T9", _("Case management / referral"), "#langkah-2", bool(rujukan) or None),
+        ("T10", _("Counselling (temu wicara)"), "#langkah-5", None),
+    ]
+    return [{"code": c, "label": label, "where": w, "done": d} for c, label, w, d in rows]
 
 
 def _result_charts(person: Sasaran, saved: Pengukuran, months: int) -> list[kms.Chart]:
@@ -228,6 +294,30 @@ def _result_charts(person: Sasaran, saved: Pengukuran, months: int) -> list[kms.
     return [kms.build_chart(key, person, measurements) for key in keys]
 
 
+UNITS = (
+    ("berat_kg", "kg"),
+    ("tinggi_cm", "cm"),
+    ("lingkar_kepala_cm", "cm LK"),
+    ("lila_cm", "cm LiLA"),
+    ("lingkar_perut_cm", "cm LP"),
+)
+
+
+def understood_values(p: Pengukuran) -> str:
+    """The numbers as the app read them, in the user's notation ("9,5 kg · 75,2 cm"): the
+    kader sees at once that "9,5" was not taken for 95."""
+    parts = []
+    for name, unit in UNITS:
+        value = getattr(p, name)
+        if value is not None:
+            exponent = Decimal(str(value)).normalize().as_tuple().exponent
+            places = max(0, -exponent) if isinstance(exponent, int) else 0
+            parts.append(f"{format_decimal(value, places)} {unit}")
+    if p.sistole is not None and p.diastole is not None:
+        parts.append(f"{p.sistole}/{p.diastole} mmHg")
+    return " · ".join(parts)
+
+
 def _result_view(result: GrowthResult) -> dict[str, Any]:
     """What the result card shows: categories with labels and colours, reasons in words."""
     p = result.pengukuran
@@ -235,18 +325,22 @@ def _result_view(result: GrowthResult) -> dict[str, Any]:
     for index, code in (p.kategori or {}).items():
         cat = next((c for c in gs.categories(index) if c.code == code), None)
         z = {"bb_u": p.zwei, "pb_tb_u": p.zlen, "bb_pb_tb": p.zwfl, "lk_u": p.zhc}.get(index)
+        flag = {"bb_u": p.fwei, "pb_tb_u": p.flen, "bb_pb_tb": p.fwfl, "lk_u": p.fhc}.get(index)
         if index.startswith("imt"):
-            z = p.zbmi
+            z, flag = p.zbmi, p.fbmi
         rows.append(
             {
                 "index": gs.classification_table()["indices"][index]["label_id"],
                 "z": z,
                 "label": cat.label_id if cat else code,
                 "code": code,
+                # beyond the WHO flag limits: no number and no category, only "measure again"
+                "flagged": bool(flag),
             }
         )
     return {
         "rows": rows,
+        "understood": understood_values(p),
         "cek_ulang": [plausibility.label(c) for c in p.alasan_cek_ulang or []],
         "referral": [(c, reason_label(c)) for c in result.referral_reasons],
         "tanda_bahaya": [danger.label(c) for c in p.tanda_bahaya or []],

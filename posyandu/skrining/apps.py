@@ -9,8 +9,9 @@ class SkriningConfig(AppConfig):
 
     def ready(self) -> None:
         from posyandu.core import registry
-        from posyandu.skrining import panels
+        from posyandu.skrining import corrections, panels
 
         registry.register_visit_panels(panels.visit_panels)
         registry.register_history_panels(panels.history_panels)
         registry.register_reason_labels(panels.referral_reason_label)
+        corrections.register()

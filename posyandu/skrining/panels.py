@@ -74,6 +74,8 @@ def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None
                 d, sasaran, on, context=context, kunjungan=kunjungan, last=last.get(d["id"])
             ),
             order=60 + d.get("order", 50) // 10,
+            # done today: a closed section (the result is inside)
+            due=_done_on(last.get(d["id"]), on) is False,
         )
         for d in defs
     ]
@@ -96,6 +98,10 @@ def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
             order=70,
         )
     ]
+
+
+def _done_on(last: HasilSkrining | None, on: date) -> bool:
+    return last is not None and last.tanggal == on
 
 
 def _last_results(sasaran: Sasaran, ids: list[str]) -> dict[str, HasilSkrining]:

@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from posyandu.accounts.api import api_scoped
+from posyandu.core.pagination import BoundedPagination
 from posyandu.tugas import selectors, targets
 from posyandu.tugas.models import Tugas
 
@@ -67,7 +68,7 @@ def _progress(rows: list[targets.Row]) -> list[dict]:
 
 @router.get("", response=list[TugasOut], summary="Open tasks of the caller (Tugas saya)")
 @api_scoped("personal")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def tugas_list(request: HttpRequest, semua: bool = False) -> QuerySet[Tugas]:
     return selectors.open_tasks(user=request.user, today=timezone.localdate(), mine=not semua)
 

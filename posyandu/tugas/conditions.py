@@ -149,13 +149,15 @@ def high_bp_not_referred(person: Person, today: date, params: dict[str, Any]) ->
 
 @condition("referral_without_feedback")
 def referral_without_feedback(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
-    """Each open referral (sent or received, no feedback date) is a hit; the rule's
-    start_days decides after how many days it is shown."""
+    """Each open referral (sent or received, no feedback date) is a hit, shown `after_days`
+    after it was sent (the referral rule's escalation deadline)."""
+    days = int(params.get("after_days", 7))
     return [
         Hit(
             kunci=f"rujukan:{r.public_id}",
             anchor=r.tanggal,
-            params={"tanggal": fmt(r.tanggal), "hari": params.get("after_days", 7)},
+            params={"tanggal": fmt(r.tanggal), "hari": days},
+            start=r.tanggal + timedelta(days=days),
         )
         for r in person.referrals
         if r.status in ("dikirim", "diterima") and r.tanggal_umpan_balik is None

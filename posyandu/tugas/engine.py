@@ -87,6 +87,16 @@ def evaluate(person: Person, today: date, rules: RuleSet | None = None) -> list[
     return specs
 
 
+def first_due(spec: TaskSpec, today: date) -> date:
+    """The due date of a task that appears today: its schedule's; but a task that would be
+    overdue the moment it appears (a baby registered at 40 days, whose BCG has been due since
+    day 30) gets the rule's time to act counted from today, up to its expiry."""
+    if spec.due >= today:
+        return spec.due
+    time_to_act = timedelta(days=max(spec.rule.due_days - spec.rule.start_days, 0))
+    return max(min(today + time_to_act, spec.expires), today)
+
+
 @dataclass
 class RecomputeResult:
     people: int = 0
@@ -140,7 +150,7 @@ def recompute(
             params=s.params,
             tanggal_acuan=s.anchor,
             mulai=s.start,
-            jatuh_tempo=s.due,
+            jatuh_tempo=first_due(s, today),
             kedaluwarsa=s.expires,
         )
         for key, s in wanted.items()

@@ -23,7 +23,7 @@ def immunization(people: dict[int, Person], ids: list[int] | None, today: date) 
     children = _people_qs(people, ids).filter(born_in_q(BALITA, today))
     for sid, doses in imunisasi_selectors.child_statuses(children, today).items():
         late = [
-            (d.code, d.vaccine, d.due_until + timedelta(days=1))
+            (d.code, d.code, d.due_until + timedelta(days=1))  # "OPV1", as the panel says
             for d in doses
             if d.status == schedule.OVERDUE
         ]
@@ -70,8 +70,10 @@ def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> 
     qs = _people_qs(people, ids)
     for sid, row in skrining_selectors.with_tag(qs, "diabetes", today).items():
         if sid in people:
-            value = next(
-                (v for k, v in (row.nilai or {}).items() if "gd" in k.lower()), row.kategori
+            nilai = row.nilai or {}
+            # gula_darah: {"jenis": "gds", "kadar": 250}; the value in mg/dL, else any number
+            value = nilai.get("kadar") or next(
+                (v for v in nilai.values() if isinstance(v, int | float)), row.kategori
             )
             people[sid].extra["diabetes"] = [(row.tanggal, value)]
     for sid, by_def in skrining_selectors.latest_results(qs, ["adl_barthel"], today).items():

@@ -31,8 +31,11 @@ def open_tasks(
     mine: bool = True,
     posyandu_id: int | None = None,
     desa_id: str | None = None,
+    prioritas: int | None = None,
+    aturan: str | None = None,
 ) -> QuerySet[Tugas]:
-    """Open tasks already shown (start <= today) the user may see, most urgent first."""
+    """Open tasks already shown (start <= today) the user may see, most urgent first,
+    optionally of one Posyandu, desa, priority or rule (type)."""
     qs = restrict(
         Tugas.objects.filter(status=Tugas.Status.TERBUKA, mulai__lte=today), user, "personal"
     )
@@ -42,7 +45,11 @@ def open_tasks(
         qs = qs.filter(posyandu_id=posyandu_id)
     if desa_id:
         qs = qs.filter(desa_id=desa_id)
-    return qs.select_related("sasaran", "sasaran__keluarga", "posyandu").order_by(
+    if prioritas:
+        qs = qs.filter(prioritas=prioritas)
+    if aturan:
+        qs = qs.filter(aturan=aturan)
+    return qs.select_related("sasaran", "sasaran__keluarga", "posyandu__desa").order_by(
         "jatuh_tempo", "prioritas", "sasaran__nama", "id"
     )
 
@@ -73,6 +80,34 @@ def bucket(tasks: QuerySet[Tugas] | list[Tugas], today: date) -> Buckets:
         else:
             out.later.append(task)
     return out
+
+
+GROUPS = ("terlambat", "hari_ini", "minggu_ini", "nanti")
+
+
+def group_q(group: str, today: date) -> Q:
+    """The same four groups as `bucket`, as a filter."""
+    week_end = today + timedelta(days=6)
+    return {
+        "terlambat": Q(jatuh_tempo__lt=today),
+        "hari_ini": Q(jatuh_tempo=today),
+        "minggu_ini": Q(jatuh_tempo__gt=today, jatuh_tempo__lte=week_end),
+        "nanti": Q(jatuh_tempo__gt=week_end),
+    }[group]
+
+
+def group_counts(tasks: QuerySet[Tugas], today: date) -> dict[str, int]:
+    """How many of these tasks are in each group, in one query (whatever page is shown)."""
+    counts = tasks.order_by().aggregate(
+        **{g: Count("id", filter=group_q(g, today)) for g in GROUPS}
+    )
+    return {g: int(counts[g] or 0) for g in GROUPS}
+
+
+def counts_by(tasks: QuerySet[Tugas], field: str) -> dict[Any, int]:
+    """How many of these tasks per value of `field` (posyandu_id, prioritas, aturan)."""
+    rows = tasks.order_by().values(field).annotate(n=Count("id"))
+    return {row[field]: row["n"] for row in rows}
 
 
 def task_get(*, user: Any, public_id: UUID) -> Tugas:

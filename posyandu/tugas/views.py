@@ -2,6 +2,7 @@ from datetime import date
 from itertools import groupby
 from uuid import UUID
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +13,8 @@ from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.selectors import person_or_404
 from posyandu.tugas import selectors, targets
 from posyandu.tugas.models import Tugas
+from posyandu.tugas.ruleset import ruleset, title_text
+from posyandu.tugas.selectors import GROUPS
 
 
 def _posyandu_filter(request: HttpRequest) -> Posyandu | None:
@@ -31,22 +34,68 @@ def _day(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
+PAGE_SIZE = 50
+
+
+def _int_or_none(raw: str | None, allowed: set[int]) -> int | None:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if value in allowed else None
+
+
 @scoped("personal")
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """Tugas saya: overdue, today, this week, later; a supervisor can pick a Posyandu."""
+    """Tugas saya: overdue, today, this week, later, 50 a page, with counts per group;
+    filters by Posyandu (named with its desa), priority, type (rule) and group."""
     today = timezone.localdate()
     posyandu = _posyandu_filter(request)
     mine = request.GET.get("semua") != "1"
+    rule_codes = {r.code for r in ruleset().rules}
+    aturan = request.GET.get("jenis") if request.GET.get("jenis") in rule_codes else None
+    prioritas = _int_or_none(request.GET.get("prioritas"), {1, 2, 3})
+    group = request.GET.get("kelompok") if request.GET.get("kelompok") in GROUPS else None
+    base = selectors.open_tasks(user=request.user, today=today, mine=mine)
     tasks = selectors.open_tasks(
-        user=request.user, today=today, mine=mine, posyandu_id=posyandu.pk if posyandu else None
+        user=request.user,
+        today=today,
+        mine=mine,
+        posyandu_id=posyandu.pk if posyandu else None,
+        prioritas=prioritas,
+        aturan=aturan,
     )
-    choices = restrict(Posyandu.objects.all(), request.user, "personal").order_by("nama")[:200]
+    counts = selectors.group_counts(tasks, today)
+    shown = tasks.filter(selectors.group_q(group, today)) if group else tasks
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    per_posyandu = selectors.counts_by(base, "posyandu_id")
+    choices = (
+        restrict(Posyandu.objects.all(), request.user, "personal")
+        .filter(pk__in=list(per_posyandu))
+        .select_related("desa")
+        .order_by("nama", "desa__nama")[:300]
+    )
+    per_rule = selectors.counts_by(base, "aturan")
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "buckets": selectors.bucket(tasks, today),
+        "buckets": selectors.bucket(list(page), today),
+        "page": page,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "group": group,
         "today": today,
         "posyandu": posyandu,
-        "posyandu_choices": choices if len(choices) > 1 else [],
+        "posyandu_choices": [(p, per_posyandu.get(p.pk, 0)) for p in choices]
+        if len(per_posyandu) > 1 or posyandu
+        else [],
+        "rule_choices": sorted(
+            ((code, title_text(code), n) for code, n in per_rule.items()), key=lambda c: c[1]
+        ),
+        "aturan": aturan,
+        "prioritas": prioritas,
         "mine": mine,
+        "query": query.urlencode(),
         "progress": targets.progress_for_user(user=request.user, month=today),
     }
     return render(request, "tugas/mine.html", context)

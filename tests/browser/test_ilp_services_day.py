@@ -82,7 +82,7 @@ EXPECTED = {
 
 
 def panel_titles(page) -> set[str]:
-    return set(page.locator("section.panel > h2").all_inner_texts())
+    return set(page.locator(".panel > summary > h2").all_inner_texts())
 
 
 def measurement_fields(page) -> set[str]:

@@ -1,9 +1,11 @@
 """Template helpers every app may use: panels of core.registry, labels of rule files."""
 
+import uuid
 from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from posyandu.core import i18n
@@ -25,3 +27,10 @@ def render_panel(context: Any, panel: Panel) -> SafeString:
 def loc(label: Any) -> str:
     """A {"id": ..., "en": ...} label of a rules file in the active language."""
     return i18n.loc(label)
+
+
+@register.simple_tag
+def idempotency_field() -> SafeString:
+    """A hidden idempotency key, new on every render of a form that creates a record: the
+    same form sent twice (a double tap, a resend) saves once (posyandu.core.idempotency)."""
+    return format_html('<input type="hidden" name="idempotency_key" value="{}">', uuid.uuid4())

@@ -278,3 +278,70 @@ def test_tasks_of_members_not_seen_stay_open(world, two_t_child):
     closed = tasks_closed_by_visit(visit)
     assert {t.sasaran for t in closed} == {child}
     assert Tugas.objects.filter(sasaran=mother, status="terbuka").exists()
+
+
+class TestRujuk:
+    """The follow-up "rujuk" of a home visit makes the referral (the day's service)."""
+
+    def test_rujuk_creates_the_referral_and_the_case_stays_listed(self, client, world, two_t_child):
+        from posyandu.rujukan.models import Rujukan
+
+        child, mother = two_t_child
+        task = Tugas.objects.get(sasaran=child, aturan="2t")
+        client.force_login(world.kader_a)
+        url = reverse("kunjungan_rumah:new") + f"?tugas={task.public_id}"
+        response = client.post(
+            url,
+            {
+                "tanggal": timezone.localdate().isoformat(),
+                "bertemu": "on",
+                "tindak_lanjut": "rujuk",
+                "temuan": "Anak lemas",
+                "tugas": [str(task.public_id)],
+                "m0-dikunjungi": "on",
+                "m1-dikunjungi": "on",
+            },
+        )
+        assert response.status_code == 302
+        referral = Rujukan.objects.get()  # the child only: the mother had no ticked task
+        assert referral.sasaran == child
+        assert (referral.aturan, referral.asal, referral.status) == (
+            ["2t"],
+            "kunjungan_rumah",
+            "dikirim",
+        )
+        assert referral.tanggal == timezone.localdate()
+        assert referral.tujuan_puskesmas == world.puskesmas_1
+        assert "Anak lemas" in referral.alasan and "2T" in referral.alasan
+        client.force_login(world.puskesmas_staff)
+        listed = client.get(reverse("rujukan:list")).content.decode()
+        assert "Siti Kecil" in listed
+
+    def test_rujuk_without_a_task_refers_the_person_visited(self, world, two_t_child):
+        from posyandu.rujukan.models import Rujukan
+
+        child, mother = two_t_child
+        home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_a,
+            tanggal=timezone.localdate(),
+            members=[MemberInput(mother)],
+            tindak_lanjut="rujuk",
+        )
+        referral = Rujukan.objects.get()
+        assert referral.sasaran == mother
+        assert referral.alasan == f"Dirujuk dari kunjungan rumah {timezone.localdate():%d-%m-%Y}."
+
+    def test_nobody_home_refers_nobody(self, world, two_t_child):
+        from posyandu.rujukan.models import Rujukan
+
+        child, _ = two_t_child
+        home_visit_record(
+            by=world.kader_a,
+            posyandu=world.posyandu_a,
+            tanggal=timezone.localdate(),
+            members=[MemberInput(child)],
+            bertemu=False,
+            tindak_lanjut="rujuk",
+        )
+        assert not Rujukan.objects.exists()

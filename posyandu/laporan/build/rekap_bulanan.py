@@ -73,13 +73,16 @@ def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSer
             "id",
             "berat_kg",
             *NUTRITION_Z_FIELDS,
+            "perlu_cek_ulang",
+            "dikonfirmasi_pada",
         )
         .order_by()
     )
-    for sid, day, mid, berat, zlen, flen, zwei, fwei, zwfl, fwfl in measured.iterator(4000):
-        rows[sid].append(
-            skdn.Measurement(day, mid, skdn.weight_units(berat), zlen, flen, zwei, fwei, zwfl, fwfl)
-        )
+    for row in measured.iterator(4000):
+        sid, day, mid, berat, zlen, flen, zwei, fwei, zwfl, fwfl, recheck, confirmed = row
+        z = (zlen, flen, zwei, fwei, zwfl, fwfl)
+        unconfirmed = recheck and confirmed is None
+        rows[sid].append(skdn.Measurement(day, mid, skdn.weight_units(berat), *z, unconfirmed))
     series = [skdn.ChildSeries(c, rows.get(c.id, ()), False) for c in children]
     # B or O needs to know about weighings before the loaded window only for a child whose
     # first loaded weighing falls in a recomputed month: ask for those few children only.

@@ -6,6 +6,9 @@ same rows the SKDN and nutrition figures are made from, so anyone can recompute 
 `growth_status` / `kbm_g` are recomputed like the reports (against the previous calendar
 month's last weighing). Pseudonymized: `person_id` becomes a keyed hash (stable across
 exports, not reversible without the server's secret) and `birth_date` keeps only the month.
+`recheck` is 1 when the value was flagged (a WHO flag or a re-measure warning: `perlu_cek_ulang`)
+and `confirmed` 1 when such a value was confirmed with a reason: a flagged row not confirmed
+counts under `flagged` and in no prevalence, like a WHO flag on HAZ, WHZ or WAZ.
 """
 
 import hashlib
@@ -31,7 +34,7 @@ from posyandu.sesi.models import NUTRITION_Z_FIELDS, Pengukuran
 COLUMNS = (
     "person_id", "sex", "birth_date", "posyandu_code", "desa_code", "has_kms", "measured_on",
     "age_days", "weight_kg", "lenhei_cm", "measure", "oedema", "zlen", "flen", "zwei", "fwei",
-    "zwfl", "fwfl", "zbmi", "fbmi", "growth_status", "kbm_g",
+    "zwfl", "fwfl", "zbmi", "fbmi", "growth_status", "kbm_g", "recheck", "confirmed",
 )  # fmt: skip
 SEX_CODE = {"L": "1", "P": "2"}  # WHO anthro coding: 1 male, 2 female
 # zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi of one Pengukuran
@@ -91,7 +94,7 @@ def _batch(
     people: dict[int, Sasaran] = {p.id: p for p in visible}
     if not people:
         return
-    rows: dict[int, list[tuple[skdn.Measurement, tuple[Any, Any, Any, Any, ZValues]]]] = {}
+    rows: dict[int, list[tuple[skdn.Measurement, tuple[Any, Any, Any, Any, ZValues, str]]]] = {}
     measured = (
         Pengukuran.objects.filter(
             Q(berat_kg__isnull=False) | Q(tinggi_cm__isnull=False),
@@ -110,15 +113,19 @@ def _batch(
             *NUTRITION_Z_FIELDS,
             "zbmi",
             "fbmi",
+            "perlu_cek_ulang",
+            "dikonfirmasi_pada",
         )  # fmt: skip
     )
     for (
         sid, day, mid, berat, tinggi, cara, edema, zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi,
+        recheck, confirmed,
     ) in measured.iterator(4000):  # fmt: skip
         if sid in people:
             z: ZValues = (zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi)
             m = skdn.Measurement(day, mid, skdn.weight_units(berat), *z[:6])
-            rows.setdefault(sid, []).append((m, (berat, tinggi, cara, edema, z)))
+            state = ("1" if recheck else "0") + ("1" if confirmed is not None else "0")
+            rows.setdefault(sid, []).append((m, (berat, tinggi, cara, edema, z, state)))
     first, last = first_day(start), last_day(end)
     for sid, items in rows.items():
         person = people[sid]
@@ -127,11 +134,12 @@ def _batch(
             person.status, person.status_sejak, person.punya_buku_kia,
         )  # fmt: skip
         series = skdn.ChildSeries(child, [m for m, _ in items], weighed_earlier=False)
-        for m, (berat, tinggi, cara, edema, z) in items:
+        for m, (berat, tinggi, cara, edema, z, state) in items:
             if not first <= m.day <= last or not skdn.in_s(child, month_index(m.day)):
                 continue
             status, kbm = _status(series, m)
-            yield _line(person, m.day, berat, tinggi, cara, edema, z, status, kbm, pseudo)
+            line = _line(person, m.day, berat, tinggi, cara, edema, z, status, kbm, pseudo)
+            yield [*line, state[0], state[1]]  # recheck, confirmed
 
 
 def _line(

@@ -82,7 +82,11 @@ def test_referral_feedback_resolves(world):
     recompute(today=date(2026, 5, 8))
     assert open_codes(adult) == ["rujukan_tanpa_umpan_balik"]
     referral_feedback(
-        rujukan=rujukan, umpan_balik="Sudah ditangani", by=None, tanggal=date(2026, 5, 9)
+        rujukan=rujukan,
+        hasil="ditangani",
+        umpan_balik="Sudah ditangani",
+        by=None,
+        tanggal=date(2026, 5, 9),
     )
     recompute(today=date(2026, 5, 9))
     assert open_codes(adult) == []
@@ -172,3 +176,35 @@ def test_screening_results_feed_the_rules(world):
     refer(adult, today)
     recompute([adult.pk], today=today)
     assert open_codes(adult) == []
+
+
+def test_glucose_task_shows_the_value_of_the_real_screening(world):
+    """The gula_darah definition stores {"jenis": "gds", "kadar": 250}: the task says 250."""
+    from posyandu.skrining.services import screening_record
+
+    today = timezone.localdate()
+    adult = person(world.posyandu_a, date(1970, 1, 1), nama="Pak Gula")
+    screening_record(
+        sasaran=adult,
+        definition_id="gula_darah",
+        raw={"jenis": "gds", "kadar": "250"},
+        by=world.bidan_1,
+        tanggal=today,
+    )
+    recompute(today=today)
+    task = Tugas.objects.get(sasaran=adult, aturan="diabetes_belum_dirujuk")
+    assert task.params["nilai"] == 250
+    assert task.reason == f"Gula darah 250 mg/dL pada {today:%d-%m-%Y} dan belum dirujuk."
+
+
+def test_a_baby_registered_late_is_not_overdue_at_once_and_doses_use_the_panels_codes(world):
+    """Registered at 40 days (16-09-2026): BCG and OPV1 have been overdue since 07-09, yet the
+    new tasks are due in the rule's 7 days, not already overdue; they name "OPV1"."""
+    today = timezone.localdate()
+    baby = person(world.posyandu_a, today - timedelta(days=40), nama="Bayi Baru")
+    recompute(today=today)
+    tasks = {t.kunci: t for t in Tugas.objects.filter(sasaran=baby)}
+    assert set(tasks) >= {"imunisasi:BCG", "imunisasi:OPV1"}
+    assert all(t.jatuh_tempo == today + timedelta(days=7) for t in tasks.values())
+    assert tasks["imunisasi:OPV1"].params["vaksin"] == "OPV1"
+    assert "OPV1" in tasks["imunisasi:OPV1"].reason and "bOPV" not in tasks["imunisasi:OPV1"].reason

@@ -223,3 +223,83 @@ def test_recompute_command(world, tasks, capsys):
     call_command("recompute_tasks")
     assert "created" in capsys.readouterr().out
     assert Tugas.objects.filter(aturan="2t").count() == 2
+
+
+class TestPagingAndFilters:
+    """A Puskesmas or Dinkes list of thousands of tasks: 50 a page, counts per group, and
+    filters by Posyandu (named with its desa), priority and type."""
+
+    @pytest.fixture
+    def many(self, world):
+        today = timezone.localdate()
+        world.posyandu_b.nama = world.posyandu_a.nama  # two "Posyandu Melati" in two desa
+        world.posyandu_b.save()
+        rows = []
+        for i in range(60):
+            p = person(
+                [world.posyandu_a, world.posyandu_b][i % 2],
+                today - timedelta(days=400),
+                nama=f"Anak {i:02d}",
+            )
+            for code, prio, due in (("2t", 1, -3 - i), ("stunting_baru", 2, i % 10)):
+                rows.append(
+                    Tugas(
+                        sasaran=p,
+                        posyandu_id=p.posyandu_id,
+                        desa_id=p.desa_id,
+                        aturan=code,
+                        aturan_versi="1",
+                        kunci="k",
+                        prioritas=prio,
+                        params={"tanggal": "01-09-2026", "kategori": "pendek"},
+                        tanggal_acuan=today,
+                        mulai=today - timedelta(days=20),
+                        jatuh_tempo=today + timedelta(days=due),
+                        kedaluwarsa=today + timedelta(days=60),
+                    )
+                )
+        Tugas.objects.bulk_create(rows)
+        return today
+
+    def test_pages_of_fifty_with_counts_per_group(self, client, world, many):
+        client.force_login(world.dinkes_kota)
+        response = client.get(reverse("tugas:mine") + "?semua=1")
+        page = response.context["page"]
+        assert (page.paginator.count, len(page.object_list), page.paginator.num_pages) == (
+            120,
+            50,
+            3,
+        )
+        # 60 2T overdue; stunting due today (i % 10 == 0: 6), this week (1-6: 36), later (18).
+        assert response.context["counts"] == {
+            "terlambat": 60,
+            "hari_ini": 6,
+            "minggu_ini": 36,
+            "nanti": 18,
+        }
+        html = response.content.decode()
+        assert "Terlambat" in html and ">60</span>" in html
+        assert "page=2" in html and "semua=1" in html
+        last = client.get(reverse("tugas:mine") + "?semua=1&page=3").context["page"]
+        assert len(last.object_list) == 20
+        assert client.get(reverse("tugas:mine") + "?semua=1&page=abc").status_code == 200
+
+    def test_filters_by_group_priority_type_and_posyandu_with_its_desa(self, client, world, many):
+        client.force_login(world.dinkes_kota)
+        url = reverse("tugas:mine") + "?semua=1"
+        late = client.get(url + "&kelompok=terlambat").context["page"]
+        assert late.paginator.count == 60 and all(t.aturan == "2t" for t in late.object_list)
+        assert client.get(url + "&prioritas=2").context["page"].paginator.count == 60
+        assert client.get(url + "&jenis=stunting_baru").context["page"].paginator.count == 60
+        response = client.get(url + f"&posyandu={world.posyandu_b.public_id}&jenis=2t")
+        assert response.context["page"].paginator.count == 30
+        html = response.content.decode()
+        desa_a, desa_b = world.posyandu_a.desa.nama, world.posyandu_b.desa.nama
+        assert f"Posyandu Melati – {desa_a} (60)" in html
+        assert f"Posyandu Melati – {desa_b} (60)" in html
+        assert "Tidak naik 2 kali (2T) (60)" in html or "(60)</option>" in html
+        # Bad filter values are ignored, never a server error.
+        assert (
+            client.get(url + "&prioritas=9&jenis=xyz&kelompok=x").context["page"].paginator.count
+            == 120
+        )
