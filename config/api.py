@@ -49,6 +49,16 @@ API_ERROR = {
     "required": ["detail"],
 }
 
+# posyandu.core.idempotency: a retry with the same key gets the first answer back.
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Any 1-100 characters, new for each new record: the same key sent again "
+    "by the same user saves nothing twice and gets the first answer back.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
+
 
 def errors_of(method: str, path: str) -> list[str]:
     """The 4xx answers an operation can give: every one may be refused (400, 401, 403, 422);
@@ -69,6 +79,8 @@ class DocumentedAPI(NinjaAPI):
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
+                if method != "get":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
                 for code in errors_of(method, path):
                     operation["responses"].setdefault(
                         code, {"description": ERROR_ANSWERS[code], "content": ref}

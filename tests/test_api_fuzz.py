@@ -1,9 +1,10 @@
 """A property-based fuzz of the JSON API (issue 11, section 6): schemathesis generates
 requests from /api/v1/openapi.json, valid and invalid ones, and sends them to the live test
 server signed in as a kader and as Puskesmas staff. The pass condition: no server error
-(5xx) at all, and every answer one the schema documents for its operation. Half of the generated cases get real ids (a person, a pregnancy, a referral of
-the world) in place of random UUIDs, so the fuzz reaches past the 404 of an unknown id into
-the services. Run in `make test-slow` (CI); set FUZZ_EXAMPLES to go deeper."""
+(5xx) at all, and every answer one that the schema documents for its operation. Half of the
+generated cases get real ids (a person, a pregnancy, a referral of the world) in place of
+random UUIDs, so the fuzz reaches past the 404 of an unknown id into the services. Runs in
+`make test-slow` (CI); set FUZZ_EXAMPLES to go deeper."""
 
 import os
 from datetime import date, timedelta
@@ -70,7 +71,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error(live_ser
     calls: dict[str, int] = {}
     statuses: dict[int, int] = {}
     undocumented: set[str] = set()  # an answer the schema does not list for the operation
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
 
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

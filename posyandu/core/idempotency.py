@@ -11,6 +11,7 @@ request ("POST /path"): the same key sent to another address is refused with 422
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -67,7 +68,7 @@ def _replay(claim: IdempotencyKey) -> HttpResponse:
     return response
 
 
-def _claim(user: object, key: str, what: str) -> IdempotencyKey | None:
+def _claim(user: Any, key: str, what: str) -> IdempotencyKey | None:
     """The new claim, or None when the key already has one."""
     try:
         with transaction.atomic():
@@ -90,14 +91,15 @@ def _store(claim: IdempotencyKey, response: HttpResponse) -> None:
 def once(request: HttpRequest, key: str, run: Callable[[], HttpResponse]) -> HttpResponse:
     """Run `run` once for this user and key; every other POST with the key gets its answer."""
     what = f"{request.method} {request.path}"[:300]
+    user: Any = request.user  # signed in: the middleware checked
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        claim = _claim(request.user, key, what)
+        claim = _claim(user, key, what)
         if claim is not None:
             break
         if time.monotonic() > deadline:
             return _answer(request, 409, _("The same entry is still being saved; reload the page."))
-        found = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+        found = IdempotencyKey.objects.filter(user=user, key=key).first()
         if found is None:  # the first request failed and let go of the key: try again
             continue
         if found.request != what:

@@ -185,6 +185,8 @@ class DayValues:
     lila_cm: Any = None
     signs: tuple[str, ...] = ()
     bp_from_measurement: bool = False  # the ANC form then does not ask for it again
+    berat_kg: Any = None  # weight of the day's measurement (the ANC form does not ask again)
+    lila_from_measurement: bool = False  # likewise for LiLA
 
 
 def day_values(sasaran: Sasaran, on: date) -> DayValues:
@@ -203,12 +205,15 @@ def day_values(sasaran: Sasaran, on: date) -> DayValues:
         bp_rows = [a for a in anc if a.sistole is not None and a.diastole is not None]
         bp_row = bp_rows[-1] if bp_rows else None
     signs = tuple(dict.fromkeys(code for m in measured for code in (m.tanda_bahaya or [])))
+    weights = [m.berat_kg for m in measured if m.berat_kg is not None]
     return DayValues(
         sistole=bp_row.sistole if bp_row is not None else None,
         diastole=bp_row.diastole if bp_row is not None else None,
         lila_cm=last("lila_cm"),
         signs=signs,
         bp_from_measurement=bool(with_bp),
+        berat_kg=weights[-1] if weights else None,
+        lila_from_measurement=any(m.lila_cm is not None for m in measured),
     )
 
 

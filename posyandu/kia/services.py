@@ -114,10 +114,14 @@ def anc_record(
         raise KiaError(_("The visit date is outside this pregnancy."))
     if (sistole is None) != (diastole is None):
         raise KiaError(_("Enter both systolic and diastolic pressure."))
-    if sistole is None:  # typed once per visit: the day's measurement already has it
-        day = day_values(kehamilan.sasaran, tanggal)
-        if day.bp_from_measurement:
-            sistole, diastole = day.sistole, day.diastole
+    # typed once per visit: what the day's measurement already has is taken from it
+    day = day_values(kehamilan.sasaran, tanggal)
+    if sistole is None and day.bp_from_measurement:
+        sistole, diastole = day.sistole, day.diastole
+    if berat_kg is None and day.berat_kg is not None:
+        berat_kg = day.berat_kg
+    if lila_cm is None and day.lila_from_measurement:
+        lila_cm = day.lila_cm
     visit = KunjunganAnc.objects.create(
         kehamilan=kehamilan,
         tanggal=tanggal,

@@ -94,6 +94,13 @@ class MemberForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     catatan = forms.CharField(label=_("Note"), required=False, max_length=250)
+    # asked only when the person was already measured that day (kunjungan_rumah.measure)
+    ulang = forms.ChoiceField(
+        label=_("Does the new measurement replace it?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("ganti", _("Replace the first (ganti)")), ("tambah", _("Keep both (tambah)"))],
+    )
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ class MemberInput:
     ceklis: dict[str, bool] = field(default_factory=dict)
     catatan: str = ""
     measurement: dict[str, Any] = field(default_factory=dict)
+    same_day: str = ""  # "ganti" / "tambah" when the person was already measured that day
 
 
 @transaction.atomic
@@ -89,7 +90,11 @@ def home_visit_record(
         pengukuran = None
         if has_values(member.measurement):
             pengukuran = home_measurement_record(
-                sasaran=member.sasaran, tanggal=tanggal, by=by, values=member.measurement
+                sasaran=member.sasaran,
+                tanggal=tanggal,
+                by=by,
+                values=member.measurement,
+                same_day=member.same_day,
             )
         AnggotaDikunjungi.objects.create(
             kunjungan=visit,

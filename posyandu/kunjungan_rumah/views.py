@@ -18,6 +18,7 @@ from posyandu.core.registry import (
 )
 from posyandu.kunjungan_rumah import selectors
 from posyandu.kunjungan_rumah.forms import MemberForm, VisitForm
+from posyandu.kunjungan_rumah.measure import has_values, measured_that_day
 from posyandu.kunjungan_rumah.models import KunjunganRumah
 from posyandu.kunjungan_rumah.services import HomeVisitError, MemberInput, home_visit_record
 from posyandu.sasaran.life_stage import LABELS, life_stage_of
@@ -31,6 +32,7 @@ class _MemberRow(TypedDict):
     person: Sasaran
     stage: Any  # the life stage's label
     form: MemberForm
+    same_day: Any  # the person's measurement already recorded that day, when the form asks
 
 
 @scoped("personal")
@@ -66,6 +68,19 @@ def _subject(request: HttpRequest) -> tuple[Sasaran, Any]:
         raise Http404 from exc
 
 
+def _ask_same_day(rows: list[_MemberRow], tanggal: Any) -> bool:
+    """Marks the rows measured again on a day they already have a measurement, without the
+    answer whether the new one replaces it; True when there is such a row."""
+    asked = False
+    for row in rows:
+        form = row["form"]
+        if not has_values(form.measurement()) or form.cleaned_data.get("ulang"):
+            continue
+        row["same_day"] = measured_that_day(row["person"], tanggal)
+        asked = asked or row["same_day"] is not None
+    return asked
+
+
 @scoped("personal")
 def visit_new(request: HttpRequest) -> HttpResponse:
     sasaran, task = _subject(request)
@@ -80,7 +95,9 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         form = MemberForm(
             data, prefix=f"m{i}", stage=stage, initial=initial, sasaran=person, on=today
         )
-        rows.append({"person": person, "stage": LABELS.get(stage, stage), "form": form})
+        rows.append(
+            {"person": person, "stage": LABELS.get(stage, stage), "form": form, "same_day": None}
+        )
     tasks = open_tasks_of_people(request.user, [m.pk for m in members], today)
     if request.method == "POST":
         chosen = set(request.POST.getlist("tugas"))
@@ -90,6 +107,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         seen.sort(key=lambda row: row["person"].pk != sasaran.pk)
         if valid and not seen:
             visit_form.add_error(None, _("Tick at least one family member seen at this visit."))
+        elif valid and _ask_same_day(seen, visit_form.cleaned_data["tanggal"]):
+            visit_form.add_error(None, _("Say whether the new measurement replaces the first one."))
         elif valid:
             try:
                 visit = home_visit_record(
@@ -102,6 +121,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                             ceklis=row["form"].answers(),
                             catatan=row["form"].cleaned_data["catatan"],
                             measurement=row["form"].measurement(),
+                            same_day=row["form"].cleaned_data.get("ulang") or "",
                         )
                         for row in seen
                     ],

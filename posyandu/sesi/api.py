@@ -1,6 +1,6 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
@@ -10,11 +10,12 @@ from pydantic import AfterValidator, Field
 
 from posyandu.accounts.api import api_scoped
 from posyandu.core.numbers import DecimalIn
+from posyandu.sasaran.life_stage import completed_months
 from posyandu.sasaran.selectors import person_or_404
-from posyandu.sesi import danger
-from posyandu.sesi.limits import MeasurementRefused
+from posyandu.sesi import corrections, danger
+from posyandu.sesi.growth import GrowthResult, result_of
+from posyandu.sesi.limits import MeasurementRefused, hard_limit_errors
 from posyandu.sesi.models import Pengukuran
-from posyandu.sesi.services import measurement_record
 
 router = Router(tags=["pengukuran"])
 
@@ -59,6 +60,32 @@ class PengukuranIn(Schema):
     diastole: int | None = None
     edema: bool = False
     tanda_bahaya: list[str] = []  # codes of sesi/rules/tanda_bahaya.json
+    same_day: Literal["ganti", "tambah"] | None = Field(
+        None,
+        description="When the person already has a measurement that day: "
+        '"ganti" voids it (reason "diganti") and records this one, "tambah" keeps both. '
+        "Without it such a request answers 409 with the existing measurement.",
+    )
+
+
+class PengukuranSamaHari(Schema):
+    """The person's measurement already recorded that day (a 409 answer)."""
+
+    id: UUID
+    tanggal: date
+    berat_kg: Decimal | None
+    tinggi_cm: Decimal | None
+    lila_cm: Decimal | None
+    lingkar_kepala_cm: Decimal | None
+    lingkar_perut_cm: Decimal | None
+    sistole: int | None
+    diastole: int | None
+    dicatat_pada: datetime
+
+
+class SamaHariConflict(Schema):
+    detail: str
+    pengukuran: PengukuranSamaHari
 
 
 class PengukuranOut(Schema):
@@ -80,7 +107,27 @@ class PengukuranOut(Schema):
     rujukan_disarankan: list[str]
 
 
-@router.post("", response={201: PengukuranOut, 200: PengukuranOut}, summary="Record a measurement")
+def _same_day_body(first: Pengukuran) -> dict[str, Any]:
+    names = [n for n in PengukuranSamaHari.model_fields if n not in ("id", "dicatat_pada")]
+    return {
+        "detail": "Sasaran ini sudah diukur pada tanggal itu. Kirim ulang dengan "
+        'same_day "ganti" (menggantikan yang pertama) atau "tambah" (menyimpan keduanya).',
+        "pengukuran": {
+            **{n: getattr(first, n) for n in names},
+            "id": first.public_id,
+            "dicatat_pada": first.created_at,
+        },
+    }
+
+
+@router.post(
+    "",
+    response={201: PengukuranOut, 200: PengukuranOut, 409: SamaHariConflict},
+    summary="Record a measurement",
+    description="A client-generated `id` already stored answers 200 with the stored measurement "
+    "(a retry is never a second one). A second measurement of the person on the same day "
+    'answers 409 with the first, unless `same_day` says "ganti" or "tambah".',
+)
 @api_scoped("personal")
 def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[str, Any]]:
     person = person_or_404(request.user, payload.sasaran_id)
@@ -95,15 +142,30 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[s
     unknown = [c for c in payload.tanda_bahaya if c not in danger.all_codes()]
     if unknown:
         raise HttpError(422, f"Tanda bahaya tidak dikenal: {', '.join(unknown)}.")
-    stored = Pengukuran.objects.filter(public_id=payload.id) if payload.id else None
+    # voided ones too: a retry of a measurement replaced ("ganti") since is still a retry
+    stored = Pengukuran.all_objects.filter(public_id=payload.id) if payload.id else None
     if stored is not None and stored.exclude(sasaran=person).exists():
         # another person's measurement id: the same answer as an unknown person, so the
         # caller learns nothing about records outside its scope
         raise Http404
-    existed = stored is not None and stored.exists()
-    values = payload.dict(exclude={"id", "sasaran_id", "tanggal", "sumber"})
+    first = stored.first() if stored is not None else None
+    if first is not None:
+        return Status(200, _out(result_of(first), person))
+    values = payload.dict(exclude={"id", "sasaran_id", "tanggal", "sumber", "same_day"})
+    refused = hard_limit_errors(  # what cannot be true is a 422 before any same-day question
+        values,
+        umur_bulan=completed_months(person.tanggal_lahir, payload.tanggal),
+        jenis_kelamin=person.jenis_kelamin,
+    )
+    if refused:
+        raise HttpError(422, " ".join(refused.values()))
+    if payload.same_day is None:
+        earlier = corrections.same_day_measurement(person, payload.tanggal)
+        if earlier is not None:
+            return Status(409, _same_day_body(earlier))
     try:
-        result = measurement_record(
+        result = corrections.measurement_record_again(
+            choice=payload.same_day or corrections.ADD,
             sasaran=person,
             tanggal=payload.tanggal,
             by=request.user,
@@ -113,6 +175,10 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[s
         )
     except MeasurementRefused as exc:  # beyond the hard limits (sesi/rules/batas_mutlak.json)
         raise HttpError(422, str(exc)) from exc
+    return Status(201, _out(result, person))
+
+
+def _out(result: GrowthResult, person: Any) -> dict[str, Any]:
     p = result.pengukuran
     body = {
         # model attributes first: `sasaran_id` of the model is the integer key, never sent out
@@ -121,4 +187,4 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[s
         "sasaran_id": person.public_id,
         "rujukan_disarankan": result.referral_reasons,
     }
-    return Status(200 if existed else 201, body)
+    return body
