@@ -87,7 +87,7 @@ def panel_titles(page) -> set[str]:
 
 def measurement_fields(page) -> set[str]:
     names = page.locator("#ukur [name]").evaluate_all("els => els.map(e => e.name)")
-    return set(names) - {"csrfmiddlewaretoken"}
+    return set(names) - {"csrfmiddlewaretoken", "idempotency_key"}  # technical, not measured
 
 
 @pytest.fixture
