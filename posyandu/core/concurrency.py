@@ -90,4 +90,10 @@ def conflict_page(
         "action": request.get_full_path(),
         "back": back,
     }
-    return render(request, "core/conflict.html", context, status=409)
+    response = render(request, "core/conflict.html", context, status=409)
+    if request.headers.get("HX-Request"):
+        # htmx swaps no 4xx answer: show the page in place of the whole body instead.
+        response.status_code = 200
+        response["HX-Retarget"] = "body"
+        response["HX-Reswap"] = "innerHTML"
+    return response

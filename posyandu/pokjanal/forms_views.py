@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import can_write_pokjanal, restrict, scope_for
+from posyandu.core.concurrency import StaleRecord, conflict_page, version_of
 from posyandu.pokjanal import forms, services
 from posyandu.pokjanal.models import Anggota, KunjunganPembinaan, ProgramOpd, Rapat, TindakLanjut
 from posyandu.wilayah.models import Wilayah, in_region
@@ -71,8 +72,17 @@ def entity_form(
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, **kwargs)
         if form.is_valid():
-            services.workspace_save(form=form, kode=kode, entity=entity, rapat=rapat)
             target = reverse("pokjanal:workspace", args=[kode])
+            try:
+                services.workspace_save(
+                    form=form,
+                    kode=kode,
+                    entity=entity,
+                    rapat=rapat,
+                    version=version_of(request.POST.get("version")),
+                )
+            except StaleRecord as stale:
+                return conflict_page(request, stale.current, form.cleaned_data, back=target)
             if request.headers.get("HX-Request"):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = target

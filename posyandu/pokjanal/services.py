@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from posyandu.core.concurrency import save_if_current
 from posyandu.core.periods import first_day, last_day, period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kader.models import Kader
@@ -101,14 +102,17 @@ def today() -> date:
     return timezone.localdate()
 
 
-def workspace_save(*, form: Any, kode: str, entity: str, rapat: Any = None) -> Any:
+def workspace_save(
+    *, form: Any, kode: str, entity: str, rapat: Any = None, version: int | None = None
+) -> Any:
     """Save a workspace form; members and meetings belong to the workspace's region.
-    The Record base audits every create and change (actor from the request)."""
+    The Record base audits every create and change (actor from the request). An edit saves
+    only over the `version` it was made from (StaleRecord otherwise)."""
     obj = form.save(commit=False)
     if entity in ("anggota", "rapat") and not obj.wilayah_id:
         obj.wilayah_id = kode
     if entity == "tindak" and rapat is not None:
         obj.rapat = rapat
-    obj.save()
+    save_if_current(obj, version if obj.pk else None)
     form.save_m2m()
     return obj

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
+from posyandu.core.concurrency import StaleRecord, conflict_page, save_if_current, version_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.pokjanal.forms import SpmPosyanduForm
 from posyandu.pokjanal.models import SpmPosyandu
@@ -45,9 +46,14 @@ def posyandu_spm(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if form.is_valid():
             row = form.save(commit=False)
             row.posyandu, row.tahun = posyandu, tahun
-            row.save()  # the Record base audits it
-            messages.success(request, _("SPM fields of %(year)s saved.") % {"year": tahun})
             url = reverse("pokjanal:posyandu_spm", args=[posyandu.public_id])
+            try:  # the Record base audits it; an edit saves only over the version it read
+                version = version_of(request.POST.get("version")) if instance else None
+                save_if_current(row, version)
+            except StaleRecord as stale:
+                back = f"{url}?tahun={tahun}"
+                return conflict_page(request, stale.current, form.cleaned_data, back=back)
+            messages.success(request, _("SPM fields of %(year)s saved.") % {"year": tahun})
             return redirect(f"{url}?tahun={tahun}")
     else:
         form = SpmPosyanduForm(instance=instance)

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from posyandu.core.rules import load_rule
-from posyandu.sasaran.life_stage import completed_months, completed_years
+from posyandu.sasaran.life_stage import age_label, completed_years
 
 
 def rules() -> dict[str, Any]:
@@ -107,18 +107,10 @@ def birth_length_error(cm: Decimal) -> str | None:
     return None
 
 
-def age_text(born: date, on: date) -> str:
-    """Months up to 5 years, then years."""
-    months = completed_months(born, on)
-    if months < 60:
-        return _("%(n)d mo") % {"n": months}
-    return _("%(n)d yr") % {"n": completed_years(born, on)}
-
-
 def person_hint(person: Any, on: date) -> str:
-    """ "3 th · NIK …1234 · RT 002/RW 003 · KK Sutrisno": what tells two people with the same
+    """ "3 tahun · NIK …1234 · RT 002/RW 003 · KK Sutrisno": what tells two people with the same
     name apart (age, last 4 digits of the NIK, RT/RW, household)."""
-    parts = [age_text(person.tanggal_lahir, on)]
+    parts = [age_label(person.tanggal_lahir, on)]
     if person.nik:
         parts.append(f"NIK …{person.nik[-4:]}")
     keluarga = person.keluarga if person.keluarga_id else None

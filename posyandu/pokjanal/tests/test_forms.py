@@ -117,3 +117,24 @@ def test_readers_and_outsiders(client, world):
     # The kab/kota Pokjanal writes in its kecamatan; admin anywhere.
     for user in (world.pokjanal_kota, world.admin):
         assert post(client, user, create, {"nama": f"N {user.pk}", "opd": "X"}).status_code == 302
+
+
+def test_a_stale_edit_shows_both_values_and_overwrites_nothing(client, world):
+    """Two members edit one member record from the same version: the second sees the conflict."""
+    client.force_login(world.pokjanal_kec)
+    new = {"nama": "Sekcam", "opd": "Kecamatan", "aktif": "on"}
+    client.post(reverse("pokjanal:create", args=[KEC, "anggota"]), new)
+    member = Anggota.objects.get(nama="Sekcam")
+    edit = reverse("pokjanal:edit", args=[KEC, "anggota", member.public_id])
+    form = client.get(edit).content.decode()
+    assert f'name="version" value="{member.version}"' in form
+    first = {"nama": "Sekretaris Camat", "opd": "Kecamatan", "aktif": "on", "version": 1}
+    assert client.post(edit, first).status_code == 302
+    stale = {"nama": "Sekcam Lama", "opd": "Kecamatan", "aktif": "on", "version": 1}
+    page = client.post(edit, stale)
+    assert page.status_code == 409
+    assert "Sekretaris Camat" in page.content.decode() and "Sekcam Lama" in page.content.decode()
+    member.refresh_from_db()
+    assert (member.nama, member.version) == ("Sekretaris Camat", 2)
+    htmx = client.post(edit, stale, HTTP_HX_REQUEST="true")
+    assert (htmx.status_code, htmx["HX-Retarget"]) == (200, "body")

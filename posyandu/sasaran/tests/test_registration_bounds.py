@@ -177,16 +177,16 @@ def test_same_names_told_apart_in_search_and_picker(client, world):
     with translation.override("id"):
         page = client.get(reverse("sasaran:list"), {"q": "siti aminah"}).content.decode()
     a, b = completed_years(date(1994, 5, 2), TODAY), completed_years(date(1980, 1, 9), TODAY)
-    assert f"{a} th · NIK …0007 · RT 002/RW 005 · KK Sutrisno" in page  # 32 th on 16-09-2026
-    assert f"{b} th · RT 007/RW 001" in page
+    assert f"{a} tahun · NIK …0007 · RT 002/RW 005 · KK Sutrisno" in page  # 32 tahun on 16-09-2026
+    assert f"{b} tahun · RT 007/RW 001" in page
 
     with translation.override("id"):
         form = SasaranForm(user=world.kader_a, posyandu_qs=world.posyandu_a.__class__.objects.all())
         field = model_choice_field(form, "ibu")
         assert field.queryset is not None
         labels = [field.label_from_instance(p) for p in field.queryset]
-    assert f"Siti Aminah ({a} th · NIK …0007 · RT 002/RW 005 · KK Sutrisno)" in labels
-    assert f"Siti Aminah ({b} th · RT 007/RW 001)" in labels
+    assert f"Siti Aminah ({a} tahun · NIK …0007 · RT 002/RW 005 · KK Sutrisno)" in labels
+    assert f"Siti Aminah ({b} tahun · RT 007/RW 001)" in labels
 
 
 def test_checkin_search_tells_same_names_apart(client, world):
@@ -198,7 +198,7 @@ def test_checkin_search_tells_same_names_apart(client, world):
         page = client.get(reverse("sesi:search", args=[sesi.public_id]), {"q": "budi"})
     text = page.content.decode()
     ages = [completed_months(born, TODAY) for born in (date(2025, 1, 15), date(2024, 3, 1))]
-    assert f"{ages[0]} bl" in text and f"{ages[1]} bl" in text  # 20 and 30 on 16-09-2026
+    assert f"{ages[0]} bulan" in text and f"{ages[1]} bulan" in text  # 20 and 30 on 16-09-2026
 
 
 # --- sex, baby at birth, RT/RW -----------------------------------------------------------
