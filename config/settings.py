@@ -12,10 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(environ.Env().str("DATA_DIR", default=str(BASE_DIR / "data")))
 
 env = environ.Env()
+# .env first: every setting below, DATA_DIR included, may come from it
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
 
 DEBUG = env.bool("DEBUG", default=False)
 # Demo accounts (seed_demo) work only in demo mode, which is never on without DEBUG.

@@ -77,3 +77,13 @@ def _api_decimal(value: Any) -> Any:
 
 # A decimal of an API schema (ninja/pydantic) that also accepts text typed with a comma.
 DecimalIn = Annotated[Decimal | None, BeforeValidator(_api_decimal)]
+
+
+def format_measured(value: Decimal | float | int | None, *, empty: str = "") -> str:
+    """A measured value with the decimals it has, at most two, in the active language:
+    9.80 -> '9,8', 76.5 -> '76,5', 75.00 -> '75' (what the kader typed, not '9.80')."""
+    if value is None:
+        return empty
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    places = min(2, max(0, -exponent)) if isinstance(exponent, int) else 0
+    return format_decimal(value, places)

@@ -29,6 +29,9 @@ class Panel:
     # due at this visit: the visit page opens it; what is not due (done today, nothing to
     # give) stays a closed section the kader can still open
     due: bool = True
+    # what the visit's result box at the top must say about the saved measurement (danger
+    # values of a pregnant woman, with "Create referral"): a template of the panel's context
+    alert: str = ""
 
 
 @dataclass(frozen=True)

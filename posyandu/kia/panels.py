@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from posyandu.core.i18n import loc
 from posyandu.core.registry import Panel
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kia import rules_kia
@@ -17,6 +18,7 @@ from posyandu.kia.selectors import (
     day_values,
     pregnancy_summary,
 )
+from posyandu.kia.templatetags.kia_tags import risk_detail
 from posyandu.sasaran.bounds import reproductive_age
 from posyandu.sasaran.models import Sasaran
 
@@ -78,7 +80,11 @@ def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None
     order = 90 if ctx["mode"] == "daftar" else 20
     # registering a pregnancy is offered, not due; an ANC or nifas contact is
     due = ctx["mode"] != "daftar"
-    return [Panel("kia", titles[ctx["mode"]], "kia/_panel.html", ctx, order=order, due=due)]
+    # danger values of today's measurement are said in the result box at the top too
+    alert = "kia/_bahaya_hasil.html" if ctx["mode"] == "hamil" and ctx.get("bahaya") else ""
+    return [
+        Panel("kia", titles[ctx["mode"]], "kia/_panel.html", ctx, order=order, due=due, alert=alert)
+    ]
 
 
 def history_panels(request: Any, sasaran: Sasaran) -> list[Panel]:
@@ -103,7 +109,8 @@ def expected_at_session(posyandu: Posyandu, on: date, came_ids: set[int]) -> lis
 
 
 def referral_facts(sasaran: Sasaran, on: date) -> list[tuple[str, str]]:
-    """The pregnancy week (and HPL) of a pregnant woman, for an incoming referral."""
+    """The pregnancy week (and HPL) of a pregnant woman and her known risks (KEK, anaemia,
+    4T, ... of rules/risiko.json, each with the value behind it), for an incoming referral."""
     kehamilan = (
         Kehamilan.objects.filter(sasaran=sasaran, status=Kehamilan.Status.HAMIL)
         .order_by("-hpl")
@@ -117,7 +124,8 @@ def referral_facts(sasaran: Sasaran, on: date) -> list[tuple[str, str]]:
         "d": summary.ga_days,
         "hpl": f"{kehamilan.hpl:%d-%m-%Y}",
     }
-    return [(_("Pregnancy"), value)]
+    risks = [(loc(r.label), risk_detail(r)) for r in summary.risks]
+    return [(_("Pregnancy"), value), *risks]
 
 
 def referral_reason_label(code: str) -> str | None:

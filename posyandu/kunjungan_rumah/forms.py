@@ -1,5 +1,4 @@
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -58,15 +57,11 @@ class MemberForm(forms.Form):
     berat_kg = DecimalCommaField(
         label=_("Weight (kg)"),
         required=False,
-        min_value=Decimal("0.5"),
-        max_value=Decimal("250"),
         decimal_places=2,
     )
     tinggi_cm = DecimalCommaField(
         label=_("Length/height (cm)"),
         required=False,
-        min_value=Decimal("30"),
-        max_value=Decimal("250"),
         decimal_places=1,
     )
     cara_ukur = forms.ChoiceField(
@@ -75,13 +70,22 @@ class MemberForm(forms.Form):
     lila_cm = DecimalCommaField(
         label=_("Upper arm (LiLA, cm)"),
         required=False,
-        min_value=Decimal("5"),
-        max_value=Decimal("60"),
         decimal_places=1,
     )
     sistole = forms.IntegerField(
         label=_("Systolic (mmHg)"),
         required=False,
+        error_messages={
+            "min_value": _(
+                "Systolic pressure below %(limit_value)s mmHg is not possible; "
+                "check the typing or measure again."
+            ),
+            "max_value": _(
+                "Systolic pressure above %(limit_value)s mmHg is not possible; "
+                "check the typing or measure again."
+            ),
+            "invalid": _("Enter the pressure as a whole number, for example 120."),
+        },
         min_value=50,
         max_value=300,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -89,6 +93,17 @@ class MemberForm(forms.Form):
     diastole = forms.IntegerField(
         label=_("Diastolic (mmHg)"),
         required=False,
+        error_messages={
+            "min_value": _(
+                "Diastolic pressure below %(limit_value)s mmHg is not possible; "
+                "check the typing or measure again."
+            ),
+            "max_value": _(
+                "Diastolic pressure above %(limit_value)s mmHg is not possible; "
+                "check the typing or measure again."
+            ),
+            "invalid": _("Enter the pressure as a whole number, for example 120."),
+        },
         min_value=20,
         max_value=200,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -120,10 +135,14 @@ class MemberForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if (data.get("sistole") is None) != (data.get("diastole") is None):
-            raise forms.ValidationError(_("Give both systolic and diastolic pressure."))
+            missing = "diastole" if data.get("diastole") is None else "sistole"
+            if missing not in self.errors:  # next to the box to fill, inside its section
+                self.add_error(missing, _("Give both systolic and diastolic pressure."))
         if data.get("tinggi_cm") is not None and not data.get("cara_ukur"):
             self.add_error("cara_ukur", _("Say whether the child was measured lying or standing."))
-        if self.sasaran is not None:  # what cannot be true (sesi/rules/batas_mutlak.json)
+        if self.sasaran is not None:
+            # What cannot be true (sesi/rules/batas_mutlak.json), with the message of the limit
+            # at this age: "Panjang/tinggi -5 cm tidak mungkin ... Isi nilai antara ... cm".
             on = self.on or timezone.localdate()
             refused = hard_limit_errors(
                 {k: v for k, v in data.items() if k not in self.errors},
@@ -132,11 +151,29 @@ class MemberForm(forms.Form):
             )
             for name, text in refused.items():
                 self.add_error(name, text)
+        else:  # no person to take the age from: only what is never a measurement
+            for name in ("berat_kg", "tinggi_cm", "lila_cm"):
+                value = data.get(name)
+                if name not in self.errors and value is not None and value <= 0:
+                    self.add_error(name, _("Enter a value greater than zero."))
         return data
 
     @property
     def checklist_fields(self) -> list[forms.BoundField]:
         return [self[f"c_{item.code}"] for item in self.items]
+
+    def section_has_errors(self, names: list[str]) -> bool:
+        return any(name in self.errors for name in names)
+
+    @property
+    def checklist_has_errors(self) -> bool:
+        """The checklist section opens when one of its boxes has an error."""
+        return self.section_has_errors([f"c_{item.code}" for item in self.items])
+
+    @property
+    def measurement_has_errors(self) -> bool:
+        """The measurement section opens when one of its values has an error."""
+        return self.section_has_errors([f.name for f in self.measurement_fields])
 
     @property
     def measurement_fields(self) -> list[forms.BoundField]:

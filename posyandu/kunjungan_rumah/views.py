@@ -81,6 +81,31 @@ def _ask_same_day(rows: list[_MemberRow], tanggal: Any) -> bool:
     return asked
 
 
+def _error_summary(visit_form: VisitForm, rows: list[_MemberRow]) -> list[dict[str, str]]:
+    """The fields with an error, in form order, for the summary at the top of the form: each
+    links to its box, and names the family member it belongs to."""
+    out = [
+        {"label": str(f.label), "id": f.id_for_label}
+        for f in visit_form
+        if f.errors and f.name in ("tanggal", "bertemu")
+    ]
+    for row in rows:
+        form = row["form"]
+        out += [
+            {"label": f"{row['person'].nama}: {f.label}", "id": f.id_for_label}
+            for f in form
+            if f.errors
+        ]
+        if form.non_field_errors():
+            out.append({"label": row["person"].nama, "id": form["dikunjungi"].id_for_label})
+    out += [
+        {"label": str(f.label), "id": f.id_for_label}
+        for f in visit_form
+        if f.errors and f.name not in ("tanggal", "bertemu")
+    ]
+    return out
+
+
 @scoped("personal")
 def visit_new(request: HttpRequest) -> HttpResponse:
     sasaran, task = _subject(request)
@@ -138,6 +163,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("kunjungan_rumah:detail", public_id=visit.public_id)
     context = {
+        "errors": _error_summary(visit_form, rows) if request.method == "POST" else [],
         "sasaran": sasaran,
         "task": task,
         "form": visit_form,

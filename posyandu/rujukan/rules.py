@@ -31,6 +31,13 @@ def feedback_days() -> int:
     return int(load_rule("rujukan", "rujukan").data["umpan_balik"]["batas_hari"])
 
 
+def default_destination(codes: list[str]) -> str:
+    """ "puskesmas" when a reason that fired must go straight to the Puskesmas (severe danger
+    values, rules/rujukan.json tujuan.ke_puskesmas), else "pustu" (the nearer facility)."""
+    urgent = set(load_rule("rujukan", "rujukan").data["tujuan"]["ke_puskesmas"])
+    return "puskesmas" if urgent.intersection(codes) else "pustu"
+
+
 # What the kader does next, per outcome the Puskesmas reported.
 NEXT_STEPS = {
     "ditangani": _("Treated at the Puskesmas: check on them at the next Posyandu day."),

@@ -15,7 +15,13 @@ from posyandu.accounts.scope import can_answer_referrals
 from posyandu.core.concurrency import StaleRecord, conflict_page, version_of
 from posyandu.core.registry import referral_facts, visit_lookup
 from posyandu.rujukan.forms import FeedbackForm, ReferralForm
-from posyandu.rujukan.rules import feedback_days, next_step, reason_label, reasons_text
+from posyandu.rujukan.rules import (
+    default_destination,
+    feedback_days,
+    next_step,
+    reason_label,
+    reasons_text,
+)
 from posyandu.rujukan.selectors import OPEN, is_overdue, overdue, referrals_visible
 from posyandu.rujukan.services import referral_create, referral_feedback
 from posyandu.sasaran.life_stage import age_label
@@ -76,10 +82,13 @@ def rujukan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("rujukan:detail", rujukan.public_id)
     today = timezone.localdate()
     person = rujukan.sasaran
+    labels = [reason_label(c) for c in rujukan.aturan]
     context = {
         "r": rujukan,
         "form": form,
-        "labels": [reason_label(c) for c in rujukan.aturan],
+        "labels": labels,
+        # the reason once: the typed text only when it says more than the rules' words
+        "alasan": "" if rujukan.alasan.strip() == "; ".join(labels) else rujukan.alasan,
         "may_answer": may_answer,
         "umur": age_label(person.tanggal_lahir, today),
         "facts": referral_facts(person, today),
@@ -104,7 +113,11 @@ def rujukan_new(request: HttpRequest, sasaran_id: UUID) -> HttpResponse:
     form = ReferralForm(
         request.POST or None,
         posyandu=person.posyandu,
-        initial={"alasan": reasons_text(codes), "aturan": ",".join(codes)},
+        initial={
+            "alasan": reasons_text(codes),
+            "aturan": ",".join(codes),
+            "tujuan": default_destination(codes),
+        },
     )
     if request.method == "POST" and form.is_valid():
         posyandu = person.posyandu

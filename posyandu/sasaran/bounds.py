@@ -6,7 +6,7 @@ Pure functions over dates and values (no queries); each error is a message in th
 language, or None when the value is possible.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +67,16 @@ def mother_born_range(child_born: date) -> tuple[date, date]:
     """Earliest and latest birth date of a plausible mother of a child born on that day."""
     low, high = rules()["selisih_umur_ibu_anak_tahun"]
     return _years_before(child_born, high), _years_before(child_born, low)
+
+
+def mother_choice_born_range(today: date, child_born: date | None) -> tuple[date, date]:
+    """Birth dates of the women the mother picker offers: plausible mothers of a child born
+    on `child_born`; before it is known, women aged 10 to 60 today (rule data)."""
+    if child_born is not None:
+        return mother_born_range(child_born)
+    low, high = rules()["umur_ibu_pilihan_tahun"]
+    # aged at most `high` completed years: born after the day `high + 1` years ago
+    return _years_before(today, high + 1) + timedelta(days=1), _years_before(today, low)
 
 
 def mother_error(*, mother_sex: str, mother_born: date, child_born: date) -> str | None:

@@ -117,12 +117,23 @@ class SasaranForm(forms.ModelForm):
         # Sex is chosen, never preselected (no "---------" radio checked by default).
         choice_field(self, "jenis_kelamin").choices = Sasaran.Sex.choices
         today = timezone.localdate()
-        # Only women old enough to be a mother (10 years, rule data) are offered; the exact
-        # age difference with this child is checked in clean().
-        _earliest, latest = bounds.mother_born_range(today)
+        # Only plausible mothers are offered (rule data): women 10-55 years older than the
+        # child, or aged 10-60 today while the child's birth date is unknown. A posted choice
+        # is validated against every woman old enough (10 years), so that clean() can say why
+        # a mother does not fit this child rather than "not one of the choices".
         ibu = model_choice_field(self, "ibu")
         assert ibu.queryset is not None
-        ibu.queryset = ibu.queryset.filter(tanggal_lahir__lte=latest).select_related("keluarga")
+        women = ibu.queryset.select_related("keluarga")
+        if self.is_bound:
+            _earliest, latest = bounds.mother_born_range(today)
+            ibu.queryset = women.filter(tanggal_lahir__lte=latest)
+        else:
+            child_born = self.instance.tanggal_lahir if self.instance.pk else None
+            earliest, latest = bounds.mother_choice_born_range(today, child_born)
+            plausible = models.Q(tanggal_lahir__range=(earliest, latest))
+            if self.instance.ibu_id:  # the recorded mother stays selectable
+                plausible |= models.Q(pk=self.instance.ibu_id)
+            ibu.queryset = women.filter(plausible)
         self.fields["tanggal_lahir"].widget.attrs.update(
             {"min": bounds.earliest_birth().isoformat(), "max": today.isoformat()}
         )
@@ -202,6 +213,11 @@ class SasaranForm(forms.ModelForm):
             )
             if error:
                 self.add_error("ibu", error)
+        if born is not None and self.errors:  # shown again: offer this child's plausible mothers
+            earliest, latest = bounds.mother_born_range(born)
+            ibu_field = model_choice_field(self, "ibu")
+            assert ibu_field.queryset is not None
+            ibu_field.queryset = ibu_field.queryset.filter(tanggal_lahir__range=(earliest, latest))
         nik = data.get("nik")
         if nik:
             self.warnings = nik_warnings(

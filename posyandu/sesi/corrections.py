@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.core.corrections import REASON_REPLACED, CorrectionError, record_void
-from posyandu.core.numbers import NotANumber, parse_decimal
+from posyandu.core.numbers import NotANumber, format_measured, parse_decimal
 from posyandu.core.registry import Correctable, Panel, correctables, register_correctable
 from posyandu.sasaran.life_stage import life_stage_of
 from posyandu.sesi.forms import FIELDS_BY_STAGE, NUMERIC, stage_group
@@ -127,6 +127,9 @@ def correction_form(spec: Correctable, record: Any, data: Any = None) -> forms.F
                 data[name] = "" if number is None else str(number)
     form_class = type("CorrectionForm", (forms.Form,), dict(fields))
     initial = {name: getattr(record, name) for name in names}
+    for name in decimal:  # prefilled as typed and shown elsewhere: "9,8", not "9.80"
+        if initial[name] is not None:
+            initial[name] = format_measured(initial[name])
     return form_class(data, initial=initial)
 
 

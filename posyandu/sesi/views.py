@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 import growthstandards as gs
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
-from posyandu.core.numbers import format_decimal
+from posyandu.core.numbers import format_decimal, format_measured
 from posyandu.core.periods import month_bounds
 from posyandu.core.registry import visit_panels
 from posyandu.fasilitas.models import Posyandu
@@ -25,7 +25,7 @@ from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.selectors import people_search, people_visible, person_or_404
 from posyandu.sesi import corrections, danger, kms, plausibility, summary
 from posyandu.sesi.forms import EducationForm, JadwalForm, MeasurementForm, ServiceForm, stage_group
-from posyandu.sesi.growth import GrowthResult, measurement_evaluate, result_of
+from posyandu.sesi.growth import INPUT_FIELDS, GrowthResult, measurement_evaluate, result_of
 from posyandu.sesi.models import Jadwal, Kunjungan, Pengukuran, Sesi
 from posyandu.sesi.services import (
     CheckinError,
@@ -171,15 +171,48 @@ def person_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _measurement_form(
-    kunjungan: Kunjungan, data: QueryDict | None = None
+    kunjungan: Kunjungan, data: QueryDict | None = None, last: Pengukuran | None = None
 ) -> tuple[MeasurementForm, LifeStage, int]:
     person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
     stage = life_stage_of(person, on)
     months = completed_months(person.tanggal_lahir, on)
     form = MeasurementForm(
-        data, group=stage_group(stage), umur_bulan=months, jenis_kelamin=person.jenis_kelamin
+        data,
+        group=stage_group(stage),
+        umur_bulan=months,
+        jenis_kelamin=person.jenis_kelamin,
+        initial=_measured_again(last) if last is not None else None,
     )
     return form, stage, months
+
+
+def _measured_again(last: Pengukuran) -> dict[str, Any]:
+    """Measuring again on the same day starts from the saved values ("9,5" and "76,5"): the
+    kader changes what was wrong and nothing she does not retype (the length) is lost."""
+    initial: dict[str, Any] = {}
+    for name in (*INPUT_FIELDS, "lingkar_perut_cm", "sistole", "diastole"):
+        value = getattr(last, name, None)
+        if value is None or value == "":
+            continue
+        initial[name] = format_measured(value) if isinstance(value, Decimal) else value
+    if last.tanda_bahaya:
+        initial["tanda_bahaya"] = list(last.tanda_bahaya)
+    return initial
+
+
+def _missing_in_new(first: Pengukuran, new: Pengukuran) -> str:
+    """The values the first measurement had and the new one has not ("76,5 cm"): said in
+    the same-day question, never dropped silently by "ganti"."""
+    gone = Pengukuran(
+        **{
+            name: getattr(first, name)
+            for name, _unit in UNITS
+            if getattr(first, name) is not None and getattr(new, name) is None
+        }
+    )
+    if first.sistole is not None and new.sistole is None:
+        gone.sistole, gone.diastole = first.sistole, first.diastole
+    return understood_values(gone)
 
 
 @scoped("personal")
@@ -187,12 +220,17 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     kunjungan = _kunjungan_or_404(request.user, public_id)
     person, on = kunjungan.sasaran, kunjungan.sesi.tanggal
     ask_same_day: Pengukuran | None = None
+    same_day_new = same_day_missing = ""
     if request.method == "POST":
         form, stage, months = _measurement_form(kunjungan, request.POST)
         same_day = corrections.same_day_measurement(person, on)
         again = request.POST.get("ulang", "")
         if form.is_valid() and same_day is not None and again not in corrections.CHOICES:
-            ask_same_day = same_day  # the page asks whether it replaces the first one
+            ask_same_day = same_day  # the page asks (at the top) whether it replaces the first
+            model_names = {f.name for f in Pengukuran._meta.fields}
+            new = Pengukuran(**{k: v for k, v in form.values().items() if k in model_names})
+            same_day_new = understood_values(new)
+            same_day_missing = _missing_in_new(same_day, new)
         elif form.is_valid():
             recorded = corrections.measurement_record_again(
                 choice=again or corrections.ADD,
@@ -207,9 +245,9 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             else:
                 messages.success(request, _("The measurement is saved."))
             return redirect(request.path)
-    else:
-        form, stage, months = _measurement_form(kunjungan)
     saved = list(kunjungan.pengukuran.select_related("sasaran").order_by("-id")[:1])
+    if request.method != "POST":
+        form, stage, months = _measurement_form(kunjungan, last=saved[0] if saved else None)
     result = result_of(saved[0]) if saved else None
     charts = _result_charts(person, saved[0], months) if saved else []
     rujukan = list(person.rujukan.filter(tanggal=on))
@@ -225,6 +263,9 @@ def kunjungan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "umur_bulan": months,
         "form": form,
         "ask_same_day": ask_same_day,
+        "same_day_first": understood_values(ask_same_day) if ask_same_day else "",
+        "same_day_new": same_day_new,
+        "same_day_missing": same_day_missing,
         "result": result,
         "result_view": _result_view(result) if result else None,
         "charts": charts,

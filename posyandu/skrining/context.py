@@ -41,6 +41,17 @@ def prefill(sasaran: Sasaran, on: date) -> dict[str, Any]:
     return values
 
 
+def from_measurement(definition: dict[str, Any], measured: dict[str, Any]) -> dict[str, Any]:
+    """The inputs of `definition` that today's measurement already answers ({key: value}, from
+    `prefill(...)`): the form shows them read-only and the record takes them from there, so a
+    blood pressure saved in langkah 2 is not typed again."""
+    return {
+        item["key"]: measured[item["prefill"]]
+        for item in definition["inputs"]
+        if item.get("prefill") and measured.get(item["prefill"]) is not None
+    }
+
+
 def _latest_measurement(sasaran: Sasaran, on: date) -> Pengukuran | None:
     return (
         Pengukuran.objects.filter(sasaran=sasaran, tanggal__lte=on, berat_kg__isnull=False)

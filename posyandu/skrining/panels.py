@@ -9,7 +9,7 @@ from posyandu.core.i18n import loc
 from posyandu.core.registry import Panel
 from posyandu.sasaran.models import Sasaran
 from posyandu.skrining import engine
-from posyandu.skrining.context import person_context, prefill
+from posyandu.skrining.context import from_measurement, person_context, prefill
 from posyandu.skrining.messages import errors_by_field
 from posyandu.skrining.models import HasilSkrining
 
@@ -34,7 +34,8 @@ def form_context(
     kunjungan: Any = None,
     last: HasilSkrining | None = None,
 ) -> dict[str, Any]:
-    values = values if values is not None else prefill(sasaran, on)
+    measured = from_measurement(definition, prefill(sasaran, on))
+    values = {**(values if values is not None else {}), **measured}
     messages = errors_by_field(errors or [])
     fields = []
     for item in definition["inputs"]:
@@ -44,6 +45,7 @@ def form_context(
                 "name": item["key"],
                 "label_text": loc(item["label"]),
                 "value": values.get(item["key"], ""),
+                "from_measurement": item["key"] in measured,
                 "error": messages.get(item["key"], ""),
                 "options": [{**o, "label_text": loc(o["label"])} for o in item.get("options", [])],
             }
@@ -58,6 +60,7 @@ def form_context(
         "kunjungan_id": getattr(kunjungan, "public_id", ""),
         "last": last,
         "has_errors": bool(errors),
+        "from_measurement": bool(measured),
     }
 
 

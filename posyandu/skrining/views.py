@@ -13,7 +13,7 @@ from posyandu.sasaran.life_stage import LABELS, life_stage_of
 from posyandu.sasaran.selectors import person_or_404
 from posyandu.sesi.lookups import day_of, kunjungan_of
 from posyandu.skrining import engine
-from posyandu.skrining.context import person_context
+from posyandu.skrining.context import from_measurement, person_context, prefill
 from posyandu.skrining.models import HasilSkrining
 from posyandu.skrining.panels import form_context
 from posyandu.skrining.services import ScreeningInputError, screening_record, screening_refer
@@ -34,11 +34,13 @@ def screening_form(request: HttpRequest, sasaran_id: str, definition_id: str) ->
         ctx = form_context(definition, sasaran, on, context=context)
         return render(request, "skrining/_form.html", ctx)
     kunjungan = kunjungan_of(request, sasaran)
+    # what today's measurement answers is taken from it (shown read-only, not posted)
+    raw = {**request.POST.dict(), **from_measurement(definition, prefill(sasaran, on))}
     try:
         hasil = screening_record(
             sasaran=sasaran,
             definition_id=definition_id,
-            raw=request.POST.dict(),
+            raw=raw,
             by=request.user,
             tanggal=on,
             kunjungan=kunjungan,

@@ -3,6 +3,7 @@ through "Koreksi / batalkan", sees it struck through with the reason, saves anot
 "Urungkan" and sees that one voided too. The monthly summary's D (weighed) follows each step."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -93,3 +94,44 @@ def test_void_with_a_reason_then_undo(phone, live_server, world):
         "urungkan",
     ]
     assert fits_phone(page)
+
+
+def test_second_weighing_asks_at_the_top_and_ganti_keeps_the_length(phone, live_server, world):
+    """Issue 11 review: weighed 9,5 kg / 76,5 cm, then 9,8 typed and saved: the question
+    "ganti/tambah" is at the top of the page, the form kept the length, and "ganti" saves
+    9,8 kg with 76,5 cm (the length was silently dropped before)."""
+    today = timezone.localdate()
+    SasaranFactory.create(
+        posyandu=world.posyandu_a,
+        nama="Raka Saputra",
+        jenis_kelamin="L",
+        tanggal_lahir=add_months(today, -10),
+    )
+    page = phone
+    sign_in(page, live_server, "kader_a")
+    open_day(page, live_server)
+    page.wait_for_load_state("load")
+    page.locator("#cari").press_sequentially("raka")
+    page.locator("#found").get_by_text("Raka Saputra").wait_for()
+    with page.expect_navigation():
+        page.locator("#found li", has_text="Raka Saputra").get_by_role(
+            "button", name="Hadir"
+        ).click()
+    page.locator('input[name="tinggi_cm"]').fill("76,5")
+    save_weight(page, "9,5")
+    assert page.locator('input[name="tinggi_cm"]').input_value() == "76,5"  # prefilled
+
+    save_weight(page, "9,8")
+    question = page.locator("#sama-hari")
+    box = question.bounding_box()
+    assert box is not None and box["y"] < 400, box  # at the top, not ~1,700 px down
+    assert "9,5 kg · 76,5 cm" in question.inner_text()
+    assert "9,8 kg · 76,5 cm" in question.inner_text()
+    assert fits_phone(page)
+    with page.expect_navigation():
+        question.locator('button[value="ganti"]').click()
+    page.wait_for_load_state("load")
+    live = Pengukuran.objects.get(tanggal=today)
+    assert (live.berat_kg, live.tinggi_cm) == (Decimal("9.8"), Decimal("76.5"))
+    first = Pengukuran.all_objects.exclude(pk=live.pk).get(tanggal=today)
+    assert first.alasan_batal == "diganti"

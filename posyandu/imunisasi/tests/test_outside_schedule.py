@@ -168,3 +168,20 @@ def test_api_refuses_then_records_with_a_reason(client, world, toddler):
     body["alasan_di_luar_jadwal"] = "instruksi dokter Puskesmas"
     response = client.post(url, body, content_type="application/json")
     assert response.status_code == 201 and response.json()["di_luar_jadwal"] is True
+
+
+def test_person_page_history_shows_the_mark_and_its_reason(client, world, toddler):
+    """Issue 11 review: the child's page listed "RV1 <date> Posyandu" without the mark."""
+    dose_record(
+        sasaran=toddler,
+        vaksin="RV1",
+        tanggal=TODAY,
+        by=None,
+        alasan_di_luar_jadwal="instruksi dokter Puskesmas",
+    )
+    client.force_login(world.kader_a)
+    page = client.get(reverse("sasaran:detail", args=[toddler.public_id])).content.decode()
+    row = page.split("<td>RV1")[1].split("</tr>")[0]
+    assert "✓ di luar jadwal" in row
+    assert "Alasan: instruksi dokter Puskesmas" in row
+    assert f"{TODAY:%d-%m-%Y}" in row

@@ -103,3 +103,31 @@ def test_danger_sign_ticked_in_the_measurement_is_flagged(world):
     flags = selectors.danger_today(woman, TODAY)
     assert [(f.code, f.urgent) for f in flags] == [("bengkak_sakit_kepala", True)]
     assert flags[0].label.startswith("Bengkak kaki/tangan/wajah")
+
+
+def test_165_112_is_said_in_the_result_box_above_next(client, world):
+    """Issue 11 review (360 px): the danger and "Create referral" sit in the result box at
+    the top, above "Berikutnya", not only in the ANC panel far below."""
+    woman, _kehamilan = pregnant(world)
+    sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=TODAY)
+    kunjungan = KunjunganFactory.create(sesi=sesi, sasaran=woman)
+    measurement_record(
+        sasaran=woman,
+        tanggal=TODAY,
+        by=None,
+        kunjungan=kunjungan,
+        berat_kg=55.5,
+        lila_cm=24,
+        sistole=165,
+        diastole=112,
+    )
+    client.force_login(world.kader_a)
+    page = client.get(reverse("sesi:kunjungan", args=[kunjungan.public_id])).content.decode()
+    box = page.index('id="kia-bahaya-hasil"')
+    assert page.index('class="result card"') < box < page.index('id="langkah-2"')
+    in_box = page[box : page.index("</div>", box)]
+    assert "Bahaya: rujuk ke Puskesmas hari ini, segera" in in_box
+    assert "&gt;= 160/110 mmHg" in in_box and "?aturan=kia:hipertensi_berat&kunjungan=" in in_box
+    assert 'id="kia-bahaya"' in page  # the ANC panel keeps its own
+    next_link = page.find("Berikutnya")
+    assert next_link == -1 or box < next_link

@@ -185,6 +185,42 @@ class TestForm:
         )
         assert KunjunganRumah.objects.count() == 0
 
+    def test_measurement_errors_are_summarised_and_their_section_opens(
+        self, client, world, two_t_child
+    ):
+        """A height of -5 cm and a height without a position, on a 16-month-old: the summary at
+        the top names the fields, the closed "Pengukuran di rumah" section opens, and the
+        message is the hard limit's ("Isi nilai antara 45 dan 120 cm"), not Django's."""
+        child, mother = two_t_child
+        client.force_login(world.kader_a)
+        url = reverse("kunjungan_rumah:new") + f"?sasaran={child.public_id}"
+        post = {
+            "tanggal": timezone.localdate().isoformat(),
+            "bertemu": "on",
+            "tindak_lanjut": "selesai",
+            "m0-dikunjungi": "on",
+            "m0-tinggi_cm": "-5",
+            "m0-cara_ukur": "terlentang",
+            "m1-tinggi_cm": "155",  # the mother: a height without a position
+        }
+        html = client.post(url, post).content.decode()
+        assert KunjunganRumah.objects.count() == 0
+        assert (
+            "Panjang/tinggi -5 cm tidak mungkin pada umur 16 bulan. "
+            "Isi nilai antara 45 dan 120 cm" in html
+        )
+        assert "lebih besar dari atau sama dengan" not in html
+        summary = html[html.index('id="hv-errors"') : html.index("</ul></div>")]
+        assert "Periksa isian:" in summary
+        assert '<a href="#id_m0-tinggi_cm">Siti Kecil: Panjang/tinggi badan (cm)</a>' in summary
+        assert '<a href="#id_m1-cara_ukur">Ibu Siti: Posisi</a>' in summary
+        sections = html.split("<details")
+        opened = [d for d in sections if "Pengukuran di rumah" in d.split("</summary>")[0]]
+        assert len(opened) == 2 and all(d.startswith(" open>") for d in opened)
+        # without an error the section stays closed
+        page = client.get(url).content.decode()
+        assert "<details><summary>Pengukuran di rumah" in page and 'id="hv-errors"' not in page
+
     def test_other_kader_gets_404(self, client, world, two_t_child):
         child, _ = two_t_child
         task = Tugas.objects.get(sasaran=child, aturan="2t")

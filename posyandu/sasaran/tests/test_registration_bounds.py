@@ -303,3 +303,45 @@ def test_birth_date_bounds_in_api(client, world):
     )
     assert response.status_code == 422
     assert "01-01-1900" in response.json()["detail"]
+
+
+def test_mother_picker_offers_only_plausible_mothers(client, world):
+    """Issue 11 review: the "Ibu" picker listed women of 57-85; it offers women aged 10 to 60
+    today (birth date not known yet) and, editing a child, women 10-55 years older than it."""
+
+    def woman(name, years, days=0):
+        born = date(TODAY.year - years, TODAY.month, TODAY.day) - timedelta(days=days)
+        return SasaranFactory.create(
+            posyandu=world.posyandu_a, nama=name, jenis_kelamin="P", tanggal_lahir=born
+        )
+
+    girl_9 = woman("Umur 9", 10, days=-1)  # turns 10 tomorrow
+    aged_10 = woman("Umur 10", 10)
+    aged_60 = woman("Umur 60", 61, days=-1)  # 61 tomorrow
+    aged_61 = woman("Umur 61", 61)
+    old = [woman(f"Nenek {y}", y) for y in (57 + 5, 70, 85)]
+    sesi = SesiFactory.create(posyandu=world.posyandu_a, tanggal=TODAY)
+    client.force_login(world.kader_a)
+    for url in (reverse("sasaran:new"), reverse("sesi:person_new", args=[sesi.public_id])):
+        offered = set(client.get(url).context["form"].fields["ibu"].queryset)
+        assert {aged_10, aged_60} <= offered, url
+        assert not offered & {girl_9, aged_61, *old}, url
+
+    # editing a child born 2020-01-01: her plausible mothers, 10-55 years older than her
+    child = SasaranFactory.create(
+        posyandu=world.posyandu_a, nama="Anak", jenis_kelamin="L", tanggal_lahir=date(2020, 1, 1)
+    )
+    mother_30 = SasaranFactory.create(
+        posyandu=world.posyandu_a, nama="Ibu", jenis_kelamin="P", tanggal_lahir=date(1990, 1, 1)
+    )
+    page = client.get(reverse("sasaran:edit", args=[child.public_id]))
+    offered = set(page.context["form"].fields["ibu"].queryset)
+    assert mother_30 in offered and aged_60 in offered  # born 1965-09: 54 years older
+    assert aged_10 not in offered  # born 2016: only 4 years older than the child
+    assert child not in offered
+
+    # the save check stays: a woman of 61 is refused with the reason, not a silent drop
+    response = client.post(reverse("sasaran:new"), form_data(world, ibu=aged_61.pk))
+    assert response.status_code == 200
+    assert "ibu" in response.context["form"].errors
+    assert not Sasaran.objects.filter(nama="Bayi Baru").exists()

@@ -1,11 +1,13 @@
 """The correction parts of the visit page: its entries (voided ones struck through) and undo."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
 from posyandu.accounts.scope import entered_today_by, may_correct
+from posyandu.core.numbers import format_measured
 from posyandu.core.registry import Correctable
 from posyandu.sesi.corrections import entries_of_visit
 
@@ -21,6 +23,8 @@ def describe(spec: Correctable, record: Any) -> str:
             continue
         field = record._meta.get_field(name)
         shown = getattr(record, f"get_{name}_display")() if field.choices else value
+        if isinstance(value, Decimal):
+            shown = format_measured(value)  # "9,8", as typed and as the result box shows it
         parts.append(
             f"{field.verbose_name}: {shown}" if value is not True else str(field.verbose_name)
         )

@@ -191,7 +191,7 @@ class TestCorrect:
         client.force_login(world.kader_a)
         url = reverse("sesi:koreksi", args=["sesi.Pengukuran", p.public_id])
         page = client.get(url)
-        assert page.status_code == 200 and 'value="9.50"' in page.content.decode()
+        assert page.status_code == 200 and 'value="9,5"' in page.content.decode()
         data = {
             "aksi": "simpan",
             "alasan": "",
@@ -270,3 +270,51 @@ class TestSameDay:
         assert self.post(client, visit, ulang="tambah").status_code == 302
         assert Pengukuran.objects.filter(sasaran=visit.sasaran).count() == 2
         assert rekap_d(world.posyandu_a) == 1  # one child weighed: D counts people
+
+
+class TestMeasuringAgainKeepsTheLength:
+    """Issue 11 review: a second weighing the same day (9,5 kg / 75 cm, then 9,8) lost the
+    length on "ganti". The form to measure again starts from the saved values, and the
+    question (at the top of the page) names anything the new measurement lacks."""
+
+    def page(self, client, visit):
+        return client.get(reverse("sesi:kunjungan", args=[visit.public_id])).content.decode()
+
+    def test_the_form_to_measure_again_is_prefilled_as_typed(self, client, world, visit):
+        client.force_login(world.kader_a)
+        html = self.page(client, visit)
+        assert 'name="berat_kg" value="9,5"' in html
+        assert 'name="tinggi_cm" value="75"' in html
+
+    def test_ganti_with_the_prefilled_length_keeps_it(self, client, world, visit):
+        client.force_login(world.kader_a)
+        url = reverse("sesi:kunjungan", args=[visit.public_id])
+        typed = {"berat_kg": "9,8", "tinggi_cm": "75", "cara_ukur": "terlentang"}
+        asked = client.post(url, typed).content.decode()
+        top = asked.index('id="sama-hari"')
+        assert top < asked.index('id="langkah-2"')  # the question is at the top
+        assert "9,5 kg · 75 cm" in asked and "Pengukuran baru: 9,8 kg · 75 cm" in asked
+        assert 'form="ukur" name="ulang" value="ganti"' in asked
+        assert 'name="tinggi_cm" value="75"' in asked  # kept through the question
+        assert client.post(url, {**typed, "ulang": "ganti"}).status_code == 302
+        live = Pengukuran.objects.get(sasaran=visit.sasaran)
+        assert (live.berat_kg, live.tinggi_cm) == (Decimal("9.8"), Decimal("75"))
+
+    def test_a_new_measurement_without_length_says_so(self, client, world, visit):
+        client.force_login(world.kader_a)
+        url = reverse("sesi:kunjungan", args=[visit.public_id])
+        asked = client.post(url, {"berat_kg": "9,8"}).content.decode()
+        assert "Pengukuran baru tidak berisi 75 cm" in asked
+        assert Pengukuran.objects.filter(sasaran=visit.sasaran).count() == 1
+
+
+def test_decimals_read_as_typed_in_history_and_person_page(client, world, visit):
+    """One number format (issue 11 review): "9,5", never "9.50", in the visit's entries and
+    on the person page, as in the result box."""
+    client.force_login(world.kader_a)
+    visit_page = client.get(reverse("sesi:kunjungan", args=[visit.public_id])).content.decode()
+    entries = visit_page[visit_page.index('id="koreksi"') :]
+    assert "9,5" in entries and "9.50" not in entries and "75.00" not in entries
+    person = reverse("sasaran:detail", args=[visit.sasaran.public_id])
+    person_page = client.get(person).content.decode()
+    assert '<td class="num">9,5</td>' in person_page and "9.50" not in person_page

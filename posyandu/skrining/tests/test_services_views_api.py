@@ -8,6 +8,7 @@ from posyandu.core.registry import visit_panels
 from posyandu.kia.services import pregnancy_register
 from posyandu.rujukan.models import Rujukan
 from posyandu.sasaran.tests.factories import SasaranFactory
+from posyandu.sesi.models import Pengukuran
 from posyandu.skrining import selectors
 from posyandu.skrining.models import HasilSkrining
 from posyandu.skrining.services import ScreeningInputError, screening_record, screening_refer
@@ -225,3 +226,31 @@ def test_api_records_a_screening(client, world, adult):
     assert client.get(url).json()[0]["definisi_versi"] == "who-srq20-kmk-2015-2023"
     client.force_login(world.kader_s)
     assert client.post(url, json.dumps(payload), content_type="application/json").status_code == 404
+
+
+def test_blood_pressure_measured_today_is_not_asked_again(client, world, adult):
+    """BP saved in langkah 2 answers the td_dewasa screening: shown read-only "dari
+    pengukuran hari ini", recorded with one tap (only the symptom question is left)."""
+    Pengukuran.objects.create(sasaran=adult, tanggal=TODAY, sistole=165, diastole=95)
+    client.force_login(world.kader_a)
+    url = reverse("skrining:form", args=[adult.public_id, "td_dewasa"])
+    body = client.get(url).content.decode()
+    assert 'name="sistole"' not in body and 'name="diastole"' not in body
+    assert 'Sistolik <span class="muted">(dari pengukuran hari ini)</span>: <strong>165' in body
+    assert 'Diastolik <span class="muted">(dari pengukuran hari ini)</span>: <strong>95' in body
+    assert 'name="keluhan"' in body
+    # a posted pressure cannot override the measurement; the one tap records it
+    body = client.post(url, {"sistole": "120", "keluhan": "0"}).content.decode()
+    assert "Hipertensi derajat 2" in body
+    hasil = HasilSkrining.objects.get(sasaran=adult, definisi="td_dewasa")
+    assert hasil.jawaban == {"sistole": 165, "diastole": 95, "keluhan": False}
+    assert hasil.tanggal == TODAY
+
+
+def test_screening_without_a_measured_pressure_asks_for_it_on_the_number_pad(client, world, adult):
+    client.force_login(world.kader_a)
+    body = client.get(reverse("skrining:form", args=[adult.public_id, "td_dewasa"])).content
+    html = body.decode()
+    assert 'inputmode="numeric" id="td_dewasa-sistole" name="sistole"' in html
+    assert 'inputmode="numeric" id="td_dewasa-diastole" name="diastole"' in html
+    assert "dari pengukuran hari ini" not in html
