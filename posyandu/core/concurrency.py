@@ -74,10 +74,11 @@ def differences(current: Any, yours: dict[str, Any]) -> list[Difference]:
 
 
 def conflict_page(
-    request: HttpRequest, current: Any, yours: dict[str, Any], *, back: str
+    request: HttpRequest, current: Any, yours: dict[str, Any], *, back: str, again: str = ""
 ) -> HttpResponse:
     """409: the edit form's values against the stored record's, with a choice: keep the
-    stored values (back to `back`) or send the form again over the stored version."""
+    stored values (back to `back`), send the form again over the stored version, or (with
+    `again`, the edit form's address) start the edit again from the stored values."""
     context = {
         "record": current,
         "differences": differences(current, yours),
@@ -89,6 +90,7 @@ def conflict_page(
         "version": current.version,
         "action": request.get_full_path(),
         "back": back,
+        "again": again,
     }
     response = render(request, "core/conflict.html", context, status=409)
     if request.headers.get("HX-Request"):

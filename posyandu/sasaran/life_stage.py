@@ -162,7 +162,11 @@ def life_stage_of(sasaran: Born, on: date) -> LifeStage:
 def age_label(birth: date, on: date) -> str:
     """An age as people say it: whole months up to 5 years ("14 bulan"), then whole years
     ("39 tahun"), never "474 bulan". The one formatter for ages shown on a page."""
-    months = completed_months(birth, on)
+    return months_label(completed_months(birth, on))
+
+
+def months_label(months: int) -> str:
+    """An age given in completed months, said as `age_label` says it."""
     if months < 60:
         return str(_("%(n)d months")) % {"n": max(months, 0)}
     return str(_("%(n)d years")) % {"n": months // 12}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import can_merge_people, restrict
-from posyandu.core.concurrency import StaleRecord, conflict_page, differences, version_of
+from posyandu.core.concurrency import StaleRecord, conflict_page, version_of
 from posyandu.core.registry import history_panels
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.duplicates import Candidate, likely_duplicates
@@ -204,20 +204,6 @@ def keluarga_new(request: HttpRequest) -> HttpResponse:
 IDENTITY_FIELDS = {"nama", "tanggal_lahir", "ibu", "nama_ibu", "nik_ibu"}
 
 
-def _edit_conflict(request: HttpRequest, current: Sasaran, form: Any) -> HttpResponse:
-    """Someone saved the person after this form was opened: show both values of every field
-    that differs, and let the user keep the stored record or save theirs over it."""
-    yours = {"posyandu": form.cleaned_data["posyandu"], **form.model_fields()}
-    context = {
-        "person": current,
-        "differences": differences(current, yours),
-        "resubmit": [
-            (k, v) for k, v in request.POST.lists() if k not in ("version", "csrfmiddlewaretoken")
-        ],
-    }
-    return render(request, "sasaran/conflict.html", context, status=409)
-
-
 @scoped("personal")
 def sasaran_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Edit a person with the registration's NIK checks and duplicate rules. The Posyandu
@@ -242,7 +228,10 @@ def sasaran_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     **form.model_fields(),
                 )  # fmt: skip
             except StaleRecord as stale:
-                return _edit_conflict(request, stale.current, form)
+                yours = {"posyandu": data["posyandu"], **form.model_fields()}
+                back = reverse("sasaran:detail", args=[person.public_id])
+                again = reverse("sasaran:edit", args=[person.public_id])
+                return conflict_page(request, stale.current, yours, back=back, again=again)
             for warning in form.warnings:
                 messages.warning(request, warning)
             messages.success(request, _("The changes to %(name)s are saved.") % {"name": person})

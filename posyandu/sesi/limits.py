@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from posyandu.core.numbers import format_decimal
 from posyandu.core.rules import load_rule
+from posyandu.sasaran.life_stage import months_label
 
 FIELDS = ("berat_kg", "tinggi_cm", "lingkar_kepala_cm", "lila_cm", "lingkar_perut_cm")
 
@@ -52,13 +53,6 @@ def limit_for(field: str, umur_bulan: int, jenis_kelamin: str = "") -> Limit | N
     return found.get(True) or found.get(False)
 
 
-def _age_text(umur_bulan: int, lang: str) -> str:
-    if umur_bulan >= 60:
-        years = umur_bulan // 12
-        return f"{years} tahun" if lang == "id" else f"{years} years"
-    return f"{umur_bulan} bulan" if lang == "id" else f"{umur_bulan} months"
-
-
 def message(limit: Limit, value: Decimal, umur_bulan: int) -> str:
     """'Berat 46 kg tidak mungkin pada umur 2 bulan. Isi antara 0,5 dan 12 kg (ukur ulang
     jika perlu).'"""
@@ -69,7 +63,7 @@ def message(limit: Limit, value: Decimal, umur_bulan: int) -> str:
         "label": meta[f"label_{lang}"],
         "value": format_decimal(value, _places(value)),
         "unit": unit,
-        "age": _age_text(umur_bulan, lang),
+        "age": months_label(umur_bulan),
         "low": format_decimal(limit.low, _places(limit.low)),
         "high": format_decimal(limit.high, _places(limit.high)),
     }
