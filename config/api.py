@@ -13,15 +13,19 @@ from ninja.security import django_auth
 
 from posyandu.accounts.api_routes import router as accounts_router
 from posyandu.core.concurrency import StaleRecord
+from posyandu.dhis2.api import router as dhis2_router
 from posyandu.fasilitas.api import router as fasilitas_router
 from posyandu.fasilitas.browser_api import router as wilayah_router
 from posyandu.imunisasi.api import router as imunisasi_router
 from posyandu.kader.api import router as kader_router
 from posyandu.kia.api import router as kia_router
 from posyandu.kunjungan_rumah.api import router as kunjungan_rumah_router
+from posyandu.pertukaran.api import router as pertukaran_router
 from posyandu.rujukan.api import router as rujukan_router
 from posyandu.sasaran.api import router as sasaran_router
+from posyandu.satusehat.api import router as satusehat_router
 from posyandu.sesi.api import router as sesi_router
+from posyandu.sinkron.api import router as sinkron_router
 from posyandu.skrining.api import router as skrining_router
 from posyandu.tugas.api import router as tugas_router
 
@@ -107,6 +111,10 @@ api.add_router("/imunisasi", imunisasi_router)
 api.add_router("/skrining", skrining_router)
 api.add_router("/rujukan", rujukan_router)
 api.add_router("/kia", kia_router)
+api.add_router("/luring", sinkron_router)
+api.add_router("/pertukaran", pertukaran_router)
+api.add_router("/dhis2", dhis2_router)
+api.add_router("/satusehat", satusehat_router)
 
 
 # ninja's own answers are English ("Unauthorized", "Not Found: No Wilayah matches ...");

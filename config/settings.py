@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "posyandu.demo",
     "posyandu.laporan",
     "posyandu.pokjanal",
+    "posyandu.sinkron",
+    "posyandu.pertukaran",
+    "posyandu.dhis2",
+    "posyandu.satusehat",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,10 @@ urlpatterns = [
     path("imunisasi/", include("posyandu.imunisasi.urls")),
     path("kia/", include("posyandu.kia.urls")),
     path("skrining/", include("posyandu.skrining.urls")),
+    path("luring/", include("posyandu.sinkron.urls")),
+    path("pertukaran/", include("posyandu.pertukaran.urls")),
+    path("dhis2/", include("posyandu.dhis2.urls")),
+    path("satusehat/", include("posyandu.satusehat.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,7 +22,7 @@ def _documented_layers() -> list[str]:
     text = (ROOT / "docs" / "architecture.md").read_text()
     block = text.split("```")[1]
     below_config = block.split("─" * 10)[-1]
-    return re.findall(r"^([a-z_]+)\s{2,}", below_config.strip("─\n"), flags=re.MULTILINE)
+    return re.findall(r"^([a-z0-9_]+)\s{2,}", below_config.strip("─\n"), flags=re.MULTILINE)
 
 
 def test_the_documented_order_is_the_enforced_order():

@@ -1,0 +1,1 @@
+"""Import and export of person-level workbooks (e-PPGBM, Excel, CSV)."""

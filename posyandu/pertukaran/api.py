@@ -1,0 +1,5 @@
+"""JSON API of pertukaran."""
+
+from ninja import Router
+
+router = Router(tags=["pertukaran"])

@@ -1,0 +1,1 @@
+"""SATUSEHAT FHIR exchange."""

@@ -1,0 +1,5 @@
+"""JSON API of satusehat."""
+
+from ninja import Router
+
+router = Router(tags=["satusehat"])

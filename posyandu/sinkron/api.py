@@ -1,0 +1,5 @@
+"""JSON API of sinkron."""
+
+from ninja import Router
+
+router = Router(tags=["sinkron"])
