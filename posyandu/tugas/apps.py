@@ -8,8 +8,9 @@ class TugasConfig(AppConfig):
     verbose_name = _("Tasks and targets")
 
     def ready(self) -> None:
-        from posyandu.tugas import listeners, loaders, panels
+        from posyandu.tugas import jobs, listeners, loaders, panels
 
+        jobs.register()
         listeners.register()
         loaders.register()
         panels.register()

@@ -1,0 +1,74 @@
+"""Background jobs: django-tasks (the interface of Django's own tasks framework) with its
+database backend, so jobs wait in the same database on SQLite and PostgreSQL and an enqueue
+commits or rolls back with the change that asked for it.
+
+`manage.py db_worker` runs them. A job that raises is retried after a growing delay, then left
+failed for the admin (Admin → Django Tasks DB → task results, with the traceback). Calendar
+jobs (nightly, monthly) are registered here by the apps and enqueued by `manage.py enqueue_jobs`
+from a timer (deploy/systemd)."""
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import Task
+
+logger = logging.getLogger(__name__)
+
+# Seconds before the 2nd, 3rd and 4th attempt; after the last one the job stays failed.
+RETRY_DELAYS = (60, 600, 3600)
+
+When = Literal["nightly", "monthly"]
+
+
+def job(
+    *, queue: str = "default", retry_delays: tuple[int, ...] = RETRY_DELAYS
+) -> Callable[..., Task]:
+    """Decorate a module-level function as a job that retries itself after a failure."""
+
+    def decorate(function: Callable[..., Any]) -> Task:
+        @functools.wraps(function)
+        def run(*args: Any, attempt: int = 1, **kwargs: Any) -> Any:
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                if attempt <= len(retry_delays):
+                    later = timezone.now() + timedelta(seconds=retry_delays[attempt - 1])
+                    the_job.using(run_after=later).enqueue(*args, attempt=attempt + 1, **kwargs)
+                    logger.warning(
+                        "job %s failed, attempt %d, retried at %s",
+                        function.__qualname__,
+                        attempt,
+                        later,
+                    )
+                raise
+
+        the_job: Task = task(queue_name=queue)(run)
+        return the_job
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    when: When
+    job: Task
+
+
+_periodic: list[Periodic] = []
+
+
+def register_periodic(name: str, when: When, the_job: Task) -> None:
+    """Called from an app's AppConfig.ready(): `the_job` takes no arguments."""
+    if not any(p.name == name for p in _periodic):
+        _periodic.append(Periodic(name, when, the_job))
+
+
+def periodic(when: When | None = None) -> list[Periodic]:
+    return [p for p in _periodic if when is None or p.when == when]
