@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# A local .env with DEBUG on and a fresh secret, written once; production sets its own.
+# A local .env for the demo (DEBUG off, demo mode on) and a fresh secret, written once;
+# production sets its own (docs/deploy.md).
 .env:
-	printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > .env
+	printf 'DEMO=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > .env
 
 run: install .env
 	$(PY) manage.py migrate --noinput

@@ -1,4 +1,5 @@
-"""The JSON API (django-ninja): session auth, OpenAPI schema at /api/v1/openapi.json."""
+"""The JSON API (django-ninja): session auth for browsers, API tokens for machine clients,
+OpenAPI schema at /api/v1/openapi.json."""
 
 from typing import Any
 
@@ -12,6 +13,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
 from posyandu.accounts.api_routes import router as accounts_router
+from posyandu.accounts.tokens import api_token_auth
 from posyandu.core.concurrency import StaleRecord
 from posyandu.dhis2.api import router as dhis2_router
 from posyandu.fasilitas.api import router as fasilitas_router
@@ -96,7 +98,8 @@ api = DocumentedAPI(
     title="Posyandu ILP API",
     version="1",
     urls_namespace="api-1",
-    auth=django_auth,
+    # machine clients: `Authorization: Bearer pyd_...` (accounts.tokens); browsers: the session
+    auth=[api_token_auth, django_auth],
     description="Records of the Posyandu day, scoped to the caller's regions and facilities.",
 )
 api.add_router("/me", accounts_router)

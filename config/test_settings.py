@@ -13,3 +13,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 ALLOWED_HOSTS = ["*"]
+SECURE_SSL_REDIRECT = False  # the test client speaks plain http
+# Tests sign in with force_login; the two-factor tests switch this on (tests/test_two_factor.py).
+TWO_FACTOR_ENFORCED = False

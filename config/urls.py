@@ -9,6 +9,7 @@ from posyandu.accounts.decorators import public
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("akun/", include("posyandu.accounts.urls")),
     path("wilayah/", include("posyandu.fasilitas.browser_urls")),
     path("", include("posyandu.fasilitas.urls")),

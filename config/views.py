@@ -1,7 +1,9 @@
 """Project-level pages: the landing page (it draws on accounts and the region browser, so it
 sits above every app) and the health check."""
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -43,4 +45,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "database_vendor": connection.vendor,
         },
         status=200 if healthy else 503,
+    )
+
+
+def _unapplied_migrations() -> int:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+@public("the reverse proxy and the deploy script call it without a session")
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready to serve users: the database answers, every migration is applied (a deploy that
+    forgot `migrate` is not ready) and the cache (rate limits, sessions' helpers) works."""
+    checks: dict[str, str] = {}
+    try:
+        pending = _unapplied_migrations()
+        checks["database"] = "ok"
+        checks["migrations"] = "ok" if pending == 0 else f"{pending} not applied"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.set("readyz", "ok", 10)
+        checks["cache"] = "ok" if cache.get("readyz") == "ok" else "error: not kept"
+    except Exception as exc:  # noqa: BLE001
+        checks["cache"] = f"error: {exc.__class__.__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "error", **checks}, status=200 if ready else 503
     )

@@ -43,7 +43,28 @@ def _text(value: Any) -> str:
     return text
 
 
+def unique_inverse(values: ArrayLike) -> tuple[list[Any], np.ndarray] | None:
+    """Distinct values (as Python objects, sorted) and the index of each value among them, for
+    a numpy array of text or numbers or a list of str; None for other inputs (mixed lists)."""
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1 or values.dtype.kind not in "USiufb":
+            return None
+        arr = values
+    elif all(type(v) is str for v in values):
+        arr = np.asarray(values, dtype=str) if len(values) else np.array([], dtype=str)
+    else:
+        return None
+    uniq, inverse = np.unique(arr, return_inverse=True)
+    return uniq.tolist(), inverse.reshape(-1)
+
+
 def _codes(values: ArrayLike, mapping: dict[str, Any], default: Any, dtype: Any) -> np.ndarray:
+    found = unique_inverse(values)
+    if found is not None:  # once per distinct value, then a gather
+        uniq, inverse = found
+        table = np.array([mapping.get(_text(u), default) for u in uniq], dtype=dtype)
+        coded: np.ndarray = table[inverse]
+        return coded
     memo: dict[Any, Any] = {}
 
     def code(value: Any) -> Any:

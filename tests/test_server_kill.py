@@ -93,7 +93,7 @@ def signed_in(base: str, username: str, password: str) -> requests.Session:
         data={"username": username, "password": password, "csrfmiddlewaretoken": token},
         headers={"Referer": f"{base}/akun/masuk/"},
     )
-    session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
+    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken") or ""
     assert "sessionid" in session.cookies, "login failed"
     return session
 

@@ -9,6 +9,24 @@ def test_healthz_reports_database_status(client, db):
     assert body["database_vendor"] in {"sqlite", "postgresql"}
 
 
+def test_readyz_is_ready_when_migrated_and_not_when_a_migration_is_missing(client, db, monkeypatch):
+    body = client.get("/readyz").json()
+    assert body == {"status": "ok", "database": "ok", "migrations": "ok", "cache": "ok"}
+
+    monkeypatch.setattr("config.views._unapplied_migrations", lambda: 2)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "2 not applied"
+
+
+def test_html_and_json_are_compressed_for_a_client_that_accepts_gzip(client, world):
+    client.force_login(world.admin)
+    plain = client.get("/api/v1/openapi.json")
+    packed = client.get("/api/v1/openapi.json", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) * 4 < len(plain.content)
+
+
 def test_ui_is_indonesian_by_default_and_english_on_request(client, db):
     page = client.get(reverse("accounts:login")).content.decode()
     assert 'lang="id"' in page and "Kata sandi" in page
@@ -25,7 +43,8 @@ def test_navigation_follows_the_role(client, world):
 
     client.force_login(world.pokjanal_kota)
     pokjanal_page = client.get(reverse("home")).content.decode()
-    assert reverse("kader:list") not in pokjanal_page
+    assert reverse("kader:list") in pokjanal_page  # their region's kader, no contacts (issue 15)
+    assert reverse("sasaran:list") not in pokjanal_page
     assert reverse("wilayah:browse") in pokjanal_page
 
 

@@ -53,6 +53,7 @@ def fresh_database(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
         "SECRET_KEY": "load-benchmark",
         "DATA_DIR": str(workdir),
         "SECURE_COOKIES": "false",
+        "HTTPS": "false",  # plain http on 127.0.0.1; production sits behind TLS (deploy/)
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     if args.sqlite:

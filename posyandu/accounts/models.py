@@ -91,3 +91,26 @@ class Assignment(models.Model):
                 _("This role must be assigned to a region of level %(level)s.")
                 % {"level": Wilayah.Tingkat(level).label}
             )
+
+
+class ApiToken(models.Model):
+    """A key for a machine client (an integration) of the JSON API, beside the browser's
+    session. It acts as its `user`, so it is scoped like that account's role (give an
+    integration its own account with one assignment). Only a SHA-256 digest is stored; the key
+    is shown once. It expires, can be revoked, and every use is audited as that account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    nama = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.nama} ({self.prefix}…)"

@@ -166,8 +166,44 @@ def can_merge_people(user: Any) -> bool:
     return bool(scope_for(user).roles & MERGE_ROLES)
 
 
+# Who decides a transfer request ("pindah masuk") for a person of their area: the bidan of
+# the person's Posyandu, its Puskesmas, an admin. Never a kader (nor the requester's side).
+TRANSFER_DECIDE_ROLES = frozenset({Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
+
+
+def can_decide_transfers(user: Any) -> bool:
+    return bool(scope_for(user).roles & TRANSFER_DECIDE_ROLES)
+
+
+# Exports of personal rows (even pseudonymized) are for roles with personal access: never a
+# Pokjanal member without case management (aggregate only).
+def has_personal_access(user: Any) -> bool:
+    return bool(scope_for(user).personal)
+
+
 def can_answer_referrals(user: Any) -> bool:
     return bool(scope_for(user).roles & REFERRAL_ANSWER_ROLES)
+
+
+# Importing workbooks of people and measurements (pertukaran): the bidan, the Puskesmas or an
+# admin, into the Posyandu they may see; undoing a whole import: an admin only.
+IMPORT_ROLES = frozenset({Role.BIDAN, Role.PUSKESMAS, Role.ADMIN})
+
+
+def can_import_people(user: Any) -> bool:
+    return bool(scope_for(user).roles & IMPORT_ROLES)
+
+
+def can_undo_import(user: Any) -> bool:
+    return Role.ADMIN in scope_for(user).roles
+
+
+# Who sends the aggregate figures to DHIS2 and reads the import results: Dinkes, admin.
+DHIS2_ROLES = frozenset({Role.DINKES, Role.ADMIN})
+
+
+def exchanges_with_dhis2(user: Any) -> bool:
+    return bool(scope_for(user).roles & DHIS2_ROLES)
 
 
 # Field work (follow-up tasks, targets): a kader's and a bidan's own lists; supervisors (the

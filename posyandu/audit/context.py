@@ -30,3 +30,9 @@ def acting_as(actor: Actor) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def replace_actor(actor: Actor) -> None:
+    """Name the actor once the request is authenticated later than the middleware (an API
+    token): the middleware's `acting_as` still restores the previous actor at the end."""
+    _current.set(actor)

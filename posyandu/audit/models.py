@@ -20,6 +20,12 @@ class AuditEvent(models.Model):
         # values in metadata: the one kind of event that keeps values (ADR 0003).
         CORRECT = "correct", _("correction")
         VOID = "void", _("void")
+        # Reads of personal data: a list, print, card, export page or API page (metadata: what
+        # and how many rows), a full NIK shown, and every lookup of a NIK across the country.
+        READ = "read", _("read of personal data")
+        NIK_LOOKUP = "nik_lookup", _("NIK lookup")
+        TRANSFER = "transfer", _("transfer between Posyandu")
+        DATA_REQUEST = "data_request", _("data subject request")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

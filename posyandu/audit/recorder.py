@@ -35,6 +35,29 @@ def log(
     )
 
 
+def log_read(
+    what: str,
+    *,
+    rows: int,
+    model: str = "",
+    object_id: str = "",
+    wilayah_kode: str = "",
+    metadata: dict[str, Any] | None = None,
+    user: Any = None,
+) -> AuditEvent:
+    """One read of personal data: a list page, a print, a card, an export or an API page.
+    `what` names it (e.g. "sasaran.list", "tugas.print"), `rows` how many people or records
+    it showed; the actor (who, from where) comes from the request or command context."""
+    return log(
+        AuditEvent.Action.READ,
+        model=model,
+        object_id=object_id,
+        wilayah_kode=wilayah_kode,
+        metadata={"what": what, "rows": int(rows), **(metadata or {})},
+        user=user,
+    )
+
+
 def record_saved(record: Any, *, created: bool, changed: list[str]) -> None:
     """The event of one save. A correction or a void (posyandu.core.corrections) leaves a note
     on the record first: its action, reason and old values go into this same event."""

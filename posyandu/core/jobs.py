@@ -4,8 +4,8 @@ commits or rolls back with the change that asked for it.
 
 `manage.py db_worker` runs them. A job that raises is retried after a growing delay, then left
 failed for the admin (Admin → Django Tasks DB → task results, with the traceback). Calendar
-jobs (nightly, monthly) are registered here by the apps and enqueued by `manage.py enqueue_jobs`
-from a timer (deploy/systemd)."""
+jobs (often, nightly, monthly) are registered here by the apps and enqueued by
+`manage.py enqueue_jobs` from a timer (deploy/systemd)."""
 
 import functools
 import logging
@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 # Seconds before the 2nd, 3rd and 4th attempt; after the last one the job stays failed.
 RETRY_DELAYS = (60, 600, 3600)
 
-When = Literal["nightly", "monthly"]
+# often: every few minutes (outboxes); nightly; monthly (1st of the month).
+When = Literal["often", "nightly", "monthly"]
 
 
 def job(

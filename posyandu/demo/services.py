@@ -17,6 +17,7 @@ from posyandu.demo.seed import imunisasi as seed_imunisasi
 from posyandu.demo.seed import kia as seed_kia
 from posyandu.demo.seed import laporan as seed_laporan
 from posyandu.demo.seed import pokjanal as seed_pokjanal
+from posyandu.demo.seed import satusehat as seed_satusehat
 from posyandu.demo.seed import sesi as seed_sesi
 from posyandu.demo.seed import skrining as seed_skrining
 from posyandu.demo.seed import tugas as seed_tugas
@@ -200,6 +201,7 @@ def seed_users() -> None:
 # `seed(rng: random.Random, today: date) -> dict[str, int]` (counts of what it made), run in
 # this order after the facilities and users exist. Domain apps never import them.
 DEMO_STEPS: list[ModuleType] = [
+    seed_satusehat,
     seed_sesi,
     seed_imunisasi,
     seed_kia,

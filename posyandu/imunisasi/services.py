@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -87,6 +88,7 @@ def dose_record(
     kunjungan: Any = None,
     today: date | None = None,
     alasan_di_luar_jadwal: str = "",
+    public_id: UUID | None = None,
 ) -> Imunisasi:
     """Record a dose. A routine dose outside its schedule (too early, past its maximum age,
     too soon after the previous dose, or with that dose missing) raises DoseOutsideSchedule
@@ -115,6 +117,7 @@ def dose_record(
     if issues and len(reason) < MIN_REASON_LENGTH:
         raise DoseOutsideSchedule(issues)
     return Imunisasi.objects.create(
+        **({"public_id": public_id} if public_id else {}),  # an offline client's id
         di_luar_jadwal=bool(issues),
         alasan_di_luar_jadwal=reason if issues else "",
         sasaran=sasaran,

@@ -8,7 +8,9 @@ class LaporanConfig(AppConfig):
     verbose_name = _("Reports and dashboards")
 
     def ready(self) -> None:
-        from posyandu.laporan import listeners
+        from posyandu.laporan import jobs, listeners
+
+        jobs.register()
 
         # RekapBulanan and RekapLayanan follow the records they count (core/derived.py).
         listeners.register()

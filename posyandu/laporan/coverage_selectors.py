@@ -18,8 +18,14 @@ from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import indicators
 from posyandu.laporan.build import coverage_counts
-from posyandu.laporan.models import RekapLayanan
-from posyandu.laporan.selectors import CHILD_LENGTH, rows_within
+from posyandu.laporan.models import LayananKecamatan, RekapLayanan
+from posyandu.laporan.selectors import (
+    CHILD_FIELD,
+    CHILD_LENGTH,
+    level_within,
+    rolled_up,
+    rows_within,
+)
 
 # Shown on the dashboards, in this order (the registry has the names and targets).
 MONTHLY = (
@@ -94,11 +100,13 @@ def _cells(rows: dict[str, tuple[int, int]]) -> dict[str, Cell]:
 
 
 def totals(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> dict[str, Cell]:
-    base = (
-        RekapLayanan.objects.filter(posyandu=posyandu)
-        if posyandu is not None
-        else RekapLayanan.objects.filter(rows_within(kode))
-    )
+    base: QuerySet[Any, Any]
+    if posyandu is not None:
+        base = RekapLayanan.objects.filter(posyandu=posyandu)
+    elif rolled_up(kode):  # province, kab/kota, country: the per-kecamatan sums
+        base = LayananKecamatan.objects.filter(level_within(kode))
+    else:
+        base = RekapLayanan.objects.filter(rows_within(kode))
     rows = (
         base.filter(_filter(month)).values("kode").annotate(n=Sum("pembilang"), d=Sum("penyebut"))
     )
@@ -107,10 +115,18 @@ def totals(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> d
 
 def units_below(*, kode: str, month: int) -> dict[str, dict[str, Cell]]:
     """{unit code (or Posyandu id as str below a desa): {indicator: Cell}} in one query."""
-    rows = RekapLayanan.objects.filter(rows_within(kode)).filter(_filter(month))
+    rows: QuerySet[Any, Any]
+    if rolled_up(kode):
+        rows = LayananKecamatan.objects.filter(level_within(kode)).filter(_filter(month))
+    else:
+        rows = RekapLayanan.objects.filter(rows_within(kode)).filter(_filter(month))
     grouped: QuerySet[Any, Any]  # rows of .values(): dicts
-    if len(kode) == 13:
-        grouped = rows.values("posyandu_id", "kode")
+    if rolled_up(kode):
+        key = CHILD_FIELD[len(kode)]
+        grouped = rows.values(key, "kode").order_by()
+    elif len(kode) == 13:
+        per_posyandu = RekapLayanan.objects.filter(rows_within(kode)).filter(_filter(month))
+        grouped = per_posyandu.values("posyandu_id", "kode")
         key = "posyandu_id"
     else:
         grouped = rows.annotate(unit=Substr("desa_kode", 1, CHILD_LENGTH[len(kode)])).values(

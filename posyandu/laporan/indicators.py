@@ -80,11 +80,31 @@ def localized(lang: str | None = None) -> list[dict[str, Any]]:
                 "direction": DIRECTIONS.get(i["direction"], i["direction"]),
                 "target": i["target"],
                 "warn": i["warn"],
-                "source": i["source"],
-                "status": i["status"],
+                "source": i["source"] if english else i.get("source_id", i["source"]),
+                "status": i["status"] if english else i.get("status_id", i["status"]),
+                "target_text": _target_text(i, english),
             }
         )
     return rows
+
+
+def _target_text(ind: dict[str, Any], english: bool) -> str:
+    """“≥ 80% (kuning ≥ 50%)”: the target and the warning band in the page's language."""
+    target, warn = ind.get("target"), ind.get("warn")
+    if target is None:
+        return "—"
+    unit = "%" if ind["unit"] == "percent" else ""
+    sign = "≥" if ind["direction"] == "higher" else "<"
+    text = f"{sign} {_number(target, english)}{unit}"
+    if warn is not None:
+        band = "yellow" if english else "kuning"
+        text += f" ({band} {sign} {_number(warn, english)}{unit})"
+    return text
+
+
+def _number(value: float, english: bool) -> str:
+    text = f"{value:g}"
+    return text if english else text.replace(".", ",")
 
 
 def rating(code: str, value: float | None) -> str:

@@ -29,6 +29,24 @@ def _loaded(record: Any) -> dict[str, Any]:
     return getattr(record, "_loaded", {}) or {}
 
 
+# The person fields the report tables count (build/rekap_bulanan.py `_children`,
+# build/coverage_counts.py `_people`, deleted_at through the live manager): an edit of any
+# other field (address, phone, name) changes no figure, so it recomputes nothing.
+PERSON_FIELDS_COUNTED = (
+    "posyandu_id", "desa_id", "jenis_kelamin", "tanggal_lahir", "status", "status_sejak",
+    "punya_buku_kia", "digabung_ke_id", "deleted_at",
+)  # fmt: skip
+
+
+def _counted_fields_changed(record: Sasaran, created: bool) -> bool:
+    old = _loaded(record)
+    if created or not old:
+        return True
+    return any(
+        name not in old or old[name] != getattr(record, name) for name in PERSON_FIELDS_COUNTED
+    )
+
+
 def _posyandu_of(sasaran_ids: Iterable[int]) -> dict[int, int]:
     rows = Sasaran.all_objects.filter(id__in=set(sasaran_ids)).values_list("id", "posyandu_id")
     return {sid: pid for sid, pid in rows if pid is not None}
@@ -80,6 +98,8 @@ def rekap_keys_of_measurement(record: Pengukuran, created: bool) -> set[Weighing
 def rekap_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduMonth]:
     """Birth date, status, KMS or Posyandu changed: every maintained month of the old and new
     Posyandu in which the person could be a balita."""
+    if not _counted_fields_changed(record, created):
+        return set()
     old = _loaded(record)
     posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
     births = {record.tanggal_lahir, old.get("tanggal_lahir") or record.tanggal_lahir}
@@ -166,6 +186,8 @@ def cakupan_keys_of_nifas_visit(record: Any, created: bool) -> set[PersonYear]:
 
 def cakupan_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduYear]:
     """Every maintained year of the old and new Posyandu, and this year."""
+    if not _counted_fields_changed(record, created):
+        return set()
     old = _loaded(record)
     posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
     maintained = (

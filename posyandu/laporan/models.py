@@ -6,6 +6,7 @@ province page sums a few thousand rows instead of millions of measurements (the 
 """
 
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.fasilitas.models import Posyandu
@@ -48,7 +49,11 @@ class RekapBulanan(models.Model):
                 fields=["posyandu", "periode", "jk"], name="one_rekap_per_posyandu_month_sex"
             )
         ]
-        indexes = [models.Index(fields=["periode", "desa_kode"], name="rekap_periode_desa")]
+        indexes = [
+            models.Index(fields=["periode", "desa_kode"], name="rekap_periode_desa"),
+            # A kecamatan page: the selectors filter on this same expression.
+            models.Index(Substr("desa_kode", 1, 8), "periode", name="rekap_kecamatan_periode"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.posyandu_id} {self.periode} {self.jk}"
@@ -79,7 +84,156 @@ class RekapLayanan(models.Model):
                 fields=["posyandu", "periode", "kode"], name="one_cakupan_per_posyandu_period"
             )
         ]
-        indexes = [models.Index(fields=["periode", "desa_kode"], name="cakupan_periode_desa")]
+        indexes = [
+            models.Index(fields=["periode", "desa_kode"], name="cakupan_periode_desa"),
+            models.Index(Substr("desa_kode", 1, 8), "periode", name="cakupan_kecamatan_periode"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.posyandu_id} {self.periode} {self.kode}"
+
+
+class RekapKecamatan(models.Model):
+    """RekapBulanan summed per kecamatan, month and sex: what the province and kab/kota
+    dashboards read (a province month is a few hundred rows instead of thousands).
+
+    Written by laporan/build/rollup.py whenever RekapBulanan rows of a kecamatan change
+    (listeners and rebuild alike), so it is never read stale.
+    """
+
+    # The three levels' codes, so a province or kab/kota is an equality (an index range on
+    # any collation) rather than a LIKE prefix.
+    provinsi_kode = models.CharField(max_length=2)
+    kabkota_kode = models.CharField(max_length=5)
+    kecamatan_kode = models.CharField(max_length=8)
+    periode = models.CharField(_("period"), max_length=7)
+    jk = models.CharField(_("sex"), max_length=1)
+    s = models.PositiveIntegerField(default=0)
+    k = models.PositiveIntegerField(default=0)
+    d = models.PositiveIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+    t = models.PositiveIntegerField(default=0)
+    o = models.PositiveIntegerField(default=0)
+    b = models.PositiveIntegerField(default=0)
+    t2 = models.PositiveIntegerField("2T", default=0)
+    diukur = models.PositiveIntegerField(default=0)
+    stunting = models.PositiveIntegerField(default=0)
+    stunting_berat = models.PositiveIntegerField(default=0)
+    wasting = models.PositiveIntegerField(default=0)
+    wasting_berat = models.PositiveIntegerField(default=0)
+    underweight = models.PositiveIntegerField(default=0)
+    overweight = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+    n_haz = models.PositiveIntegerField(default=0)
+    n_whz = models.PositiveIntegerField(default=0)
+    n_waz = models.PositiveIntegerField(default=0)
+
+    scope_fields = {"wilayah": "kecamatan_kode"}
+
+    class Meta:
+        verbose_name = _("monthly summary per kecamatan")
+        verbose_name_plural = _("monthly summaries per kecamatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periode", "kecamatan_kode", "jk"], name="one_rekap_per_kecamatan_month"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["provinsi_kode", "periode"], name="rekapkec_prov_periode"),
+            models.Index(fields=["kabkota_kode", "periode"], name="rekapkec_kab_periode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_kode} {self.periode} {self.jk}"
+
+
+class LayananKecamatan(models.Model):
+    """RekapLayanan summed per kecamatan, period and indicator (read by the province and
+    kab/kota dashboards; written by laporan/build/rollup.py with every RekapLayanan write)."""
+
+    # The three levels' codes, so a province or kab/kota is an equality (an index range on
+    # any collation) rather than a LIKE prefix.
+    provinsi_kode = models.CharField(max_length=2)
+    kabkota_kode = models.CharField(max_length=5)
+    kecamatan_kode = models.CharField(max_length=8)
+    periode = models.CharField(_("period"), max_length=7)
+    kode = models.CharField(_("indicator"), max_length=40)
+    pembilang = models.PositiveIntegerField(_("numerator"), default=0)
+    penyebut = models.PositiveIntegerField(_("denominator"), default=0)
+
+    scope_fields = {"wilayah": "kecamatan_kode"}
+
+    class Meta:
+        verbose_name = _("coverage summary per kecamatan")
+        verbose_name_plural = _("coverage summaries per kecamatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periode", "kecamatan_kode", "kode"], name="one_cakupan_per_kecamatan"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["provinsi_kode", "periode"], name="cakupankec_prov_periode"),
+            models.Index(fields=["kabkota_kode", "periode"], name="cakupankec_kab_periode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_kode} {self.periode} {self.kode}"
+
+
+class SumberProyeksi(models.Model):
+    """One import of yearly target populations (sasaran proyeksi) from the Dinkes: which
+    source and version, which file (name and SHA-256), who imported it and what was refused.
+    Every import is a new row; the values it set point back to it (`SasaranProyeksi.sumber`).
+    """
+
+    tahun = models.PositiveSmallIntegerField(_("year"))
+    nama = models.CharField(_("source"), max_length=200)  # "Dinkes Kota Pekanbaru, ..."
+    versi = models.CharField(_("version"), max_length=40)
+    berkas = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    diimpor_pada = models.DateTimeField(_("imported at"), auto_now_add=True)
+    diimpor_oleh = models.CharField(_("imported by"), max_length=150, blank=True)
+    baris_diterima = models.PositiveIntegerField(_("rows accepted"), default=0)
+    baris_ditolak = models.PositiveIntegerField(_("rows rejected"), default=0)
+
+    class Meta:
+        verbose_name = _("target population source")
+        verbose_name_plural = _("target population sources")
+        ordering = ["-diimpor_pada", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.nama} {self.versi} ({self.tahun})"
+
+
+class SasaranProyeksi(models.Model):
+    """The official yearly target population (sasaran proyeksi) of one group in one desa or
+    kecamatan: the denominator of official coverage, beside the people registered."""
+
+    class Kelompok(models.TextChoices):
+        BAYI = "bayi", _("Infants (0-11 months)")
+        BALITA = "balita", _("Children under five")
+        IBU_HAMIL = "ibu_hamil", _("Pregnant women")
+        IBU_BERSALIN = "ibu_bersalin", _("Women giving birth")
+        USIA_PRODUKTIF = "usia_produktif", _("Productive age (15-59)")
+        USIA_LANJUT = "usia_lanjut", _("Elderly (60+)")
+
+    tahun = models.PositiveSmallIntegerField(_("year"))
+    wilayah_kode = models.CharField(_("region code"), max_length=13)  # desa or kecamatan
+    kelompok = models.CharField(_("group"), max_length=20, choices=Kelompok.choices)
+    jumlah = models.PositiveIntegerField(_("target population"))
+    sumber = models.ForeignKey(SumberProyeksi, on_delete=models.PROTECT, related_name="nilai")
+
+    scope_fields = {"wilayah": "wilayah_kode"}
+
+    class Meta:
+        verbose_name = _("target population")
+        verbose_name_plural = _("target populations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahun", "wilayah_kode", "kelompok"], name="one_proyeksi_per_region_group"
+            )
+        ]
+        indexes = [models.Index(fields=["tahun", "wilayah_kode"], name="proyeksi_tahun_wilayah")]
+
+    def __str__(self) -> str:
+        return f"{self.tahun} {self.wilayah_kode} {self.kelompok} {self.jumlah}"

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.core.disclosure import counts_only, small_number_threshold
 from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan.build.rekap_bulanan import rekap_ensure
-from posyandu.laporan.models import RekapBulanan
+from posyandu.laporan.models import RekapBulanan, RekapKecamatan
 from posyandu.laporan.skdn import FIELDS
 from posyandu.wilayah.models import Wilayah
 
@@ -102,12 +102,30 @@ def posyandu_get(*, user: Any, public_id: Any) -> Posyandu:
 
 def rows_within(kode: str) -> Q:
     """Report rows (RekapBulanan, RekapLayanan: one desa_kode each) of the desa under `kode`;
-    every row when `kode` is empty."""
+    every row when `kode` is empty. A kecamatan filters on the expression its index holds
+    (models: `*_kecamatan_periode`); a LIKE prefix uses no index on a non-C collation."""
     if not kode:
         return Q()
     if len(kode) == 13:
         return Q(desa_kode=kode)
+    if len(kode) == 8:
+        return Q(Exact(Substr("desa_kode", 1, 8), kode))
     return Q(desa_kode__startswith=kode + ".")
+
+
+# Level column of the per-kecamatan tables (RekapKecamatan, LayananKecamatan) by code length.
+LEVEL_FIELD = {0: "", 2: "provinsi_kode", 5: "kabkota_kode"}
+CHILD_FIELD = {0: "provinsi_kode", 2: "kabkota_kode", 5: "kecamatan_kode"}
+
+
+def rolled_up(kode: str) -> bool:
+    """Province, kab/kota and the whole country read the per-kecamatan sums."""
+    return len(kode) in LEVEL_FIELD
+
+
+def level_within(kode: str) -> Q:
+    """Rows of the per-kecamatan tables within a province or kab/kota (all when empty)."""
+    return Q(**{LEVEL_FIELD[len(kode)]: kode}) if kode else Q()
 
 
 def _sums() -> dict[str, Sum]:
@@ -118,43 +136,46 @@ def _figures(row: dict[str, Any]) -> Figures:
     return Figures({f: int(row.get(f) or 0) for f in FIELDS})
 
 
-def rows_for(*, kode: str = "", posyandu: Posyandu | None = None) -> QuerySet[RekapBulanan]:
+def rows_for(
+    *, kode: str = "", posyandu: Posyandu | None = None
+) -> QuerySet[RekapBulanan] | QuerySet[RekapKecamatan]:
     if posyandu is not None:
         return RekapBulanan.objects.filter(posyandu=posyandu)
+    if rolled_up(kode):
+        return RekapKecamatan.objects.filter(level_within(kode))
     return RekapBulanan.objects.filter(rows_within(kode))
 
 
-# Missing Posyandu-months a page view may fill itself; larger gaps wait for laporan_rebuild.
-PAGE_FILL_LIMIT = 500
-
-
-def _ensure(kode: str, posyandu: Posyandu | None, months: list[int]) -> None:
-    rekap_ensure(
-        kode=kode, posyandu_id=posyandu.id if posyandu else None, months=months,
-        limit=PAGE_FILL_LIMIT,
-    )  # fmt: skip
+# Silent Posyandu-months (nothing entered) get their rows from the build and the nightly job
+# (laporan/jobs.py), never from a page view: reads here only read.
 
 
 def total(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> Figures:
-    _ensure(kode, posyandu, [month])
     row = rows_for(kode=kode, posyandu=posyandu).filter(periode=period_of(month))
     return _figures(row.aggregate(**_sums()))
 
 
 def units_below(*, kode: str, month: int, sex: str = "") -> list[Unit]:
     """One Unit per region (or Posyandu, below a desa) directly below `kode`, by code."""
-    _ensure(kode, None, [month])
-    rows = RekapBulanan.objects.filter(rows_within(kode), periode=period_of(month))
+    rows = rows_for(kode=kode).filter(periode=period_of(month))
     if sex:
         rows = rows.filter(jk=sex)
     if len(kode) == 13:
-        sums = {r["posyandu_id"]: r for r in rows.values("posyandu_id").annotate(**_sums())}
+        per_posyandu = RekapBulanan.objects.filter(rows_within(kode), periode=period_of(month))
+        per_posyandu = per_posyandu.filter(jk=sex) if sex else per_posyandu
+        grouped = per_posyandu.values("posyandu_id").annotate(**_sums())
+        sums = {r["posyandu_id"]: r for r in grouped}
         posyandu = Posyandu.objects.filter(desa_id=kode).order_by("kode", "nama", "id")
         units = [Unit(posyandu_code(p), p.nama, _figures(sums.get(p.id, {})), p) for p in posyandu]
         return sorted(units, key=lambda u: u.kode)
-    length = CHILD_LENGTH[len(kode)]
-    grouped = rows.annotate(unit=Substr("desa_kode", 1, length)).values("unit")
-    sums = {r["unit"]: r for r in grouped.annotate(**_sums())}
+    if rolled_up(kode):
+        child = CHILD_FIELD[len(kode)]
+        sums = {r[child]: r for r in rows.values(child).annotate(**_sums()).order_by()}
+    else:
+        by_desa: QuerySet[Any, Any] = rows.annotate(
+            unit=Substr("desa_kode", 1, CHILD_LENGTH[len(kode)])
+        )
+        sums = {r["unit"]: r for r in by_desa.values("unit").annotate(**_sums())}
     regions = Wilayah.objects.filter(kode__startswith=kode + "." if kode else "")
     regions = regions.filter(**({"induk_id": kode} if kode else {"tingkat": "provinsi"}))
     return [Unit(w.kode, w.nama, _figures(sums.get(w.kode, {}))) for w in regions.order_by("kode")]
@@ -165,9 +186,8 @@ def trend(
 ) -> list[tuple[str, Figures]]:
     """(period, figures) for the `months` months ending with `end`, oldest first."""
     periods = [period_of(m) for m in range(end - months + 1, end + 1)]
-    _ensure(kode, posyandu, list(range(end - months + 1, end + 1)))
     rows = rows_for(kode=kode, posyandu=posyandu).filter(periode__in=periods)
-    sums = {r["periode"]: r for r in rows.values("periode").annotate(**_sums())}
+    sums = {r["periode"]: r for r in rows.values("periode").annotate(**_sums()).order_by()}
     return [(p, _figures(sums.get(p, {}))) for p in periods]
 
 

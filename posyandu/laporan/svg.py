@@ -1,6 +1,8 @@
-"""Server-side SVG line charts (no JavaScript, no external service)."""
+"""Server-side SVG line charts and choropleth maps (no JavaScript, no external service)."""
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -65,6 +67,110 @@ def line_chart(
         parts.append(
             f'<rect x="{lx}" y="{H - 14}" width="10" height="10" fill="{color}"/>'
             f'<text x="{lx + 14}" y="{H - 5}" fill="#1d2733">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+# --- Choropleth maps (issue 15) ------------------------------------------------------------
+
+# The colours of the ranked tables' traffic lights (static/css/app.css td.lp-*), as fills
+# (a PDF knows no stylesheet) and as classes (the page's CSS may restyle them).
+MAP_FILLS = {"green": "#7cc4a4", "yellow": "#f2cc5b", "red": "#e2766b", "": "#e3e7ec"}
+MAP_W = 600
+MAP_MAX_H = 520
+
+
+@dataclass(frozen=True)
+class MapUnit:
+    kode: str
+    nama: str
+    rings: Sequence[Sequence[tuple[float, float]]]  # (lng, lat)
+    rating: str  # green / yellow / red / "" (no value)
+    text: str  # the value as shown ("12,3%", "—")
+    label: tuple[float, float] | None = None  # (lng, lat) of a point inside, for the text
+
+
+def _projection(
+    units: Sequence[MapUnit],
+) -> tuple[float, float, float, float, float, float]:
+    """(min lng, max lat, cos of the middle latitude, scale, width, height): equirectangular,
+    longitudes shrunk by the cosine of the middle latitude (true shape near the equator)."""
+    xs = [x for u in units for r in u.rings for x, _ in r]
+    ys = [y for u in units for r in u.rings for _, y in r]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    k = math.cos(math.radians((y0 + y1) / 2))
+    width, height = max((x1 - x0) * k, 1e-9), max(y1 - y0, 1e-9)
+    scale = min(MAP_W / width, MAP_MAX_H / height)
+    return x0, y1, k, scale, width * scale, height * scale
+
+
+def choropleth(
+    units: Sequence[MapUnit],
+    *,
+    title: str,
+    legend: Sequence[tuple[str, str]],
+    fills: Mapping[str, str] | None = None,
+    interactive: bool = True,
+) -> SafeString:
+    """One `<path>` per unit (all its rings), filled by its rating, its name and value in a
+    `<title>` (hover, and tap through the page's script); a legend (rating, label) below.
+    Not `interactive` (a PDF): no titles, no focus; the unit names drawn on the map instead.
+    `fills` (rating -> colour) adds to or replaces the indicator colours (a layer's own
+    classes, e.g. strata). Empty markup when no unit has a boundary."""
+    colours = {**MAP_FILLS, **(fills or {})}
+    drawn = [u for u in units if u.rings]
+    if not drawn:
+        return mark_safe("")
+    x0, y_top, k, scale, width, height = _projection(drawn)
+    width = max(width, 240.0)  # room for the legend beside a tall, narrow unit
+    places, lx, ly = [], 0.0, height + 8
+    for rating, text in legend:
+        step = 28 + 7 * len(text)
+        if lx and lx + step > width:
+            lx, ly = 0.0, ly + 18
+        places.append((lx, ly, rating, text))
+        lx += step
+    total_h = ly + 20
+    parts = [
+        f'<svg class="chart lp-map" viewBox="0 0 {width:.0f} {total_h:.0f}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" font-size="11" '
+        f'font-family="sans-serif">',
+    ]
+    if interactive:
+        parts.append(f"<title>{escape(title)}</title>")
+    for u in drawn:
+        d = []
+        for ring in u.rings:
+            pts = [f"{(x - x0) * k * scale:.1f},{(y_top - y) * scale:.1f}" for x, y in ring]
+            d.append("M" + "L".join(pts) + "Z")
+        label = f"{u.nama}: {u.text}"
+        fill = colours.get(u.rating, MAP_FILLS[""])
+        head = (
+            f'<path class="lp-area lp-{u.rating or "none"}" data-kode="{escape(u.kode)}" '
+            f'd="{"".join(d)}" fill="{fill}" stroke="#ffffff" stroke-width="0.8"'
+        )
+        if interactive:
+            parts.append(
+                f'{head} tabindex="0" aria-label="{escape(label)}">'
+                f"<title>{escape(label)}</title></path>"
+            )
+        else:
+            parts.append(head + "/>")
+    if not interactive:  # printed: each unit's value at its label point
+        for u in drawn:
+            if u.label is None:
+                continue
+            x, y = (u.label[0] - x0) * k * scale, (y_top - u.label[1]) * scale
+            parts.append(
+                f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
+                f'fill="#1d2733">{escape(u.text)}</text>'
+            )
+    for lx, y, rating, text in places:
+        parts.append(
+            f'<rect x="{lx:.0f}" y="{y:.0f}" width="12" height="12" '
+            f'fill="{colours.get(rating, MAP_FILLS[""])}" stroke="#5b6675" stroke-width="0.5"/>'
+            f'<text x="{lx + 16:.0f}" y="{y + 10:.0f}" fill="#1d2733">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
-from posyandu.laporan import views, views_sip
+from posyandu.laporan import views, views_proyeksi, views_sip
 
 app_name = "laporan"
 urlpatterns = [
     path("", views.home, name="home"),
     path("indikator/", views.indikator, name="indikator"),
+    path("proyeksi/", views_proyeksi.proyeksi_upload, name="proyeksi"),
     path("wilayah/<str:kode>/", views.wilayah, name="wilayah"),
     path("wilayah/<str:kode>/laporan.pdf", views.wilayah_pdf, name="wilayah_pdf"),
     re_path(

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.audit.recorder import log
+from posyandu.core import tabular
 from posyandu.core.periods import current_month, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import coverage_selectors, indicators, selectors, svg
+from posyandu.laporan import coverage_selectors, indicators, peta, proyeksi, selectors, svg
 from posyandu.laporan.exports import pdf, tables
 from posyandu.laporan.registry import posyandu_panels
 from posyandu.laporan.selectors import Figures, OutOfScope
@@ -55,6 +56,15 @@ def _region(request: HttpRequest, kode: str) -> tuple[str, Wilayah | None]:
         return code, selectors.region_get(user=request.user, kode=code)
     except OutOfScope as exc:
         raise Http404 from exc
+
+
+def _place(region: Wilayah | None) -> str:
+    """A region as people name it (“Kota Pekanbaru”, “Kecamatan Sukajadi”); all: Indonesia."""
+    if region is None:
+        return "Indonesia"
+    if region.tingkat in (Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.DESA):
+        return f"{region.level_label} {region.nama}"
+    return region.nama  # provinces by name; kab/kota names say “Kabupaten” or “Kota”
 
 
 def _cells(figures: Figures, codes: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -104,18 +114,31 @@ def _coverage(
     cs = coverage_selectors
     empty = cs.Cell("", 0, 0)
     totals = cs.totals(kode=code, posyandu=unit, month=month)
+    year = month // 12
+    # A Posyandu has no projected target of its own (the Dinkes sets them per desa).
+    targets = proyeksi.targets(kode=code, tahun=year) if unit is None else proyeksi.EMPTY
 
-    def named(kode: str) -> dict[str, Any]:
+    def named(kode: str, label: str = "") -> dict[str, Any]:
         cell = totals.get(kode, cs.Cell(kode, 0, 0))
-        return {"name": indicators.name(kode), "cell": cell}
+        target = targets.get(proyeksi.group_of(kode))
+        return {
+            "name": label or indicators.name(kode),
+            "cell": cell,
+            "target": target,
+            "target_pct": proyeksi.percent(cell.num, target),
+        }
 
     context: dict[str, Any] = {
         "cards": [named(k) for k in cs.SHOWN],
-        "antigens": [{"name": k[5:], "cell": totals[k]} for k in cs.antigen_codes() if k in totals],
+        "antigens": [named(k, k[5:]) for k in cs.antigen_codes() if k in totals],
         "rows": None,
+        "targets": targets,
+        "of_posyandu": unit is not None,
+        "sources": proyeksi.sources(tahun=year, limit=3) if targets.values else [],
     }
     if units is not None:
         below = cs.units_below(kode=code, month=month)
+        below_targets = proyeksi.targets_below(kode=code, tahun=year)
         chosen = request.GET.get("cakupan", "")
         sort = chosen if chosen in cs.RANKED else "idl"
         rows = []
@@ -127,11 +150,21 @@ def _coverage(
                 if u.posyandu is not None
                 else reverse("laporan:wilayah", args=[u.kode])
             )
+            unit_targets = below_targets.get(u.kode, proyeksi.EMPTY)
+            ranked_cells = [cells.get(k, cs.Cell(k, 0, 0)) for k in cs.RANKED]
             rows.append(
                 {
                     "nama": u.nama,
                     "link": link,
-                    "cells": [cells.get(k, cs.Cell(k, 0, 0)) for k in cs.RANKED],
+                    "cells": [
+                        {
+                            "cell": c,
+                            "target_pct": proyeksi.percent(
+                                c.num, unit_targets.get(proyeksi.group_of(k))
+                            ),
+                        }
+                        for c, k in zip(ranked_cells, cs.RANKED, strict=True)
+                    ],
                     "key": cells.get(sort, empty).pct,
                 }
             )
@@ -145,10 +178,50 @@ def _coverage(
     return context
 
 
-def _breadcrumb(kode: str) -> list[Wilayah]:
-    return (
-        list(Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode")) if kode else []
-    )
+def _map(request: HttpRequest, code: str, units: list[Any], month: int) -> dict[str, Any]:
+    """The choropleth of the chosen indicator (`?peta=`) for the units below, with its
+    table fallback; nothing below a desa (Posyandu have no boundaries)."""
+    if not peta.shapes_below(code):
+        return {}
+    choices = peta.choices()
+    chosen = request.GET.get("peta", "")
+    chosen = chosen if chosen in dict(choices) else "ds"
+    rows = sorted(peta.map_rows(chosen, kode=code, month=month, units=units), key=lambda r: r.kode)
+    title = _("%(indicator)s by region, %(period)s") % {
+        "indicator": peta.name(chosen),
+        "period": period_of(month),
+    }
+    return {
+        "svg": peta.choropleth(chosen, kode=code, rows=rows, title=title),
+        "title": title,
+        "rows": rows,
+        "chosen": chosen,
+        "choices": choices,
+        "missing": sum(1 for r in rows if not r.drawn),
+    }
+
+
+def _pdf_map(code: str, month: int) -> str:
+    """The printed map of a region report: D/S of the units below, values on the units."""
+    units = selectors.units_below(kode=code, month=month)
+    rows = peta.map_rows("ds", kode=code, month=month, units=units)
+    title = f"{indicators.indicator('ds')['name_id']}, {period_of(month)}"
+    return str(peta.choropleth("ds", kode=code, rows=rows, title=title, interactive=False))
+
+
+def _breadcrumb(request: HttpRequest, kode: str, *, current: bool) -> list[dict[str, Any]]:
+    """The regions from the province down to `kode`: a link only where the user may open
+    the dashboard (never one that answers 404), the others as text; the current page's own
+    region (`current`) as text too."""
+    if not kode:
+        return []
+    access = scope_for(request.user).aggregate
+    crumbs = []
+    for w in Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode"):
+        here = current and w.kode == kode
+        crumbs.append({"wilayah": w, "link": access.covers_region(w.kode) and not here,
+                       "here": here})  # fmt: skip
+    return crumbs
 
 
 def _headline(figures: Figures, last_year: Figures) -> list[dict[str, Any]]:
@@ -185,7 +258,7 @@ def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
     context = {
         "kode": kode,
         "region": region,
-        "breadcrumb": _breadcrumb(code),
+        "breadcrumb": _breadcrumb(request, code, current=True),
         "periode": period_of(month),
         "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
         "figures": figures,
@@ -196,8 +269,9 @@ def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
         "chart_skdn": chart_skdn,
         "chart_gizi": chart_gizi,
         "below_desa": len(code) == 13,
-        "pdf": len(code) == 8,
+        "pdf": region is not None and region.tingkat in pdf.REGION_LEVELS,
         "cakupan": _coverage(request, month, code=code, units=units),
+        "peta": _map(request, code, units, month),
         "tahun": month // 12,
         "round": period_of(coverage_selectors.vitamin_a_round(month)),
     }
@@ -218,10 +292,9 @@ def posyandu(request: HttpRequest, public_id: UUID) -> HttpResponse:
     figures = selectors.total(posyandu=unit, month=month)
     points = selectors.trend(posyandu=unit, end=month)
     chart_skdn, chart_gizi = _trend_chart(points)
-    access = scope_for(request.user).aggregate
     context = {
         "posyandu": unit,
-        "breadcrumb": [w for w in _breadcrumb(unit.desa_id) if access.covers_region(w.kode)],
+        "breadcrumb": _breadcrumb(request, unit.desa_id, current=False),
         "periode": period_of(month),
         "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
         "figures": figures,
@@ -247,10 +320,18 @@ def _posyandu_panels(request: HttpRequest, unit: Posyandu, month: int) -> list[A
     return posyandu_panels(request, unit, month)
 
 
+def _title(subject: Any, place: str, month: int) -> str:
+    """The title row of a people's download: what, where, which period, when generated."""
+    return tabular.title_row(str(subject), region=place, period=period_of(month))
+
+
 def _export_response(
-    request: HttpRequest, kind: str, fmt: str, code: str, month: int
+    request: HttpRequest, kind: str, fmt: str, code: str, month: int, place: str = ""
 ) -> HttpResponse:
-    columns, rows = tables.report_table(kind, kode=code, month=month)
+    personal = scope_for(request.user).personal.covers_region(code)
+    columns, rows = tables.report_table(
+        kind, kode=code, month=month, small_counts_hidden=not personal
+    )
     name = f"{kind}_{(code or 'indonesia').replace('.', '')}_{period_of(month)}"
     log(
         "export",
@@ -258,23 +339,32 @@ def _export_response(
         wilayah_kode=code,
         metadata={"period": period_of(month), "format": fmt},
     )
-    return tables.download(fmt, kind, columns, rows, name)
+    return tables.download(
+        fmt,
+        kind,
+        columns,
+        rows,
+        name,
+        headers=tables.headers_for(kind),
+        title=_title(tables.SUBJECTS[kind], place, month),
+        machine=tables.wants_machine(request),
+    )
 
 
 @scoped("aggregate")
 def wilayah_export(request: HttpRequest, kode: str, kind: str, fmt: str) -> HttpResponse:
-    code, _region_obj = _region(request, kode)
+    code, region = _region(request, kode)
     month = _month(request, selectors.latest_period(kode=code))
-    return _export_response(request, kind, fmt, code, month)
+    return _export_response(request, kind, fmt, code, month, _place(region))
 
 
 @scoped("aggregate")
 def wilayah_pdf(request: HttpRequest, kode: str) -> HttpResponse:
     code, region = _region(request, kode)
-    if region is None or region.tingkat != Wilayah.Tingkat.KECAMATAN:
+    if region is None or region.tingkat not in pdf.REGION_LEVELS:
         raise Http404
     month = _month(request, selectors.latest_period(kode=code))
-    body = pdf.kecamatan_report(region, month)
+    body = pdf.region_report(region, month, map_markup=_pdf_map(code, month))
     log("export", model="laporan.pdf", wilayah_kode=code, metadata={"period": period_of(month)})
     return _pdf_response(body, f"laporan_{code.replace('.', '')}_{period_of(month)}.pdf")
 
@@ -306,7 +396,16 @@ def posyandu_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResp
         "export", model="laporan.posyandu", object_id=str(unit.public_id), wilayah_kode=unit.desa_id
     )
     name = f"rekap_{selectors.posyandu_code(unit)}_{period_of(month)}"
-    return tables.download(fmt, "rekap", columns, rows, name)
+    return tables.download(
+        fmt,
+        "rekap",
+        columns,
+        rows,
+        name,
+        headers=tables.REKAP_HEADERS,
+        title=_title(tables.SUBJECTS["rekap"], f"{unit.nama}, {unit.desa.nama}", month),
+        machine=tables.wants_machine(request),
+    )
 
 
 @scoped("aggregate")
@@ -324,7 +423,16 @@ def posyandu_cakupan_export(request: HttpRequest, public_id: UUID, fmt: str) -> 
         wilayah_kode=unit.desa_id,
         metadata={"period": period_of(month), "format": fmt},
     )
-    return tables.download(fmt, "cakupan", columns, rows, f"cakupan_{code}_{period_of(month)}")
+    return tables.download(
+        fmt,
+        "cakupan",
+        columns,
+        rows,
+        f"cakupan_{code}_{period_of(month)}",
+        headers=tables.coverage_headers(),
+        title=_title(tables.SUBJECTS["cakupan"], f"{unit.nama}, {unit.desa.nama}", month),
+        machine=tables.wants_machine(request),
+    )
 
 
 def _pdf_response(body: bytes, name: str) -> HttpResponse:

@@ -8,7 +8,8 @@ from django.shortcuts import render
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
-from posyandu.audit.recorder import log
+from posyandu.audit.recorder import log, log_read
+from posyandu.core import tabular
 from posyandu.core.periods import current_month, first_day, last_day, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import selectors
@@ -41,6 +42,14 @@ def personal_access(user: Any, unit: Posyandu) -> bool:
 def sip_page(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
     unit, month = _posyandu(request, public_id, nomor)
     table = sip.table(nomor, unit, month)
+    log_read(  # the printable register (names): issue 16
+        f"laporan.sip{nomor}",
+        rows=len(table.rows),
+        model=f"laporan.sip{nomor}",
+        object_id=str(unit.public_id),
+        wilayah_kode=unit.desa_id,
+        metadata={"period": period_of(month)},
+    )
     # The sesi app's F2-like register (yearly, by session) stays reachable from format 2.
     sesi = (
         Sesi.objects.filter(posyandu=unit, tanggal__range=(first_day(month), last_day(month)))
@@ -73,4 +82,8 @@ def sip_xlsx(request: HttpRequest, public_id: UUID, nomor: int) -> HttpResponse:
         metadata={"period": period_of(month), "rows": len(table.rows)},
     )
     name = f"sip_f{nomor}_{selectors.posyandu_code(unit)}_{period_of(month)}"
-    return tables.download("xlsx", f"F{nomor}", table.columns, table.rows, name)
+    title = tabular.title_row(
+        table.title, region=f"{unit.nama}, {unit.desa.nama}", period=period_of(month)
+    )
+    # The register's columns are already in the active language (sip.py's gettext labels).
+    return tables.download("xlsx", f"F{nomor}", table.columns, table.rows, name, title=title)

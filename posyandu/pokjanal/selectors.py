@@ -4,11 +4,14 @@ from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from posyandu.accounts.scope import restrict
+from posyandu.core.periods import period_of
 from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
 from posyandu.kader.models import Kader, Tingkat
+from posyandu.laporan.registry import MapValue
 from posyandu.pokjanal.models import (
     Anggota,
     KunjunganPembinaan,
@@ -17,7 +20,7 @@ from posyandu.pokjanal.models import (
     StrataBulanan,
     TindakLanjut,
 )
-from posyandu.pokjanal.strata import labels
+from posyandu.pokjanal.strata import labels, rules
 from posyandu.wilayah.models import in_region
 
 
@@ -100,3 +103,51 @@ def workspace(*, user: Any, kode: str, periode: str) -> dict[str, Any]:
             "aggregate",
         ).select_related("posyandu")[:20],
     }
+
+
+# The strata's colours on the map, as Posyandu guidance draws them: Pratama red, Madya yellow,
+# Purnama green, Mandiri blue.
+STRATA_FILLS = {
+    "pratama": "#e2766b",
+    "madya": "#f2cc5b",
+    "purnama": "#7cc4a4",
+    "mandiri": "#6f9fd8",
+}
+
+
+def strata_legend() -> list[tuple[str, str, str]]:
+    """(stratum code, name, fill) low to high, then units with no stratum computed."""
+    keys = [
+        (s["code"], s["name"], STRATA_FILLS.get(s["code"], "#e3e7ec")) for s in rules()["strata"]
+    ]
+    return [*keys, ("", _("no strata computed"), "#e3e7ec")]
+
+
+def strata_by_unit(kode: str, month: int, units: list[str]) -> dict[str, MapValue]:
+    """The strata map of the units below `kode` in `month`: each unit coloured by the median
+    stratum of its Posyandu (the lower one of an even count: half its Posyandu are at it or
+    below), shown with how many of them reached the two highest strata (Purnama, Mandiri).
+    Units without a computed stratum are left out. Aggregate data: no person is read."""
+    order = [s["code"] for s in rules()["strata"]]
+    names = {s["code"]: s["name"] for s in rules()["strata"]}
+    found = StrataBulanan.objects.filter(periode=period_of(month))
+    if kode:
+        found = found.filter(in_region("desa_kode", kode))
+    ranks: dict[str, list[int]] = {}
+    for desa, code in found.values_list("desa_kode", "strata"):
+        unit = next((u for u in units if desa == u or desa.startswith(u + ".")), None)
+        if unit is not None and code in order:
+            ranks.setdefault(unit, []).append(order.index(code))
+    top = order[-2:]
+    values = {}
+    for unit, got in ranks.items():
+        got.sort()
+        median = order[got[(len(got) - 1) // 2]]
+        text = _("%(stratum)s (median of %(n)s Posyandu; %(top)s %(names)s)") % {
+            "stratum": names[median],
+            "n": len(got),
+            "top": sum(1 for r in got if order[r] in top),
+            "names": "/".join(names[c] for c in top),
+        }
+        values[unit] = MapValue(median, text)
+    return values

@@ -2,10 +2,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import can_write_pokjanal, scope_for
 from posyandu.audit.recorder import log
+from posyandu.core import tabular
 from posyandu.core.periods import current_month, parse_period, period_of
 from posyandu.laporan.exports import tables
 from posyandu.laporan.selectors import posyandu_code
@@ -49,6 +51,28 @@ STRATA_COLUMNS = (
 )  # fmt: skip
 
 
+# The people's headers of the strata export (code -> label; the codes are the machine form).
+STRATA_HEADERS = {
+    "kode": gettext_lazy("Posyandu code"),
+    "posyandu": gettext_lazy("Posyandu"),
+    "desa_kode": gettext_lazy("Village code"),
+    "desa": gettext_lazy("Village"),
+    "strata": gettext_lazy("Stratum"),
+    "penahan": gettext_lazy("Held back by"),
+    "frekuensi": gettext_lazy("Weighing frequency (days a year)"),
+    "kader_bertugas": gettext_lazy("Kader on duty"),
+    "ds": gettext_lazy("D/S, percent"),
+    "kia": gettext_lazy("MCH coverage, percent"),
+    "imunisasi": gettext_lazy("Immunization coverage, percent"),
+    "program_tambahan": gettext_lazy("Additional programs"),
+    "kader_aktif": gettext_lazy("Active kader"),
+    "kader_terlatih": gettext_lazy("Trained kader"),
+    "purwa": gettext_lazy("Kader purwa"),
+    "madya": gettext_lazy("Kader madya"),
+    "utama": gettext_lazy("Kader utama"),
+}
+
+
 def _strata_row(row: dict[str, Any]) -> list[Any]:
     p, strata, kader = row["posyandu"], row["strata"], row["kader"]
     nilai = strata.nilai if strata else {}
@@ -70,4 +94,18 @@ def strata_export(request: HttpRequest, kode: str, fmt: str) -> HttpResponse:
     log("export", model="pokjanal.StrataBulanan", wilayah_kode=kode,
         metadata={"period": period_of(month), "format": fmt})  # fmt: skip
     name = f"strata_kader_{kode.replace('.', '')}_{period_of(month)}"
-    return tables.download(fmt, "strata", STRATA_COLUMNS, lines, name)
+    title = tabular.title_row(
+        str(gettext_lazy("Posyandu strata and kader")),
+        region=_region.nama,
+        period=period_of(month),
+    )
+    return tables.download(
+        fmt,
+        "strata",
+        STRATA_COLUMNS,
+        lines,
+        name,
+        headers=STRATA_HEADERS,
+        title=title,
+        machine=tables.wants_machine(request),
+    )

@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 
@@ -22,12 +23,14 @@ def referral_create(
     puskesmas: Puskesmas | None = None,
     pustu: Pustu | None = None,
     asal: str = Rujukan.Asal.POSYANDU,
+    public_id: UUID | None = None,
 ) -> Rujukan:
     """Refer a person to the Puskesmas (default: the one serving their Posyandu)."""
     if not alasan.strip():
         raise ValueError("Alasan rujukan wajib diisi.")
     posyandu = sasaran.posyandu
     return Rujukan.objects.create(
+        **({"public_id": public_id} if public_id else {}),  # an offline client's id
         sasaran=sasaran,
         tanggal=tanggal,
         alasan=alasan.strip(),

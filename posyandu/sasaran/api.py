@@ -12,13 +12,14 @@ from ninja.pagination import paginate
 
 from posyandu.accounts.api import api_scoped
 from posyandu.accounts.scope import restrict
+from posyandu.audit.recorder import log_read
 from posyandu.core.pagination import BoundedPagination
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.bounds import birth_date_error
 from posyandu.sasaran.forms import kecamatan_exists
 from posyandu.sasaran.models import Sasaran
-from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
-from posyandu.sasaran.selectors import people_search, people_visible, person_or_404
+from posyandu.sasaran.nik import clean_nik, mask_nik, nik_errors, nik_warnings
+from posyandu.sasaran.selectors import nik_lookup, people_search, people_visible, person_or_404
 from posyandu.sasaran.services import sasaran_create
 
 router = Router(tags=["sasaran"])
@@ -35,6 +36,15 @@ class SasaranOut(Schema):
     posyandu_id: UUID = Field(alias="posyandu.public_id")
     status: str
     version: int
+
+
+class SasaranListOut(SasaranOut):
+    """A person in a list: the NIK masked (1471********0001); the full NIK only on the audited
+    read of one person (GET /sasaran/{id})."""
+
+    @staticmethod
+    def resolve_nik(obj: Sasaran) -> str | None:
+        return mask_nik(obj.nik) or None
 
 
 class SasaranIn(Schema):
@@ -57,7 +67,9 @@ class SasaranCreated(Schema):
     warnings: list[str]
 
 
-@router.get("", response=list[SasaranOut], summary="People the caller may see (search: q)")
+@router.get(
+    "", response=list[SasaranListOut], summary="People the caller may see (search: q), NIK masked"
+)
 @api_scoped("personal")
 @paginate(BoundedPagination)
 def sasaran_list(request: HttpRequest, q: str = "") -> QuerySet[Sasaran]:
@@ -67,7 +79,16 @@ def sasaran_list(request: HttpRequest, q: str = "") -> QuerySet[Sasaran]:
 @router.get("/{public_id}", response=SasaranOut, summary="One person")
 @api_scoped("personal")
 def sasaran_detail(request: HttpRequest, public_id: UUID) -> Sasaran:
-    return person_or_404(request.user, public_id, include_merged=True)
+    person = person_or_404(request.user, public_id, include_merged=True)
+    log_read(
+        "api:sasaran.detail",
+        rows=1,
+        model=Sasaran._meta.label,
+        object_id=str(person.public_id),
+        wilayah_kode=person.wilayah_kode(),
+        metadata={"nik_shown": bool(person.nik)},
+    )
+    return person
 
 
 @router.post("", response={201: SasaranCreated, 200: SasaranCreated}, summary="Register a person")
@@ -91,8 +112,18 @@ def sasaran_new(request: HttpRequest, payload: SasaranIn) -> Status[dict[str, ob
         errors = nik_errors(nik, kecamatan_exists=kecamatan_exists)
         if errors:
             raise HttpError(422, " ".join(errors))
-        if Sasaran.objects.filter(nik=nik).exists():
-            raise HttpError(409, "NIK ini sudah terdaftar.")
+        # The national lookup: rate limited, audited, and silent about other regions.
+        lookup = nik_lookup(request.user, nik, via="api")
+        if lookup.found == "limited":
+            raise HttpError(429, "Terlalu banyak pemeriksaan NIK. Tunggu sebentar lalu coba lagi.")
+        if lookup.found == "visible" and lookup.person is not None:
+            raise HttpError(409, f"NIK ini sudah terdaftar: {lookup.person.public_id}.")
+        if lookup.found == "elsewhere":
+            raise HttpError(
+                409,
+                "NIK ini sudah terdaftar di Posyandu yang tidak dapat Anda lihat. Ajukan "
+                "permintaan pindah masuk; bidan Posyandu tersebut yang memutuskan.",
+            )
         warnings = nik_warnings(
             nik, tanggal_lahir=payload.tanggal_lahir, jenis_kelamin=payload.jenis_kelamin
         )

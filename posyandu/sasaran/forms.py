@@ -12,7 +12,7 @@ from posyandu.core.forms import DecimalCommaField, choice_field, model_choice_fi
 from posyandu.sasaran import bounds
 from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
 from posyandu.sasaran.nik import ascii_digits, clean_nik, nik_errors, nik_warnings
-from posyandu.sasaran.selectors import people_visible
+from posyandu.sasaran.selectors import nik_lookup, people_visible
 from posyandu.wilayah.models import Wilayah
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -179,24 +179,38 @@ class SasaranForm(forms.ModelForm):
         nik = validate_nik_field(self.cleaned_data.get("nik") or "")
         if not nik:
             return None
-        existing = Sasaran.objects.filter(nik=nik).exclude(pk=self.instance.pk).first()
-        if existing is not None:
-            if people_visible(self.user, include_merged=True).filter(pk=existing.pk).exists():
-                url = reverse("sasaran:detail", args=[existing.public_id])
-                raise forms.ValidationError(
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        gettext("This NIK is already registered."),
-                        url,
-                        gettext("Open %(name)s") % {"name": existing.nama},
-                    )
-                )
+        if self.instance.pk and nik == self.instance.nik:
+            return nik  # unchanged: no lookup
+        # The one national lookup: rate limited and audited; a NIK outside the user's scope
+        # says only that it is registered elsewhere (never where, nor whose).
+        lookup = nik_lookup(self.user, nik, exclude_pk=self.instance.pk, via="form")
+        if lookup.found == "limited":
             raise forms.ValidationError(
-                gettext(
-                    "This NIK is already registered at another Posyandu (%(posyandu)s). Ask "
-                    "the kader or the bidan there to move the person to your Posyandu."
+                gettext("Too many NIK checks in a short time. Wait a while and try again.")
+            )
+        if lookup.found == "visible" and lookup.person is not None:
+            existing = lookup.person
+            url = reverse("sasaran:detail", args=[existing.public_id])
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("This NIK is already registered."),
+                    url,
+                    gettext("Open %(name)s") % {"name": existing.nama},
                 )
-                % {"posyandu": existing.posyandu.nama}
+            )
+        if lookup.found == "elsewhere":
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "This NIK is already registered at a Posyandu you cannot see, so it "
+                        "cannot be registered again. Ask for the person to move to your "
+                        "Posyandu: their bidan decides."
+                    ),
+                    reverse("sasaran:pindah_masuk"),
+                    gettext("Request a transfer (pindah masuk)"),
+                )
             )
         return nik
 
@@ -279,3 +293,40 @@ class StatusForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     anggota = forms.UUIDField(label=_("Person to add (choose from the list)"))
+
+
+class PindahMasukForm(forms.Form):
+    """Ask to move a person registered at another Posyandu into one of yours."""
+
+    nik = forms.CharField(label="NIK", max_length=25)
+    nama = forms.CharField(label=_("Name (as the person says)"), max_length=150)
+    tanggal_lahir = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    ke_posyandu: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Move to Posyandu"), queryset=None
+    )
+    alasan = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: the family moved to this village."),
+    )
+
+    def __init__(self, *args: Any, posyandu_qs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "ke_posyandu").queryset = posyandu_qs
+        if posyandu_qs.count() == 1:
+            self.fields["ke_posyandu"].initial = posyandu_qs.first()
+        self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean_nik(self) -> str:
+        nik = validate_nik_field(self.cleaned_data.get("nik") or "")
+        if not nik:
+            raise forms.ValidationError(gettext("Enter the NIK."))
+        return nik
+
+
+class PindahKeputusanForm(forms.Form):
+    keputusan = forms.ChoiceField(
+        choices=[("setujui", _("approve")), ("tolak", _("refuse"))], widget=forms.HiddenInput
+    )
+    catatan = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -129,3 +129,54 @@ class Persetujuan(Record):
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+
+
+class PermintaanPindah(Record):
+    """A request to move a person registered at another Posyandu to the requester's one
+    ("pindah masuk"). The requester gives the NIK and what the person told them (name, birth
+    date) and learns nothing about where the person is registered; the bidan of the person's
+    current Posyandu (or its Puskesmas) approves, and only then the person moves."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("waiting for a decision")
+        DISETUJUI = "disetujui", _("approved: the person has moved")
+        DITOLAK = "ditolak", _("refused")
+
+    sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="+")
+    dari_posyandu = models.ForeignKey(
+        Posyandu, on_delete=models.PROTECT, related_name="+", verbose_name=_("from Posyandu")
+    )
+    ke_posyandu = models.ForeignKey(
+        Posyandu, on_delete=models.PROTECT, related_name="+", verbose_name=_("to Posyandu")
+    )
+    nama = models.CharField(_("name as given by the person"), max_length=150)
+    tanggal_lahir = models.DateField(_("date of birth as given"), null=True, blank=True)
+    alasan = models.CharField(_("reason"), max_length=300, blank=True)
+    diminta_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MENUNGGU)
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    diputuskan_pada = models.DateTimeField(null=True, blank=True)
+    catatan = models.CharField(_("note on the decision"), max_length=300, blank=True)
+
+    # Seen (and decided) on the side of the person's current Posyandu; the requester sees
+    # their own requests through `ke_posyandu` (selectors.transfer_requests_sent).
+    wilayah_path = "dari_posyandu__desa_id"
+    scope_fields = {"wilayah": "dari_posyandu__desa__kode", "posyandu": "dari_posyandu_id"}
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sasaran", "ke_posyandu"],
+                condition=models.Q(status="menunggu", deleted_at__isnull=True),
+                name="one_open_transfer_request_per_person_and_posyandu",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nama} → {self.ke_posyandu}"

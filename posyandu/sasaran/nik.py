@@ -143,3 +143,13 @@ def nik_warnings(nik: str, *, tanggal_lahir: date | None, jenis_kelamin: str | N
                 }
             )
     return warnings
+
+
+def mask_nik(nik: str | None) -> str:
+    """The NIK where the full number is not needed: the first 4 digits (province and
+    kab/kota) and the last 4 (serial), e.g. 1471********0001. Empty stays empty."""
+    if not nik:
+        return ""
+    if len(nik) <= 8:
+        return "*" * len(nik)
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]

@@ -1,14 +1,21 @@
 """Reads of people, always through the caller's scope."""
 
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from posyandu.accounts.scope import restrict, visible_or_404
-from posyandu.sasaran.models import Keluarga, Sasaran
+from posyandu.audit.models import AuditEvent
+from posyandu.audit.recorder import log
+from posyandu.core import ratelimit
+from posyandu.fasilitas.models import Posyandu
+from posyandu.sasaran.models import Keluarga, PermintaanPindah, Persetujuan, Sasaran
+from posyandu.sasaran.nik import mask_nik
 
 
 def people_visible(user: Any, *, include_merged: bool = False) -> QuerySet[Sasaran]:
@@ -84,3 +91,83 @@ def present_on(status: str, status_sejak: date | None, day: date) -> bool:
     if status == Sasaran.Status.AKTIF:
         return True
     return status in LEFT and status_sejak is not None and status_sejak > day
+
+
+@dataclass(frozen=True)
+class NikLookup:
+    """Where a NIK stands for this user. `person` is set only when the user may see them:
+    a NIK registered outside the user's scope says "elsewhere" and nothing more (no name, no
+    Posyandu, no region)."""
+
+    found: Literal["none", "visible", "elsewhere", "limited"]
+    person: Sasaran | None = None
+
+
+def nik_lookup_allowed(user: Any) -> bool:
+    """Counts one NIK lookup against each of the user's limits (settings.NIK_LOOKUP_RATES)."""
+    key = f"user:{getattr(user, 'pk', None)}"
+    rates = getattr(settings, "NIK_LOOKUP_RATES", ["20/10m", "200/d"])
+    return all([ratelimit.allow(f"nik-lookup:{rate}:{key}", rate) for rate in rates])
+
+
+def nik_lookup(user: Any, nik: str, *, exclude_pk: int | None = None, via: str) -> NikLookup:
+    """Is `nik` registered (on another record than `exclude_pk`)? The one national lookup of a
+    NIK: rate limited per user and audited (who asked, which NIK masked, what was found; the
+    event carries the found person's region, so that region's auditors see it)."""
+    if not nik_lookup_allowed(user):
+        log(
+            AuditEvent.Action.NIK_LOOKUP,
+            model=Sasaran._meta.label,
+            metadata={"nik": mask_nik(nik), "found": "limited", "form": via},
+            user=user,
+        )
+        return NikLookup("limited")
+    qs = Sasaran.objects.filter(nik=nik)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    existing = qs.select_related("posyandu").first()
+    visible = (
+        existing is not None
+        and people_visible(user, include_merged=True).filter(pk=existing.pk).exists()
+    )
+    result: NikLookup
+    if existing is None:
+        result = NikLookup("none")
+    elif visible:
+        result = NikLookup("visible", existing)
+    else:
+        result = NikLookup("elsewhere")
+    log(
+        AuditEvent.Action.NIK_LOOKUP,
+        model=Sasaran._meta.label,
+        object_id=str(existing.public_id) if existing is not None else "",
+        wilayah_kode=existing.wilayah_kode() if existing is not None else "",
+        metadata={"nik": mask_nik(nik), "found": result.found, "form": via},
+        user=user,
+    )
+    return result
+
+
+def transfer_requests_to_decide(user: Any) -> QuerySet[PermintaanPindah]:
+    """Requests for people of the user's area (their current Posyandu is in scope)."""
+    return restrict(
+        PermintaanPindah.objects.select_related("sasaran", "dari_posyandu", "ke_posyandu"),
+        user,
+        "personal",
+    ).order_by("status", "-created_at")
+
+
+def transfer_requests_sent(user: Any) -> QuerySet[PermintaanPindah]:
+    """Requests to move someone INTO one of the user's Posyandu (what they asked for)."""
+    mine = restrict(Posyandu.objects.all(), user, "personal")
+    return (
+        PermintaanPindah.objects.filter(ke_posyandu__in=mine)
+        .select_related("ke_posyandu")
+        .order_by("-created_at")
+    )
+
+
+def has_consent(person: Sasaran, purpose: str) -> bool:
+    """A consent for `purpose` (Persetujuan.Tujuan) that is not withdrawn."""
+    live = Persetujuan.objects.filter(sasaran=person, dicabut__isnull=True)
+    return any(purpose in (tujuan or []) for tujuan in live.values_list("tujuan", flat=True))

@@ -10,14 +10,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from posyandu.accounts.scope import can_merge_people
+from posyandu.accounts.scope import can_decide_transfers, can_merge_people, restrict
+from posyandu.audit.models import AuditEvent
 from posyandu.audit.recorder import log
 from posyandu.core import derived
 from posyandu.core.concurrency import save_if_current
 from posyandu.core.registry import merge_resolver
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.duplicates import Candidate, likely_duplicates
-from posyandu.sasaran.models import Keluarga, Persetujuan, Sasaran
+from posyandu.sasaran.models import Keluarga, PermintaanPindah, Persetujuan, Sasaran
+from posyandu.sasaran.nik import mask_nik
 
 
 def keluarga_create(*, posyandu: Posyandu, **fields: Any) -> Keluarga:
@@ -253,4 +255,172 @@ def keluarga_member_remove(*, keluarga: Keluarga, sasaran: Sasaran) -> Sasaran:
     if sasaran.keluarga_id == keluarga.pk:
         sasaran.keluarga = None
         sasaran.save()
+    return sasaran
+
+
+class TransferError(ValueError):
+    """A transfer request that cannot be made or decided; the message says why."""
+
+
+@transaction.atomic
+def permintaan_pindah_create(
+    *,
+    nik: str,
+    ke_posyandu: Posyandu,
+    nama: str,
+    by: Any,
+    tanggal_lahir: date | None = None,
+    alasan: str = "",
+) -> PermintaanPindah:
+    """Ask to move the person with `nik` into `ke_posyandu` (one the requester may write to;
+    the caller checks, after a rate-limited and audited `selectors.nik_lookup`). The same
+    message whatever stands in the way, so that the request reveals nothing more."""
+    person = Sasaran.objects.filter(nik=nik).exclude(status=Sasaran.Status.DIGABUNG).first()
+    if person is None or person.posyandu_id == ke_posyandu.pk:
+        raise TransferError(gettext("No transfer is possible for this NIK to this Posyandu."))
+    open_request = PermintaanPindah.objects.filter(
+        sasaran=person, ke_posyandu=ke_posyandu, status=PermintaanPindah.Status.MENUNGGU
+    ).first()
+    if open_request is not None:
+        return open_request
+    created = PermintaanPindah.objects.create(
+        sasaran=person,
+        dari_posyandu_id=person.posyandu_id,
+        ke_posyandu=ke_posyandu,
+        nama=nama,
+        tanggal_lahir=tanggal_lahir,
+        alasan=alasan,
+        diminta_oleh=by if getattr(by, "is_authenticated", False) else None,
+    )
+    log(
+        AuditEvent.Action.TRANSFER,
+        model=PermintaanPindah._meta.label,
+        object_id=str(created.public_id),
+        wilayah_kode=created.wilayah_kode(),
+        metadata={
+            "step": "requested",
+            "nik": mask_nik(nik),
+            "sasaran": str(person.public_id),
+            "ke_posyandu": str(ke_posyandu.public_id),
+        },
+        user=by,
+    )
+    return created
+
+
+@transaction.atomic
+def permintaan_pindah_decide(
+    *, permintaan: PermintaanPindah, approve: bool, by: Any, catatan: str = ""
+) -> PermintaanPindah:
+    """The bidan (or Puskesmas, admin) of the person's current Posyandu approves or refuses.
+    Approved: the person moves to the requester's Posyandu (their household, which belongs to
+    the old Posyandu, is left; a person marked moved-away is active again there)."""
+    if not can_decide_transfers(by):
+        raise PermissionDenied(gettext("Only the bidan or the Puskesmas decides transfers."))
+    if not restrict(PermintaanPindah.objects.filter(pk=permintaan.pk), by, "personal").exists():
+        raise PermissionDenied
+    permintaan = PermintaanPindah.objects.select_for_update().get(pk=permintaan.pk)
+    if permintaan.status != PermintaanPindah.Status.MENUNGGU:
+        raise TransferError(gettext("This request has already been decided."))
+    person = Sasaran.objects.select_for_update().get(pk=permintaan.sasaran_id)
+    if approve:
+        if person.posyandu_id != permintaan.dari_posyandu_id:
+            raise TransferError(gettext("The person has moved since the request was made."))
+        if person.status in (Sasaran.Status.MENINGGAL, Sasaran.Status.DIGABUNG):
+            raise TransferError(gettext("A deceased or merged record cannot move."))
+        ke = permintaan.ke_posyandu
+        person.posyandu = ke
+        person.desa_id = ke.desa_id
+        person.keluarga = None
+        if person.status == Sasaran.Status.PINDAH:
+            person.status, person.status_sejak = Sasaran.Status.AKTIF, None
+        person.save()
+    permintaan.status = (
+        PermintaanPindah.Status.DISETUJUI if approve else PermintaanPindah.Status.DITOLAK
+    )
+    permintaan.diputuskan_oleh = by if getattr(by, "is_authenticated", False) else None
+    permintaan.diputuskan_pada = timezone.now()
+    permintaan.catatan = catatan
+    permintaan.save()
+    log(
+        AuditEvent.Action.TRANSFER,
+        model=Sasaran._meta.label,
+        object_id=str(person.public_id),
+        wilayah_kode=permintaan.wilayah_kode(),
+        metadata={
+            "step": "approved" if approve else "refused",
+            "request": str(permintaan.public_id),
+            "from": str(permintaan.dari_posyandu.public_id),
+            "to": str(permintaan.ke_posyandu.public_id),
+        },
+        user=by,
+    )
+    return permintaan
+
+
+@transaction.atomic
+def persetujuan_withdraw(
+    *, persetujuan: Persetujuan, by: Any, today: date | None = None
+) -> Persetujuan:
+    """The person (or parent) withdraws a consent from today: recorded on the consent (its own
+    audit event) and as a data subject request. What was processed before stays lawful; from
+    now on `selectors.has_consent` says no for its purposes."""
+    if persetujuan.dicabut is None:
+        persetujuan.dicabut = today or timezone.localdate()
+        persetujuan.save()
+        log(
+            AuditEvent.Action.DATA_REQUEST,
+            model=Sasaran._meta.label,
+            object_id=str(persetujuan.sasaran.public_id),
+            wilayah_kode=persetujuan.wilayah_kode(),
+            metadata={"kind": "consent_withdrawn", "tujuan": list(persetujuan.tujuan)},
+            user=by,
+        )
+    return persetujuan
+
+
+# What identifies a person (blanked when the retention period ends); birth date, sex, place
+# and status stay, so reports of past months still count the person without naming them.
+IDENTIFYING_FIELDS = {
+    "nik": None, "nama_ibu": "", "nik_ibu": "", "telepon": "", "no_bpjs": "",
+    "satusehat_ihs": "", "rt": "", "rw": "",
+}  # fmt: skip
+ANONYMIZED_NAME = "(dihapus: masa retensi)"
+
+
+def retention_due(*, today: date | None = None, years: int) -> QuerySet[Sasaran]:
+    """People who moved away or died more than `years` ago and still carry identifiers."""
+    today = today or timezone.localdate()
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    return Sasaran.objects.filter(
+        status__in=(Sasaran.Status.PINDAH, Sasaran.Status.MENINGGAL),
+        status_sejak__lt=cutoff,
+    ).exclude(nama=ANONYMIZED_NAME)
+
+
+@transaction.atomic
+def sasaran_anonymize(*, sasaran: Sasaran, reason: str, by: Any = None) -> Sasaran:
+    """Blank what identifies the person (name, NIK, mother's name and NIK, phone, BPJS, IHS,
+    RT/RW, household, mother link) and the names in their consents. One audit event; the
+    record's own update event lists the fields (never the old values)."""
+    for name, empty in IDENTIFYING_FIELDS.items():
+        setattr(sasaran, name, empty)
+    sasaran.nama = ANONYMIZED_NAME
+    sasaran.keluarga = None
+    sasaran.ibu = None
+    sasaran.save()
+    for consent in Persetujuan.objects.filter(sasaran=sasaran):
+        consent.diberikan_oleh = "-"
+        consent.save()
+    log(
+        AuditEvent.Action.DATA_REQUEST,
+        model=Sasaran._meta.label,
+        object_id=str(sasaran.public_id),
+        wilayah_kode=sasaran.wilayah_kode(),
+        metadata={"kind": "anonymized", "reason": reason},
+        user=by,
+    )
     return sasaran

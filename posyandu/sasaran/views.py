@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -9,10 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
-from posyandu.accounts.scope import can_merge_people, restrict
+from posyandu.accounts.scope import can_decide_transfers, can_merge_people, restrict
+from posyandu.audit.models import AuditEvent
+from posyandu.audit.recorder import log, log_read
 from posyandu.core.concurrency import StaleRecord, conflict_page, version_of
 from posyandu.core.registry import history_panels
 from posyandu.fasilitas.models import Posyandu
@@ -21,33 +25,53 @@ from posyandu.sasaran.forms import (
     KeluargaForm,
     MemberAddForm,
     MergeForm,
+    PindahKeputusanForm,
+    PindahMasukForm,
     SasaranEditForm,
     SasaranForm,
     StatusForm,
     kecamatan_exists,
 )
 from posyandu.sasaran.life_stage import LABELS, completed_months, life_stage_of
-from posyandu.sasaran.models import Sasaran
+from posyandu.sasaran.models import Persetujuan, Sasaran
 from posyandu.sasaran.nik import clean_nik, nik_errors, nik_warnings
+from posyandu.sasaran.salinan import changes, copy_pdf
 from posyandu.sasaran.selectors import (
     households_search,
     households_visible,
+    nik_lookup,
     people_search,
     people_visible,
     person_or_404,
+    transfer_requests_sent,
+    transfer_requests_to_decide,
 )
 from posyandu.sasaran.services import (
     MergeError,
     StatusError,
+    TransferError,
     keluarga_create,
     keluarga_member_add,
     keluarga_member_remove,
     keluarga_update,
+    permintaan_pindah_create,
+    permintaan_pindah_decide,
+    persetujuan_withdraw,
     sasaran_merge,
     sasaran_register,
     sasaran_status_set,
     sasaran_update,
 )
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """`?next=` only when it stays on this site (an absolute URL elsewhere, or a scheme-relative
+    //evil.example, is an open redirect: issue 16)."""
+    target = request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else default
 
 
 def my_posyandu(user: Any) -> QuerySet[Posyandu]:
@@ -59,6 +83,8 @@ def sasaran_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     people = people_search(request.user, q) if q else people_visible(request.user).order_by("nama")
     page = Paginator(people, 30).get_page(request.GET.get("page"))
+    log_read("sasaran.list", rows=len(page.object_list), model=Sasaran._meta.label,
+             metadata={"page": page.number, "search": bool(q)})  # fmt: skip
     template = "sasaran/_results.html" if request.headers.get("HX-Request") else "sasaran/list.html"
     return render(request, template, {"page": page, "q": q})
 
@@ -132,6 +158,7 @@ def sasaran_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "anak": people_visible(request.user).filter(ibu=person),
         "panels": history_panels(request, person),
         "can_merge": can_merge_people(request.user) and person.status != Sasaran.Status.DIGABUNG,
+        "changes": changes(person),
     }
     return render(request, "sasaran/detail.html", context)
 
@@ -195,7 +222,7 @@ def keluarga_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and chosen is not None:
         keluarga = keluarga_create(posyandu=chosen, **form.cleaned_data)
         messages.success(request, _("Household %(name)s is registered.") % {"name": keluarga})
-        return redirect(request.GET.get("next") or reverse("sasaran:new"))
+        return redirect(safe_next(request, reverse("sasaran:new")))
     return render(
         request, "sasaran/keluarga_form.html", {"form": form, "posyandu_list": posyandu_qs}
     )
@@ -276,6 +303,8 @@ def sasaran_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def keluarga_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(households_search(request.user, q), 30).get_page(request.GET.get("page"))
+    log_read("sasaran.keluarga_list", rows=len(page.object_list), model="sasaran.Keluarga",
+             metadata={"page": page.number, "search": bool(q)})  # fmt: skip
     return render(request, "sasaran/keluarga_list.html", {"page": page, "q": q})
 
 
@@ -323,3 +352,130 @@ def keluarga_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "q": q,
         },
     )
+
+
+@scoped("personal")
+def pindah_masuk(request: HttpRequest) -> HttpResponse:
+    """Ask to move a person registered at a Posyandu one cannot see into one's own ("pindah
+    masuk"), and follow one's requests. Whatever the NIK, the answer is the same: the request
+    is sent, or there is nothing to move; where the person is stays unknown until approved."""
+    posyandu_qs = my_posyandu(request.user)
+    form = PindahMasukForm(request.POST or None, posyandu_qs=posyandu_qs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lookup = nik_lookup(request.user, data["nik"], via="pindah_masuk")
+        if lookup.found == "limited":
+            form.add_error(
+                "nik", _("Too many NIK checks in a short time. Wait a while and try again.")
+            )
+        elif lookup.found == "visible" and lookup.person is not None:
+            form.add_error("nik", _("This person is already in your records: no transfer needed."))
+        else:
+            try:
+                permintaan_pindah_create(
+                    nik=data["nik"],
+                    ke_posyandu=data["ke_posyandu"],
+                    nama=data["nama"],
+                    tanggal_lahir=data["tanggal_lahir"],
+                    alasan=data["alasan"],
+                    by=request.user,
+                )
+            except TransferError as error:
+                form.add_error("nik", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The request is sent. The bidan of the person’s Posyandu will decide."),
+                )
+                return redirect("sasaran:pindah_masuk")
+    sent = list(transfer_requests_sent(request.user)[:50])
+    return render(request, "sasaran/pindah_masuk.html", {"form": form, "sent": sent})
+
+
+@scoped("personal")
+def pindah_list(request: HttpRequest) -> HttpResponse:
+    """Transfer requests for people of one's area, to approve or refuse (bidan, Puskesmas)."""
+    requests = list(transfer_requests_to_decide(request.user)[:100])
+    log_read("sasaran.pindah_list", rows=len(requests), model="sasaran.PermintaanPindah")
+    return render(
+        request,
+        "sasaran/pindah_list.html",
+        {
+            "requests": requests,
+            "can_decide": can_decide_transfers(request.user),
+            "form": PindahKeputusanForm(),
+        },
+    )
+
+
+@scoped("personal")
+def pindah_decide(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("sasaran:pindah_list")
+    permintaan = get_object_or_404(transfer_requests_to_decide(request.user), public_id=public_id)
+    if not can_decide_transfers(request.user):
+        raise Http404
+    form = PindahKeputusanForm(request.POST)
+    if form.is_valid():
+        try:
+            permintaan_pindah_decide(
+                permintaan=permintaan,
+                approve=form.cleaned_data["keputusan"] == "setujui",
+                by=request.user,
+                catatan=form.cleaned_data["catatan"],
+            )
+        except TransferError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The decision is saved."))
+    return redirect("sasaran:pindah_list")
+
+
+@scoped("personal")
+def nik_show(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The full NIK of one person, on request (POST), audited: pages show it masked."""
+    person = person_or_404(request.user, public_id, include_merged=True)
+    if request.method != "POST":
+        return redirect("sasaran:detail", person.public_id)
+    log_read(
+        "sasaran.nik_shown",
+        rows=1,
+        model=Sasaran._meta.label,
+        object_id=str(person.public_id),
+        wilayah_kode=person.wilayah_kode(),
+    )
+    response = HttpResponse(person.nik or "–", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@scoped("personal")
+def salinan(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The person's (or parent's) copy of everything recorded about them, as PDF: handed over
+    by the kader or bidan on request (right of access, UU 27/2022). Audited."""
+    person = person_or_404(request.user, public_id, include_merged=True)
+    pdf = copy_pdf(person, platform=settings.PLATFORM_NAME)
+    log(
+        AuditEvent.Action.DATA_REQUEST,
+        model=Sasaran._meta.label,
+        object_id=str(person.public_id),
+        wilayah_kode=person.wilayah_kode(),
+        metadata={"kind": "copy", "bytes": len(pdf)},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="salinan-{person.public_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@scoped("personal")
+def persetujuan_cabut(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Withdraw a consent (POST), on the person's request."""
+    consent = get_object_or_404(
+        restrict(Persetujuan.objects.select_related("sasaran"), request.user, "personal"),
+        public_id=public_id,
+    )
+    if request.method == "POST":
+        persetujuan_withdraw(persetujuan=consent, by=request.user)
+        messages.success(request, _("The consent is withdrawn from today."))
+    return redirect("sasaran:detail", consent.sasaran.public_id)

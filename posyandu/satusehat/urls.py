@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from posyandu.satusehat import views
 
 app_name = "satusehat"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.kiriman_list, name="list"),
+    path("<int:pk>/ulang/", views.kiriman_retry, name="retry"),
+]

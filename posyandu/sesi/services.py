@@ -70,7 +70,9 @@ def session_date_parse(raw: str, today: date | None = None) -> date:
     return session_date_check(tanggal, today)
 
 
-def session_open(*, posyandu: Posyandu, tanggal: date, by: Any) -> Sesi:
+def session_open(
+    *, posyandu: Posyandu, tanggal: date, by: Any, public_id: UUID | None = None
+) -> Sesi:
     """The session of that Posyandu and day, opened now if it does not exist yet; a date
     further than a year from today is refused (SessionDateError)."""
     existing = Sesi.objects.filter(posyandu=posyandu, tanggal=tanggal).first()
@@ -78,6 +80,7 @@ def session_open(*, posyandu: Posyandu, tanggal: date, by: Any) -> Sesi:
         return existing
     session_date_check(tanggal)
     return Sesi.objects.create(
+        **({"public_id": public_id} if public_id else {}),  # an offline client's id
         posyandu=posyandu,
         tanggal=tanggal,
         dibuka_oleh=by if getattr(by, "is_authenticated", False) else None,
@@ -102,7 +105,7 @@ def born_after_session_message(sasaran: Sasaran) -> str:
 
 
 @transaction.atomic
-def checkin(*, sesi: Sesi, sasaran: Sasaran) -> Kunjungan:
+def checkin(*, sesi: Sesi, sasaran: Sasaran, public_id: UUID | None = None) -> Kunjungan:
     """Langkah 1: the person is here. Checking in twice returns the first check-in. A person
     born after the session's date cannot have come (every age rule of the visit would fail)."""
     if sesi.tanggal > timezone.localdate():
@@ -114,7 +117,8 @@ def checkin(*, sesi: Sesi, sasaran: Sasaran) -> Kunjungan:
     if sasaran.tanggal_lahir > sesi.tanggal:
         raise CheckinError(born_after_session_message(sasaran))
     found = Kunjungan.objects.filter(sesi=sesi, sasaran=sasaran).first()
-    return found or Kunjungan.objects.create(sesi=sesi, sasaran=sasaran, langkah=1)
+    extra: dict[str, Any] = {"public_id": public_id} if public_id else {}  # offline client's id
+    return found or Kunjungan.objects.create(sesi=sesi, sasaran=sasaran, langkah=1, **extra)
 
 
 @dataclass(frozen=True)
@@ -261,15 +265,21 @@ def measurement_confirm(*, pengukuran: Pengukuran, by: Any, reason: str) -> Peng
     return pengukuran
 
 
-def service_add(*, kunjungan: Kunjungan, jenis: str, keterangan: str = "") -> LayananDiberikan:
-    """Langkah 4."""
-    row = LayananDiberikan.objects.create(kunjungan=kunjungan, jenis=jenis, keterangan=keterangan)
+def service_add(
+    *, kunjungan: Kunjungan, jenis: str, keterangan: str = "", public_id: UUID | None = None
+) -> LayananDiberikan:
+    """Langkah 4. `public_id` may come from an offline client."""
+    extra: dict[str, Any] = {"public_id": public_id} if public_id else {}
+    row = LayananDiberikan.objects.create(
+        kunjungan=kunjungan, jenis=jenis, keterangan=keterangan, **extra
+    )
     _advance(kunjungan, 4)
     return row
 
 
-def education_add(*, kunjungan: Kunjungan, topik: str) -> Penyuluhan:
-    """Langkah 5."""
-    row = Penyuluhan.objects.create(kunjungan=kunjungan, topik=topik)
+def education_add(*, kunjungan: Kunjungan, topik: str, public_id: UUID | None = None) -> Penyuluhan:
+    """Langkah 5. `public_id` may come from an offline client."""
+    extra: dict[str, Any] = {"public_id": public_id} if public_id else {}
+    row = Penyuluhan.objects.create(kunjungan=kunjungan, topik=topik, **extra)
     _advance(kunjungan, 5)
     return row

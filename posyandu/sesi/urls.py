@@ -1,10 +1,12 @@
 from django.urls import path
 
-from posyandu.sesi import confirm_views, correction_views, views
+from posyandu.sesi import confirm_views, correction_views, engine_views, views
 
 app_name = "sesi"
 urlpatterns = [
     path("", views.sesi_list, name="list"),
+    path("mesin/tabel.json", engine_views.engine_tables, name="engine_tables"),
+    path("mesin/aturan.json", engine_views.engine_rules, name="engine_rules"),
     path("jadwal/<uuid:posyandu_id>/", views.jadwal_edit, name="jadwal"),
     path("<uuid:public_id>/", views.sesi_detail, name="detail"),
     path("<uuid:public_id>/cari/", views.sesi_search, name="search"),

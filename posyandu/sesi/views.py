@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 import growthstandards as gs
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
+from posyandu.audit.recorder import log_read
 from posyandu.core.numbers import format_decimal, format_measured
 from posyandu.core.periods import month_bounds
 from posyandu.core.registry import visit_panels
@@ -467,6 +468,14 @@ def sesi_register(request: HttpRequest, public_id: UUID) -> HttpResponse:
     sesi = _sesi_or_404(request.user, public_id)
     rows = summary.register_rows(sesi.posyandu, sesi.tanggal.year)
     months = list(range(1, 13))
+    log_read(  # a printable register of names (issue 16: every print of personal data)
+        "sesi.register",
+        rows=len(rows),
+        model="sasaran.Sasaran",
+        object_id=str(sesi.public_id),
+        wilayah_kode=sesi.posyandu.desa_id,
+        metadata={"year": sesi.tanggal.year},
+    )
     return render(request, "sesi/register.html", {"sesi": sesi, "rows": rows, "months": months})
 
 
@@ -493,6 +502,13 @@ def child_card(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person, measurements = _child_charts(request, public_id)
     charts = [kms.build_chart(key, person, measurements) for key in kms.INDICATORS]
     today = timezone.localdate()
+    log_read(
+        "sesi.kms_card",
+        rows=1,
+        model="sasaran.Sasaran",
+        object_id=str(person.public_id),
+        wilayah_kode=person.wilayah_kode(),
+    )
     return render(
         request,
         "sesi/kartu.html",

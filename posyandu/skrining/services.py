@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 
@@ -53,6 +54,7 @@ def screening_record(
     version: str | None = None,
     kunjungan: Any = None,
     context: dict[str, Any] | None = None,
+    public_id: UUID | None = None,
 ) -> HasilSkrining:
     """Validate the answers, interpret them and store the result with the definition version.
 
@@ -64,6 +66,7 @@ def screening_record(
         raise ScreeningInputError(errors)
     result = engine.interpret(definition, answers, context or person_context(sasaran, tanggal))
     return HasilSkrining.objects.create(
+        **({"public_id": public_id} if public_id else {}),  # an offline client's id
         sasaran=sasaran,
         tanggal=tanggal,
         kunjungan=kunjungan,

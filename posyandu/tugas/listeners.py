@@ -8,6 +8,8 @@ the save itself). If it fails, the nightly `recompute_tasks` catches up.
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -36,13 +38,30 @@ def schedule(*sasaran_ids: int | None) -> None:
 
 def flush() -> None:
     ids: set[int] | None = getattr(_pending, "ids", None)
-    if not ids:
+    held: int = getattr(_pending, "held", 0)
+    if not ids or held:
         return
     _pending.ids = set()
     try:
         engine.recompute(ids)
     except Exception:  # the record is saved; the nightly full run will catch up
         logger.exception("Task recompute failed for %d people", len(ids))
+
+
+@contextmanager
+def recompute_after() -> Iterator[None]:
+    """Hold the after-commit recompute until the block ends, then run it once for everyone
+    noted in the block: a sync upload commits each of its 50 changes on its own, and one
+    recompute of 50 people costs the queries of one. Still after commit, never inside a
+    change's transaction; if the process dies before the end, the nightly run catches up."""
+    held = getattr(_pending, "held", 0)
+    _pending.held = held + 1
+    try:
+        yield
+    finally:
+        _pending.held = held
+        if not held:
+            transaction.on_commit(flush)  # now, or when an enclosing transaction commits
 
 
 def tasks_update(keys: set[int | None]) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict, scope_for
+from posyandu.audit.recorder import log_read
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.selectors import person_or_404
 from posyandu.tugas import selectors, targets
@@ -130,6 +131,12 @@ def print_list(request: HttpRequest) -> HttpResponse:
         (key, list(items))
         for key, items in groupby(tasks, key=lambda t: (t.posyandu, t.sasaran.keluarga))
     ]
+    log_read(  # a printed visit list of names (issue 16)
+        "tugas.print",
+        rows=sum(len(items) for _key, items in groups),
+        model="tugas.Tugas",
+        metadata={"day": day.isoformat(), "posyandu": str(posyandu.public_id) if posyandu else ""},
+    )
     return render(request, "tugas/print.html", {"groups": groups, "day": day, "posyandu": posyandu})
 
 

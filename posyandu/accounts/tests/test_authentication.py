@@ -50,13 +50,25 @@ def test_password_change(client, world):
         reverse("accounts:password_change"),
         {
             "old_password": PASSWORD,
-            "new_password1": "Bidan-Desa-Baru-77",
-            "new_password2": "Bidan-Desa-Baru-77",
+            "new_password1": "Kopi-Susu-Hangat-77",
+            "new_password2": "Kopi-Susu-Hangat-77",
         },
     )
     assert response.status_code == 302
     world.bidan_1.refresh_from_db()
-    assert world.bidan_1.check_password("Bidan-Desa-Baru-77")
+    assert world.bidan_1.check_password("Kopi-Susu-Hangat-77")
+
+
+def test_password_change_refuses_domain_words(client, world):
+    client.force_login(world.bidan_1)
+    for weak in ("Posyandu2026", "Kader2026!!", "Bidan_1-Baru-77"):
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+        )
+        assert response.status_code == 200, weak
+    world.bidan_1.refresh_from_db()
+    assert world.bidan_1.check_password(PASSWORD)
 
 
 def test_logout_needs_post_and_ends_the_session(client, world):

@@ -2,7 +2,6 @@
 
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.apps import apps
@@ -17,9 +16,9 @@ from posyandu.sesi.tests.factories import KunjunganFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def everything() -> dict[str, list[tuple[Any, ...]]]:
+def everything() -> dict[str, list[str]]:
     return {
-        model._meta.label: sorted(map(repr, model._base_manager.values_list()))  # type: ignore[attr-defined]
+        model._meta.label: sorted(repr(row) for row in model._base_manager.values_list())
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy
     }

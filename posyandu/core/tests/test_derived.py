@@ -187,4 +187,5 @@ def test_the_command_lists_the_registry():
         "tugas.Tugas",
         "laporan.RekapBulanan",
         "laporan.RekapLayanan",
+        "satusehat.Kiriman",
     ]

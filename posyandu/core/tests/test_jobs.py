@@ -59,9 +59,19 @@ def test_a_job_that_succeeds_on_retry_stops_retrying() -> None:
 def test_the_calendar_jobs_of_the_apps_are_registered_and_enqueued() -> None:
     names = {(p.when, p.name) for p in periodic()}
     assert {("nightly", "recompute_tasks"), ("nightly", "laporan_current_month")} <= names
-    assert ("monthly", "laporan_last_year") in names
+    assert {("monthly", "laporan_last_year"), ("monthly", "dhis2_push_last_month")} <= names
+    assert ("often", "satusehat_push") in names
     call_command("enqueue_jobs", "nightly", stdout=StringIO())
     queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert queued == {p.job.module_path for p in periodic("nightly")}
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_the_outbox_job_waits_for_credentials(settings) -> None:
+    settings.SATUSEHAT_CREDENTIALS = {}
+    call_command("enqueue_jobs", "often", stdout=StringIO())
+    run_worker()
+    (done,) = DBTaskResult.objects.all()
+    assert done.status == "SUCCESSFUL"
+    assert done.return_value == {"skipped": "SATUSEHAT_CREDENTIALS is not set"}

@@ -24,6 +24,7 @@ from posyandu.core.periods import (
 )
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import skdn
+from posyandu.laporan.build.rollup import roll_up_rekap
 from posyandu.laporan.models import RekapBulanan
 from posyandu.sasaran.life_stage import BALITA, born_between_for
 from posyandu.sasaran.models import Sasaran
@@ -102,8 +103,11 @@ def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSer
     return series
 
 
-def rekap_recompute(*, posyandu_ids: Iterable[int], months: Iterable[int]) -> int:
-    """Recompute the rows of these Posyandu and months (replacing them). Returns rows written."""
+def rekap_recompute(
+    *, posyandu_ids: Iterable[int], months: Iterable[int], roll_up: bool = True
+) -> int:
+    """Recompute the rows of these Posyandu and months (replacing them) and, unless a rebuild
+    rolls up once at its end (`roll_up=False`), their kecamatan's sums. Returns rows written."""
     posyandu_ids = sorted(set(posyandu_ids))
     months = sorted({m for m in months if m <= current_month()})
     if not posyandu_ids or not months:
@@ -133,6 +137,10 @@ def rekap_recompute(*, posyandu_ids: Iterable[int], months: Iterable[int]) -> in
             posyandu_id__in=list(desa), periode__in=[period_of(m) for m in months]
         ).delete()
         RekapBulanan.objects.bulk_create(rows, batch_size=2000)
+        if roll_up:
+            roll_up_rekap(
+                periods=[period_of(m) for m in months], kecamatan={d[:8] for d in desa.values()}
+            )
     return len(rows)
 
 
@@ -145,7 +153,12 @@ def rekap_rebuild(*, prefix: str = "", start: int, end: int, batch: int = 100) -
     months = list(range(start, end + 1))
     written = 0
     for i in range(0, len(ids), batch):
-        written += rekap_recompute(posyandu_ids=ids[i : i + batch], months=months)
+        written += rekap_recompute(posyandu_ids=ids[i : i + batch], months=months, roll_up=False)
+    periods = [period_of(m) for m in months]
+    if len(prefix) >= 8:
+        roll_up_rekap(periods=periods, kecamatan=[prefix[:8]])
+    else:
+        roll_up_rekap(periods=periods, prefix=prefix + "." if prefix else "")
     log(
         "import",
         model="laporan.RekapBulanan",

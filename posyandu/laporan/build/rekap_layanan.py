@@ -13,13 +13,16 @@ from django.utils import timezone
 from posyandu.audit.recorder import log
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan.build import coverage_counts
+from posyandu.laporan.build.rollup import roll_up_layanan
 from posyandu.laporan.models import RekapLayanan
 from posyandu.wilayah.models import in_region
 
 
-def cakupan_recompute(*, posyandu_id: int, years: Iterable[int], only_balita: bool = False) -> int:
-    """Replace the rows of the Posyandu for these years (only spm_balita with `only_balita`).
-    Returns rows written."""
+def cakupan_recompute(
+    *, posyandu_id: int, years: Iterable[int], only_balita: bool = False, roll_up: bool = True
+) -> int:
+    """Replace the rows of the Posyandu for these years (only spm_balita with `only_balita`)
+    and, unless a rebuild rolls up at its end, its kecamatan's sums. Returns rows written."""
     today = timezone.localdate()
     years = sorted({y for y in years if y <= today.year})
     desa = Posyandu.objects.filter(id=posyandu_id).values_list("desa_id", flat=True).first()
@@ -49,6 +52,9 @@ def cakupan_recompute(*, posyandu_id: int, years: Iterable[int], only_balita: bo
             old = old.filter(kode="spm_balita")
         old.delete()
         RekapLayanan.objects.bulk_create(rows, batch_size=2000)
+        if roll_up:
+            only = "spm_balita" if only_balita else ""
+            roll_up_layanan(years=years, kecamatan=[desa[:8]], only=only)
     return len(rows)
 
 
@@ -59,9 +65,13 @@ def cakupan_rebuild(*, prefix: str = "", years: Iterable[int]) -> int:
         posyandu = posyandu.filter(in_region("desa__kode", prefix))
     years = list(years)
     written = sum(
-        cakupan_recompute(posyandu_id=pid, years=years)
+        cakupan_recompute(posyandu_id=pid, years=years, roll_up=False)
         for pid in posyandu.values_list("id", flat=True)
     )
+    if len(prefix) >= 8:
+        roll_up_layanan(years=years, kecamatan=[prefix[:8]])
+    else:
+        roll_up_layanan(years=years, prefix=prefix + "." if prefix else "")
     log(
         "import",
         model="laporan.RekapLayanan",

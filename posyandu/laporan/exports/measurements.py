@@ -4,8 +4,15 @@ Rows are the Pengukuran with a weight or a length of children aged 0-59 complete
 the last day of the measurement's month and counted in that month (active, not merged): the
 same rows the SKDN and nutrition figures are made from, so anyone can recompute them.
 `growth_status` / `kbm_g` are recomputed like the reports (against the previous calendar
-month's last weighing). Pseudonymized: `person_id` becomes a keyed hash (stable across
-exports, not reversible without the server's secret) and `birth_date` keeps only the month.
+month's last weighing).
+
+Pseudonymized (PSEUDO_COLUMNS, issue 16): `person_id` is a keyed hash under a random salt made
+for this one export and never stored (the same child has the same pseudonym within the file,
+a different one in every other export, and no public id relinks it); no birth date, no day:
+`age_months` (completed months on the day measured) and `measured_month` only; z-scores to
+one decimal and weights to 0.1 kg (exact z-scores with the weight give the age in days back
+through the WHO tables). Only roles with personal access to the region may run it: a
+pseudonymized row is still a row about one child (Pokjanal roles use the aggregate reports).
 `recheck` is 1 when the value was flagged (a WHO flag or a re-measure warning: `perlu_cek_ulang`)
 and `confirmed` 1 when such a value was confirmed with a reason: a flagged row not confirmed
 counts under `flagged` and in no prevalence, like a WHO flag on HAZ, WHZ or WAZ.
@@ -13,12 +20,12 @@ counts under `flagged` and in no prevalence, like a WHO flag on HAZ, WHZ or WAZ.
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q
 
 from posyandu.accounts.scope import Kind, restrict
@@ -36,6 +43,11 @@ COLUMNS = (
     "age_days", "weight_kg", "lenhei_cm", "measure", "oedema", "zlen", "flen", "zwei", "fwei",
     "zwfl", "fwfl", "zbmi", "fbmi", "growth_status", "kbm_g", "recheck", "confirmed",
 )  # fmt: skip
+PSEUDO_COLUMNS = (
+    "person_id", "sex", "age_months", "posyandu_code", "desa_code", "has_kms", "measured_month",
+    "weight_kg", "lenhei_cm", "measure", "oedema", "zlen", "flen", "zwei", "fwei",
+    "zwfl", "fwfl", "zbmi", "fbmi", "growth_status", "kbm_g", "recheck", "confirmed",
+)  # fmt: skip
 SEX_CODE = {"L": "1", "P": "2"}  # WHO anthro coding: 1 male, 2 female
 # zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi of one Pengukuran
 ZValues = tuple[
@@ -44,13 +56,26 @@ ZValues = tuple[
 ]  # fmt: skip
 
 
-def pseudonym(public_id: Any) -> str:
-    key = settings.SECRET_KEY.encode()
-    return "anon-" + hmac.new(key, str(public_id).encode(), hashlib.sha256).hexdigest()[:20]
+def new_salt() -> bytes:
+    """A random key for one export: pseudonyms of two exports cannot be linked."""
+    return secrets.token_bytes(32)
+
+
+def pseudonym(public_id: Any, salt: bytes) -> str:
+    return "anon-" + hmac.new(salt, str(public_id).encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def completed_months(born: date, day: date) -> int:
+    months = (day.year - born.year) * 12 + day.month - born.month
+    return months - 1 if day.day < born.day else months
 
 
 def _z(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
+
+
+def _z1(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
 
 
 def _flag(value: bool | None) -> str:
@@ -64,9 +89,19 @@ def _status(series: skdn.ChildSeries, row: skdn.Measurement) -> tuple[str, str]:
 
 
 def export_rows(
-    *, user: Any, kode: str, start: int, end: int, pseudonymize: bool, batch: int = 200
+    *,
+    user: Any,
+    kode: str,
+    start: int,
+    end: int,
+    pseudonymize: bool,
+    batch: int = 200,
+    salt: bytes | None = None,
 ) -> Iterator[list[str]]:
-    kind: Kind = "aggregate" if pseudonymize else "personal"
+    """Rows of COLUMNS, or of PSEUDO_COLUMNS when `pseudonymize` (under `salt`, by default a
+    new random one). Both need personal access: the rows are about single children."""
+    kind: Kind = "personal"
+    salt = salt if salt is not None else new_salt()
     posyandu = restrict(Posyandu.objects.all(), user, kind)
     if len(kode) == 13:
         posyandu = posyandu.filter(desa_id=kode)
@@ -74,13 +109,13 @@ def export_rows(
         posyandu = posyandu.filter(desa__kode__startswith=kode + ".")
     ids = list(posyandu.order_by("desa_id", "id").values_list("id", flat=True))
     for i in range(0, len(ids), batch):
-        yield from _batch(user, ids[i : i + batch], start, end, pseudonymize)
+        yield from _batch(user, ids[i : i + batch], start, end, salt if pseudonymize else None)
 
 
 def _batch(
-    user: Any, posyandu_ids: list[int], start: int, end: int, pseudo: bool
+    user: Any, posyandu_ids: list[int], start: int, end: int, salt: bytes | None
 ) -> Iterator[list[str]]:
-    kind: Kind = "aggregate" if pseudo else "personal"
+    kind: Kind = "personal"
     visible = restrict(
         Sasaran.objects.filter(
             posyandu_id__in=posyandu_ids,
@@ -138,7 +173,7 @@ def _batch(
             if not first <= m.day <= last or not skdn.in_s(child, month_index(m.day)):
                 continue
             status, kbm = _status(series, m)
-            line = _line(person, m.day, berat, tinggi, cara, edema, z, status, kbm, pseudo)
+            line = _line(person, m.day, berat, tinggi, cara, edema, z, status, kbm, salt)
             yield [*line, state[0], state[1]]  # recheck, confirmed
 
 
@@ -152,14 +187,32 @@ def _line(
     z: ZValues,
     status: str,
     kbm: str,
-    pseudo: bool,
+    salt: bytes | None,
 ) -> list[str]:
     zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi = z
     birth = person.tanggal_lahir
+    if salt is not None:
+        return [
+            pseudonym(person.public_id, salt),
+            SEX_CODE.get(person.jenis_kelamin, ""),
+            str(completed_months(birth, day)),
+            posyandu_code(person.posyandu),
+            person.posyandu.desa_id,
+            "1" if person.punya_buku_kia else "0",
+            f"{day:%Y-%m}",
+            "" if berat is None else f"{berat:.1f}",
+            "" if tinggi is None else f"{tinggi:.1f}",
+            WHO_MEASURE.get(cara, ""),
+            "y" if edema else "n",
+            _z1(zlen), _flag(flen), _z1(zwei), _flag(fwei), _z1(zwfl), _flag(fwfl),
+            _z1(zbmi), _flag(fbmi),
+            status,
+            kbm,
+        ]  # fmt: skip
     return [
-        pseudonym(person.public_id) if pseudo else str(person.public_id),
+        str(person.public_id),
         SEX_CODE.get(person.jenis_kelamin, ""),
-        f"{birth:%Y-%m}" if pseudo else birth.isoformat(),
+        birth.isoformat(),
         posyandu_code(person.posyandu),
         person.posyandu.desa_id,
         "1" if person.punya_buku_kia else "0",

@@ -1,4 +1,5 @@
-"""Monthly report PDFs (fpdf2, pure Python): per Posyandu and per kecamatan, with charts."""
+"""Monthly report PDFs (fpdf2, pure Python): per Posyandu, kecamatan and kab/kota, with charts
+and (for regions) the map of the units below."""
 
 import io
 from collections.abc import Sequence
@@ -8,12 +9,15 @@ from fpdf import FPDF
 
 from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import coverage_selectors, indicators, selectors, svg
+from posyandu.laporan import coverage_selectors, indicators, proyeksi, selectors, svg
 from posyandu.laporan.selectors import Figures
 from posyandu.wilayah.models import Wilayah
 
 SKDN = ("S", "K", "D", "N", "T", "O", "B", "2T")
 SKDN_FIELDS = ("s", "k", "d", "n", "t", "o", "b", "t2")
+
+
+PDF_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "–": "-", "—": "-"})
 
 
 def _latin(text: str) -> str:
@@ -56,7 +60,9 @@ class Report(FPDF):
         return text
 
     def chart(self, markup: str) -> None:
-        self.image(io.BytesIO(markup.encode("utf-8")), w=180)
+        # The core fonts know Latin-1 only: signs and dashes of the maps' legends spelled out.
+        text = markup.translate(PDF_SIGNS)
+        self.image(io.BytesIO(_latin(text).encode("utf-8")), w=180)
         self.ln(2)
 
 
@@ -82,8 +88,63 @@ def _cnt(figures: Figures, code: str) -> str:
     return f"{figures[code]}" + ("" if value is None else f" ({value:.1f}%)")
 
 
-def _coverage(pdf: Report, cells: dict[str, coverage_selectors.Cell], month: int) -> None:
-    """Coverage and SPM as on the dashboard: the year to date, vitamin A's latest round."""
+def _coverage(
+    pdf: Report,
+    cells: dict[str, coverage_selectors.Cell],
+    month: int,
+    targets: proyeksi.Targets | None = None,
+) -> None:
+    """Coverage and SPM as on the dashboard: the year to date, vitamin A's latest round,
+    against the people registered and against the Dinkes' projected target (sasaran
+    proyeksi) of the year where one was imported. A Posyandu (`targets` None) has no
+    projected target of its own."""
+    year, round_ = period_of(month)[:4], period_of(coverage_selectors.vitamin_a_round(month))
+    if targets is None:
+        _coverage_registered(pdf, cells, month)
+        return
+    pdf.multi_cell(
+        0, 5,
+        _latin(f"Cakupan kumulatif Januari-{period_of(month)}; vitamin A putaran {round_}; "
+               f"skrining dan SPM tahun {year}."),
+        new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    pdf.multi_cell(
+        0, 5,
+        _latin("Terdaftar: penyebut = sasaran yang tercatat. Proyeksi: penyebut = sasaran "
+               "proyeksi tahunan Dinkes"
+               + ("" if targets.values else " (belum diimpor)")
+               + ("" if targets.complete or not targets.values else
+                  f", baru {targets.units_with} dari {targets.units_total} kecamatan")
+               + "."),
+        new_x="LMARGIN", new_y="NEXT",
+    )  # fmt: skip
+    rows = []
+    for code in coverage_selectors.SHOWN:
+        cell = cells.get(code, coverage_selectors.Cell(code, 0, 0))
+        indicator = indicators.indicator(code)
+        target = indicator.get("target")
+        projected = targets.get(proyeksi.group_of(code))
+        rows.append(
+            [
+                indicator["name_id"],
+                cell.num,
+                cell.den,
+                _pct(cell.pct),
+                "-" if projected is None else projected,
+                _pct(proyeksi.percent(cell.num, projected)),
+                "" if target is None else f"{target:g}%",
+            ]
+        )
+    pdf.data_table(
+        ["Cakupan", "Pembilang", "Terdaftar", "% terdaftar", "Proyeksi", "% proyeksi", "Target"],
+        rows,
+        [76, 18, 18, 20, 18, 22, 18],
+    )
+
+
+def _coverage_registered(
+    pdf: Report, cells: dict[str, coverage_selectors.Cell], month: int
+) -> None:
     year, round_ = period_of(month)[:4], period_of(coverage_selectors.vitamin_a_round(month))
     pdf.multi_cell(
         0, 5,
@@ -151,16 +212,37 @@ def posyandu_report(posyandu: Posyandu, month: int) -> bytes:
     return bytes(pdf.output())
 
 
-def kecamatan_report(kecamatan: Wilayah, month: int) -> bytes:
-    pdf = Report(f"Laporan bulanan Kecamatan {kecamatan.nama} - {period_of(month)}")
-    _summary(pdf, selectors.total(kode=kecamatan.kode, month=month))
-    units = selectors.units_below(kode=kecamatan.kode, month=month)
+# The regions with a monthly PDF, and what their units below are called.
+REGION_LEVELS = {
+    Wilayah.Tingkat.KECAMATAN: ("Kecamatan ", "Desa"),
+    Wilayah.Tingkat.KABKOTA: ("", "Kecamatan"),  # kab/kota names say Kabupaten / Kota
+}
+
+
+def region_report(region: Wilayah, month: int, *, map_markup: str | None = None) -> bytes:
+    """The monthly report of a kecamatan (units: desa) or a kab/kota (units: kecamatan):
+    summary, one row per unit, coverage with both denominators, the map, the trends."""
+    prefix, unit_label = REGION_LEVELS[Wilayah.Tingkat(region.tingkat)]
+    pdf = Report(f"Laporan bulanan {prefix}{region.nama} - {period_of(month)}")
+    _summary(pdf, selectors.total(kode=region.kode, month=month))
+    units = selectors.units_below(kode=region.kode, month=month)
     pdf.data_table(
-        ["Kode", "Desa", *SKDN, "D/S", "Stunting"],
+        ["Kode", unit_label, *SKDN, "D/S", "Stunting"],
         [[u.kode, u.nama, *(u.figures[x] for x in SKDN_FIELDS), _pct(u.figures.ratios()["ds"]),
           _pct(u.figures.ratios()["stunting"])] for u in units],
         [24, 34] + [11] * 8 + [16, 18],
     )  # fmt: skip
-    _coverage(pdf, coverage_selectors.totals(kode=kecamatan.kode, month=month), month)
-    _charts(pdf, selectors.trend(kode=kecamatan.kode, end=month))
+    _coverage(
+        pdf,
+        coverage_selectors.totals(kode=region.kode, month=month),
+        month,
+        proyeksi.targets(kode=region.kode, tahun=month // 12),
+    )
+    if map_markup:
+        pdf.chart(map_markup)
+    _charts(pdf, selectors.trend(kode=region.kode, end=month))
     return bytes(pdf.output())
+
+
+def kecamatan_report(kecamatan: Wilayah, month: int) -> bytes:
+    return region_report(kecamatan, month)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from posyandu.accounts.scope import Access, Kind, Scope, scope_for
 from posyandu.audit.recorder import log
+from posyandu.core import tabular
 from posyandu.core.periods import parse_period
 from posyandu.laporan.exports import tables
 from posyandu.wilayah.codes import level_of
@@ -160,7 +161,7 @@ def write_table(
         if not out:
             raise CommandError("Format xlsx perlu --out FILE.")
         with open(out, "wb") as f:
-            f.write(tables.xlsx_bytes({sheet: (columns, rows)}))
+            f.write(tabular.xlsx_bytes([tabular.Sheet(sheet, columns, rows)]))
     elif out:
         with open(out, "w", newline="", encoding="utf-8") as f:
             tables.write_csv(f, columns, rows)

@@ -209,14 +209,19 @@ def test_dashboard_shows_ranked_coverage_and_exports_it(client, world):
     # Kecamatan total, cumulative Jan-Apr: 5 of 6 (83.3 %, yellow against 100 / 80).
     assert "83,3%" in html and "5 / 6" in html
     csv_url = reverse("laporan:wilayah_export", args=["14.71.01", "cakupan", "csv"])
-    rows = list(
-        csv.DictReader(io.StringIO(client.get(csv_url + "?periode=2025-04").content.decode()))
-    )
+    body = client.get(csv_url + "?periode=2025-04&bentuk=mesin").content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
     total = rows[-1]
     assert total["nama"] == "TOTAL" and total["idl_n"] == "5" and total["idl_d"] == "6"
     assert total["idl_pct"] == "83.3" and total["imun_MR1_n"] == "5"
     desa = next(r for r in rows if r["kode"] == "14.71.01.1001")
+    # aggregate only (issue 16): 4 children is a small count, its percentage follows it
+    assert (desa["idl_n"], desa["idl_pct"], desa["idl_pctp"]) == ("<5", "<5", "<5")
+    client.force_login(world.dinkes_kota)  # personal access to the region: the exact figures
+    body = client.get(csv_url + "?periode=2025-04&bentuk=mesin").content.decode()
+    desa = next(r for r in csv.DictReader(io.StringIO(body)) if r["kode"] == "14.71.01.1001")
     assert (desa["idl_n"], desa["idl_d"], desa["idl_pct"]) == ("4", "5", "80.0")
+    client.force_login(world.pokjanal_kec)
     below = client.get(reverse("laporan:wilayah", args=["14.71.01.1001"]) + "?periode=2025-04")
     assert "80,0%" in below.content.decode()  # Indonesian decimal comma
 
@@ -225,7 +230,7 @@ def test_posyandu_coverage_export_scoped(client, world):
     _immunized_desa(world)
     url = reverse("laporan:posyandu_cakupan_export", args=[world.posyandu_a.public_id, "csv"])
     client.force_login(world.kader_a)
-    body = client.get(url + "?periode=2025-03").content.decode().splitlines()
+    body = client.get(url + "?periode=2025-03&bentuk=mesin").content.decode().splitlines()
     assert body[0].startswith("kode,nama,idl_n,idl_d,idl_pct")
     assert ",4,5,80.0," in body[1]
     client.force_login(world.kader_s)  # kader of a Posyandu in another province
@@ -255,7 +260,8 @@ def test_monthly_pdfs_carry_the_coverage_table(client, world):
     assert cells[1] == (31.18, "S")
     row = lines.index("Imunisasi dasar lengkap (IDL)")
     # Kecamatan, January-April 2025: 5 of the 6 children of the March cohort.
-    assert lines[row + 1 : row + 5] == ["5", "6", "83.3%", "100%"]
+    # Registered 5 of 6; no projected target imported ("-"); the registry's target 100 %.
+    assert lines[row + 1 : row + 7] == ["5", "6", "83.3%", "-", "-", "100%"]
     note = (
         "Cakupan kumulatif Januari-2025-04; vitamin A putaran 2025-02; skrining dan SPM tahun 2025."
     )

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from posyandu.audit.models import AuditEvent
 from posyandu.core.periods import parse_period
 from posyandu.laporan.build import rekap_bulanan
-from posyandu.laporan.exports.measurements import COLUMNS, pseudonym
+from posyandu.laporan.exports.measurements import COLUMNS, PSEUDO_COLUMNS, pseudonym
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def built(world, skdn_world):
 
 def test_report_skdn_of_a_desa_lists_its_posyandu_and_a_total(world, built):
     text = run("report", "skdn", "--wilayah", "14.71.01.1001", "--period", "2025-04",
-               "--format", "csv", "--user", "pokjanal_kec")  # fmt: skip
+               "--format", "csv", "--user", "bidan_1")  # fmt: skip
     a, a2 = world.posyandu_a, world.posyandu_a2
     expected = [
         "kode,nama,S,K,D,N,T,O,B,2T",
@@ -39,17 +39,38 @@ def test_report_skdn_of_a_desa_lists_its_posyandu_and_a_total(world, built):
     ]
     assert text.splitlines() == expected
     event = AuditEvent.objects.filter(action="export", model="laporan.skdn").get()
-    assert event.actor == world.pokjanal_kec and event.wilayah_kode == "14.71.01.1001"
+    assert event.actor == world.bidan_1 and event.wilayah_kode == "14.71.01.1001"
+
+
+def test_report_for_aggregate_only_roles_hides_small_counts(world, built):
+    """Issue 16: a Pokjanal member (aggregates only) sees no count of 1-4 children per
+    Posyandu; a lone small cell of a column takes the next one (or the total) with it."""
+    text = run("report", "skdn", "--wilayah", "14.71.01.1001", "--period", "2025-04",
+               "--format", "csv", "--user", "pokjanal_kec")  # fmt: skip
+    a, a2 = world.posyandu_a, world.posyandu_a2
+    assert text.splitlines() == [
+        "kode,nama,S,K,D,N,T,O,B,2T",
+        f"PY{a.id},Posyandu Melati,<5,7,<5,<5,<5,<5,<5,<5",
+        f"PY{a2.id},Posyandu Mawar,<5,0,<5,0,0,0,<5,0",
+        "14.71.01.1001,TOTAL,9,7,7,<5,<5,<5,2,<5",
+    ]
 
 
 def test_report_gizi_of_a_kecamatan(world, built):
     text = run("report", "gizi", "--wilayah", "14.71.01", "--period", "2025-04",
-               "--user", "pokjanal_kota")  # fmt: skip
+               "--user", "dinkes")  # fmt: skip
     assert text.splitlines() == [
         "kode,nama,diukur,stunting,stunting_berat,wasting,wasting_berat,underweight,overweight,flagged",
         "14.71.01.1001,Jadirejo,6,2,1,0,0,2,1,1",
         "14.71.01.1002,Kampung Tengah,0,0,0,0,0,0,0,0",
         "14.71.01,TOTAL,6,2,1,0,0,2,1,1",
+    ]
+    aggregate_only = run("report", "gizi", "--wilayah", "14.71.01", "--period", "2025-04",
+                         "--user", "pokjanal_kota")  # fmt: skip
+    assert aggregate_only.splitlines()[1:] == [
+        "14.71.01.1001,Jadirejo,6,<5,<5,0,0,<5,<5,<5",
+        "14.71.01.1002,Kampung Tengah,0,0,0,0,0,0,0,0",
+        "14.71.01,TOTAL,6,<5,<5,0,0,<5,<5,<5",
     ]
 
 
@@ -90,7 +111,8 @@ def _export(tmp_path, *extra: str) -> list[dict[str, str]]:
     with out.open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames is not None
-        assert tuple(reader.fieldnames) == COLUMNS
+        expected = PSEUDO_COLUMNS if "--pseudonymize" in extra else COLUMNS
+        assert tuple(reader.fieldnames) == expected
         return list(reader)
 
 
@@ -121,17 +143,38 @@ def test_export_measurements_rows_as_counted(world, built, tmp_path):
 
 
 def test_export_identities_need_personal_access(world, built, tmp_path):
-    with pytest.raises(CommandError, match="--pseudonymize"):
+    with pytest.raises(CommandError, match="agregat"):
         _export(tmp_path, "--user", "pokjanal_kec")
-    rows = _export(tmp_path, "--user", "pokjanal_kec", "--pseudonymize")
+    # issue 16: aggregate-only roles cannot run the pseudonymized export either
+    with pytest.raises(CommandError, match="agregat"):
+        _export(tmp_path, "--user", "pokjanal_kec", "--pseudonymize")
+
+
+def test_pseudonymized_export_cannot_be_relinked(world, built, tmp_path):
+    rows = _export(tmp_path, "--user", "bidan_1", "--pseudonymize")
+    assert tuple(rows[0]) == PSEUDO_COLUMNS
     c = built.children["n"]
-    assert str(c.public_id) not in {r["person_id"] for r in rows}
-    assert pseudonym(c.public_id) in {r["person_id"] for r in rows}
-    assert {r["birth_date"] for r in rows if r["person_id"] == pseudonym(c.public_id)} == {
-        "2024-01"
-    }
+    ids = {r["person_id"] for r in rows}
+    assert str(c.public_id) not in ids
+    # no day anywhere: month of measurement and age in completed months only
+    assert (
+        "birth_date" not in rows[0] and "measured_on" not in rows[0] and "age_days" not in rows[0]
+    )
+    assert {len(r["measured_month"]) for r in rows} == {7}
+    mine = [r for r in rows if r["measured_month"] == "2025-04" and r["weight_kg"] == "7.2"]
+    assert [(r["age_months"], r["zlen"]) for r in mine] == [("14", "-2.5")]  # born 2024-01-10
+    # a new random key per export: the same child has another pseudonym next time, and no
+    # server secret links it to the public id
+    again = _export(tmp_path, "--user", "bidan_1", "--pseudonymize")
+    assert ids.isdisjoint({r["person_id"] for r in again})
+    assert len({r["person_id"] for r in again}) == len(ids)
+    # within one export a child keeps one pseudonym (the growth series stays usable)
+    assert pseudonym(c.public_id, b"k") == pseudonym(c.public_id, b"k")
+    event = AuditEvent.objects.filter(action="export", model="sesi.Pengukuran").last()
+    assert event is not None
+    assert event.metadata["pseudonymized"] is True and event.actor == world.bidan_1
 
 
 def test_export_refuses_outside_the_account(world, built, tmp_path):
-    with pytest.raises(CommandError, match="di luar wilayah"):
+    with pytest.raises(CommandError, match="data perorangan di 14.71.01.1001"):
         _export(tmp_path, "--user", "kader_s", "--pseudonymize")

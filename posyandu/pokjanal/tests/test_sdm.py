@@ -72,7 +72,10 @@ def test_strata_and_kader_table_exports(client, world):
     kader = Kader.objects.filter(posyandu=world.posyandu_a).first()
     assert kader is not None
     _trained(kader, 2)
-    url = reverse("pokjanal:strata_export", args=["14.71.01", "csv"]) + "?periode=2025-04"
+    url = (
+        reverse("pokjanal:strata_export", args=["14.71.01", "csv"])
+        + "?periode=2025-04&bentuk=mesin"
+    )
     client.force_login(world.pokjanal_kec)
     page = client.get(url)
     assert page.status_code == 200 and page["Content-Type"].startswith("text/csv")

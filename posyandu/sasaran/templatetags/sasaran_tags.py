@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from posyandu.sasaran.bounds import person_hint
 from posyandu.sasaran.life_stage import age_label
+from posyandu.sasaran.nik import mask_nik as _mask_nik
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def umur(born: Any, on: Any = None) -> str:
     if not born:
         return ""
     return age_label(born, on or timezone.localdate())
+
+
+@register.filter
+def mask_nik(nik: Any) -> str:
+    """`{{ person.nik|mask_nik }}`: 1471********0001 (the full NIK only where needed)."""
+    return _mask_nik(str(nik) if nik else "")

@@ -8,10 +8,10 @@ from posyandu.core.jobs import periodic
 
 
 class Command(BaseCommand):
-    help = "Enqueue the nightly or monthly jobs the apps registered (see posyandu/core/jobs.py)."
+    help = "Enqueue the often, nightly or monthly jobs the apps registered (posyandu/core/jobs.py)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("when", choices=["nightly", "monthly", "list"])
+        parser.add_argument("when", choices=["often", "nightly", "monthly", "list"])
 
     def handle(self, *args: Any, when: str, **options: Any) -> None:
         if when == "list":

@@ -5,16 +5,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from posyandu.laporan.exports.measurements import COLUMNS, export_rows
+from posyandu.laporan.exports.measurements import COLUMNS, PSEUDO_COLUMNS, export_rows
 from posyandu.laporan.management import arguments
 
-IDENTITIES_REFUSED = "Akun {user} tidak boleh melihat identitas di {kode}; gunakan --pseudonymize."
+IDENTITIES_REFUSED = (
+    "Akun {user} tidak boleh melihat data perorangan di {kode} (juga yang dipseudonimkan); "
+    "gunakan perintah report untuk angka agregat."
+)
 
 
 class Command(BaseCommand):
     help = (
         "One CSV row per child measurement (the rows SKDN and nutrition are counted from). "
-        "Identities need personal access to the whole region; otherwise use --pseudonymize."
+        "Needs personal access to the whole region, also with --pseudonymize (a random key per "
+        "export, age in months and month of measurement only, no public id)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,8 +30,8 @@ class Command(BaseCommand):
         checked = arguments.read_arguments(
             self,
             opts,
-            kind="aggregate" if pseudo else "personal",
-            refusal=arguments.REFUSAL if pseudo else IDENTITIES_REFUSED,
+            kind="personal",
+            refusal=IDENTITIES_REFUSED,
         )
         count = 0
 
@@ -43,7 +47,8 @@ class Command(BaseCommand):
                 count += 1
                 yield row
 
-        arguments.write_table(self, checked, "measurements", COLUMNS, counted())
+        columns = PSEUDO_COLUMNS if pseudo else COLUMNS
+        arguments.write_table(self, checked, "measurements", columns, counted())
         checked.log_export(
             "sesi.Pengukuran",
             **{"from": opts["start"], "to": opts["end"], "rows": count, "pseudonymized": pseudo},

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from posyandu.accounts.scope import scope_for
 from posyandu.laporan.build.rekap_bulanan import rekap_ensure
 from posyandu.laporan.exports import tables
 from posyandu.laporan.management import arguments
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         checked = arguments.read_arguments(self, opts)
         kode, month = checked.kode, checked.start
         rekap_ensure(kode=kode, months=[month])  # data teams get complete figures, always
-        columns, rows = tables.report_table(opts["kind"], kode=kode, month=month)
+        personal = scope_for(checked.user).personal.covers_region(kode)
+        columns, rows = tables.report_table(
+            opts["kind"], kode=kode, month=month, small_counts_hidden=not personal
+        )
         arguments.write_table(self, checked, opts["kind"], columns, rows)
         checked.log_export(f"laporan.{opts['kind']}", period=opts["period"], format=opts["format"])

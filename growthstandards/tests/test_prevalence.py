@@ -1,0 +1,220 @@
+"""Survey prevalence against the WHO ``anthro_prevalence`` results (R package anthro)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from growthstandards import bench, who2006
+from growthstandards import prevalence as prev
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[1]
+SHARED = REPO_ROOT.parent / "shared" / "who-growth" / "prevalence-cases"
+PACKAGED = HERE / "data" / "prevalence"
+CASES = (
+    "visible_srs",
+    "visible_cluster_strata_weights",
+    "visible_lonely_psu_factors",
+    "visible_months_weights_only",
+)
+# The R function fits the logit interval with glm (IRLS stopped at a deviance change of 1e-8);
+# our closed form is the converged value, so CI bounds may differ in the 7th decimal.
+TOLERANCE = 1e-6
+
+
+def case_dir() -> Path:
+    for d in (SHARED, PACKAGED):
+        if all((d / f"{c}_expected.csv").is_file() for c in CASES):
+            return d
+    pytest.fail("prevalence cases not found in ../shared/who-growth nor tests/data")
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _compare(got: list[dict[str, str]], expected: list[dict[str, str]]) -> int:
+    assert [r["Group"] for r in got] == [r["Group"] for r in expected]
+    checked = 0
+    for g, e in zip(got, expected, strict=True):
+        assert list(g) == list(e)
+        for col in prev.COLUMNS[1:]:
+            want, have = e[col], g[col]
+            assert (want == "NA") == (have == "NA"), (e["Group"], col, want, have)
+            if want == "NA":
+                continue
+            if col.endswith("_unwpop"):
+                assert have == want, (e["Group"], col)  # counts exactly
+            else:
+                assert abs(float(have) - float(want)) <= TOLERANCE, (e["Group"], col, want, have)
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_command_matches_who_anthro_prevalence(case: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    cmd = [sys.executable, "-m", "growthstandards", "prevalence"]
+    cmd += [str(case_dir() / f"{case}_input.csv"), str(out)]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    expected = _read(case_dir() / f"{case}_expected.csv")
+    assert _compare(_read(out), expected) > 2000
+
+
+def test_srs_is_exact_to_printed_precision() -> None:
+    """Without design or weights the R package uses closed forms: equal to ~1e-11."""
+    cols = prev.read_input(str(case_dir() / "visible_srs_input.csv"))
+    table = prev.anthro_prevalence(**cols)
+    expected = _read(case_dir() / "visible_srs_expected.csv")
+    for i, e in enumerate(expected):
+        for col in prev.COLUMNS[1:]:
+            if e[col] != "NA":
+                want = float(e[col])
+                assert math.isclose(table.values[col][i], want, rel_tol=1e-11, abs_tol=1e-11)
+
+
+def test_lonely_psu_and_factor_rows() -> None:
+    cols = prev.read_input(str(case_dir() / "visible_lonely_psu_factors_input.csv"))
+    table = prev.anthro_prevalence(**cols)
+    assert table.groups[-2:] == ["Other grouping: A", "Other grouping: B"]
+    assert "Wealth quintile: Q1: Poorest" in table.groups
+    assert "Geographical region: Tengah" in table.groups
+
+
+@pytest.mark.parametrize(
+    ("df", "want"),
+    [(1, 12.70620474), (10, 2.228138852), (59, 2.000995378)],
+)
+def test_t_quantile_like_r_qt(df: int, want: float) -> None:
+    q = prev.t_quantile(0.975, df)
+    assert q == pytest.approx(want, abs=5e-9 if df < 100 else 5e-7)
+    assert prev.t_cdf(q, df) == pytest.approx(0.975, abs=1e-14)
+
+
+def test_taylor_variance_with_lonely_stratum_by_hand() -> None:
+    # two strata: {PSU a, PSU b} and a lonely {PSU c}; weights 1; mean of x over all
+    x = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    cluster = np.array([1.0, 1.0, 2.0, 2.0, 3.0])
+    strata = np.array([1.0, 1.0, 1.0, 1.0, 2.0])
+    design = prev.Design.build(cluster, strata, np.ones(5))
+    mean, se, _ = prev._domain_mean(design, x, np.zeros(5, np.int64), 1)
+    r = 0.6
+    t = np.array([(1 - r) + (0 - r), (1 - r) + (1 - r), (0 - r)]) / 5  # PSU totals of scores
+    v = 2 / 1 * ((t[0] - t[:2].mean()) ** 2 + (t[1] - t[:2].mean()) ** 2)
+    v += (t[2] - t.mean()) ** 2  # lonely PSU "adjust": centred on the grand mean (0)
+    assert mean[0] == pytest.approx(r)
+    assert se[0] == pytest.approx(math.sqrt(v), rel=1e-12)
+    assert design.t_value == pytest.approx(prev.t_quantile(0.975, 1))  # 3 PSUs - 2 strata
+
+
+def test_missing_weights_and_empty_groups() -> None:
+    n = 40
+    rng = np.random.default_rng(5)
+    weights = [float(v) for v in rng.uniform(0.5, 2, n)]
+    sw: list[float | str] = list(weights)
+    sw[3] = ""  # missing weight: counts as 0 (kept in the design, out of the estimates)
+    table = prev.anthro_prevalence(
+        sex=[1, 2] * (n // 2),
+        age=[400 + 10 * i for i in range(n)],  # 13 to 26 months: other age groups empty
+        weight=[10.0] * n,
+        lenhei=[80.0] * n,
+        sw=sw,
+        wealthq=["Q1", "2"] * (n // 2),
+    )
+    i = table.groups.index("Age group: 00-05 mo")
+    assert table.values["HAZ_pop"][i] == 0
+    assert math.isnan(table.values["HA_2_r"][i])
+    assert table.values["HAZ_unwpop"][0] == n
+    assert table.values["HAZ_pop"][0] == pytest.approx(sum(weights) - weights[3])
+    assert "Wealth quintile: Q5: Richest" in table.groups
+
+
+def test_bad_input_is_reported_with_line(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("sex,age,weight\n1,400,10\n2,abc,11\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="baris 3: kolom age"):
+        prev.read_input(str(src))
+
+
+def test_parquet_in_and_out(tmp_path: Path) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    src = case_dir() / "visible_months_weights_only_input.csv"
+    parquet_in = tmp_path / "in.parquet"
+    pq.write_table(pacsv.read_csv(src), parquet_in)
+    out = tmp_path / "out.parquet"
+    assert prev.run_files(str(parquet_in), str(out)) == 21
+    got = pq.read_table(out).to_pylist()
+    expected = _read(case_dir() / "visible_months_weights_only_expected.csv")
+    assert got[0]["Group"] == "All"
+    assert got[0]["HA_2_r"] == pytest.approx(float(expected[0]["HA_2_r"]), abs=1e-9)
+
+
+def test_sparse_psu_totals_give_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    cols = prev.read_input(str(case_dir() / "visible_lonely_psu_factors_input.csv"))
+    dense = prev.anthro_prevalence(**cols)
+    monkeypatch.setattr(prev, "DENSE_LIMIT", 0)
+    sparse = prev.anthro_prevalence(**cols)
+    for c in prev.COLUMNS[1:]:
+        np.testing.assert_allclose(sparse.values[c], dense.values[c], rtol=1e-12, atol=1e-12)
+
+
+def test_packaged_copy_equals_shared() -> None:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/who-growth/prevalence-cases not present")
+    for f in sorted(SHARED.glob("*.csv")):
+        assert (PACKAGED / f.name).read_bytes() == f.read_bytes(), f.name
+
+
+@pytest.mark.parametrize("design", ["clusters", "one_cluster"])
+def test_binned_fast_path_equals_row_by_row_estimates(design: str) -> None:
+    """The prevalences come from bin sums per (group, PSU) cell; the row-by-row Taylor
+    estimator (``_domain_mean``) on the 0/1 column gives the same numbers."""
+    data = bench.survey_children(3000, 11)
+    if design == "one_cluster":
+        data.pop("cluster")
+        data["strata"] = np.where(np.arange(3000) == 7, 99, data["strata"])  # a lonely row
+    table = prev.anthro_prevalence(**data)  # type: ignore[arg-type]
+    as_text = {k: [str(v) for v in vals.tolist()] for k, vals in data.items()}
+    again = prev.anthro_prevalence(**as_text)  # lists of text: the per-value path
+    for col in prev.COLUMNS[1:]:
+        np.testing.assert_allclose(again.values[col], table.values[col], rtol=1e-12, atol=1e-13)
+    res = who2006.zscores(data["sex"], data["age"], data["weight"], data["lenhei"], data["measure"])
+    z = res.z["zlen"].copy()
+    z[res.flags["flen"] == 1] = np.nan
+    cluster = data.get("cluster", np.ones(3000))
+    design_ = prev.Design.build(cluster.astype(float), data["strata"].astype(float), data["sw"])
+    sex_group = np.where(res.csex == 2, 0, 1)
+    y = np.where(np.isnan(z), np.nan, z < -2)
+    p, se, _ = prev._domain_mean(design_, y, sex_group, 2)
+    i = table.groups.index("Sex: Female")
+    assert table.values["HA_2_r"][i : i + 2] == pytest.approx(p * 100, rel=1e-12)
+    assert table.values["HA_2_se"][i : i + 2] == pytest.approx(se * 100, rel=1e-9)
+
+
+def test_srs_interval_from_counts_equals_the_full_analysis() -> None:
+    """Counts only (dashboards): the same numbers as anthro_prevalence on the rows."""
+    n = 57
+    lenhei = [76.0] * 9 + [89.0] * (n - 9)  # 9 stunted children at 24 months
+    table = prev.anthro_prevalence(
+        sex=[1] * n, age=[731] * n, weight=[10.0] * n, lenhei=lenhei, measure=["l"] * n
+    )
+    got = prev.srs_interval(9, n)
+    assert got.percent == pytest.approx(table.values["HA_2_r"][0], rel=1e-12)
+    assert got.se == pytest.approx(table.values["HA_2_se"][0], rel=1e-9)
+    assert got.lower == pytest.approx(table.values["HA_2_ll"][0], rel=1e-9)
+    assert got.upper == pytest.approx(table.values["HA_2_ul"][0], rel=1e-9)
+    assert got.width == pytest.approx(got.upper - got.lower)
+    zero = prev.srs_interval(0, 40)
+    assert (zero.percent, zero.lower, zero.upper) == (0.0, 0.0, 0.0)
+    assert math.isnan(prev.srs_interval(0, 0).percent)
