@@ -104,7 +104,10 @@ def test_password_policy_refuses_the_users_own_data(world):
 def _run_settings(
     extra_env: dict[str, str], code: str, data_dir: Path
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "DEMO")}
+    # A production-like environment: none of what the test run itself sets (the browser
+    # tests' conftest allows Django's ORM in Playwright's event loop, for instance).
+    left_out = ("DATABASE_URL", "DEBUG", "DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in left_out}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DATA_DIR": str(data_dir)})
     env.update(extra_env)
     return subprocess.run(

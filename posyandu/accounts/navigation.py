@@ -10,7 +10,9 @@ from posyandu.accounts.scope import (
     can_import_people,
     does_follow_up,
     exchanges_with_dhis2,
+    resolves_sync_conflicts,
     scope_for,
+    sends_to_satusehat,
     supervises_follow_up,
 )
 
@@ -42,6 +44,10 @@ def menu_for(user: Any) -> list[NavItem]:
         items.append(NavItem("e-PPGBM / Excel", reverse("pertukaran:index")))
     if supervises_follow_up(user):
         items.append(NavItem(str(_("Follow-up by Posyandu")), reverse("tugas:supervision")))
+    if scope.personal and resolves_sync_conflicts(user):
+        items.append(NavItem(str(_("Sync conflicts")), reverse("sinkron:konflik")))
+    if scope.personal and sends_to_satusehat(user):
+        items.append(NavItem("SATUSEHAT", reverse("satusehat:list")))
     if scope.aggregate and exchanges_with_dhis2(user):
         items.append(NavItem("DHIS2", reverse("dhis2:index")))
         # The same roles (Dinkes, admin) import the yearly target populations (issue 15).

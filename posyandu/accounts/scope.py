@@ -206,6 +206,14 @@ def exchanges_with_dhis2(user: Any) -> bool:
     return bool(scope_for(user).roles & DHIS2_ROLES)
 
 
+# The Puskesmas holds the SATUSEHAT credentials and watches its outbox; the admin too.
+SATUSEHAT_ROLES = frozenset({Role.PUSKESMAS, Role.ADMIN})
+
+
+def sends_to_satusehat(user: Any) -> bool:
+    return bool(scope_for(user).roles & SATUSEHAT_ROLES)
+
+
 # Field work (follow-up tasks, targets): a kader's and a bidan's own lists; supervisors (the
 # Puskesmas, Pokjanal, Dinkes, admin) see the work of every field role.
 FIELD_ROLES = frozenset({Role.KADER, Role.BIDAN})
@@ -276,3 +284,8 @@ def may_correct(user: Any, record: Any) -> bool:
     if not visible:
         return False
     return bool(scope_for(user).roles & CORRECT_ANY_TIME_ROLES) or entered_today_by(user, record)
+
+
+def resolves_sync_conflicts(user: Any) -> bool:
+    """Decides between two versions of a record edited on two devices (posyandu/sinkron)."""
+    return bool(scope_for(user).roles & CORRECT_ANY_TIME_ROLES)

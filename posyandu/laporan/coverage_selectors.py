@@ -88,7 +88,9 @@ def _periods(month: int) -> tuple[list[str], str, str]:
 
 def _filter(month: int) -> Q:
     months, year, round_ = _periods(month)
-    return (
+    # The leading IN list of every period lets an index on (kecamatan, periode) answer; the
+    # OR alone made SQLite scan the period index over the whole province.
+    return Q(periode__in=sorted({*months, year, round_})) & (
         Q(periode__in=months) & ~Q(kode="vitamin_a")
         | Q(periode=year)
         | Q(periode=round_, kode="vitamin_a")

@@ -4,15 +4,13 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from posyandu.accounts.scope import restrict, scope_for
+from posyandu.accounts.scope import restrict, sends_to_satusehat
 from posyandu.satusehat.models import Kiriman
-
-MAY_SEE = {"puskesmas", "admin"}
 
 
 def may_see_outbox(user: Any) -> bool:
     """The Puskesmas (who hold the credentials) and the administrator."""
-    return bool(scope_for(user).roles & MAY_SEE)
+    return sends_to_satusehat(user)
 
 
 def outbox_items(user: Any, status: str | None = None) -> QuerySet[Kiriman]:

@@ -5,6 +5,7 @@ or merges field by field. Each resolution is saved on the Konflik (Record: audit
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -43,6 +44,13 @@ def device_fields(konflik: Konflik) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "not_a_duplicate"}
 
 
+def _field_label(record: Any, name: str) -> str:
+    try:
+        return str(record._meta.get_field(name).verbose_name) if record is not None else name
+    except FieldDoesNotExist:
+        return name
+
+
 def rows_of(konflik: Konflik, current: Any) -> list[dict[str, Any]]:
     """One row per field the device sent: then, now and the device's value."""
     now = values_of(current) if current is not None else {}
@@ -53,6 +61,7 @@ def rows_of(konflik: Konflik, current: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": name,
+                "label": _field_label(current, name),
                 "then": konflik.versi_server.get(name),
                 "now": now.get(name),
                 "device": device,

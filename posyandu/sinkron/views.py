@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
-from posyandu.accounts.scope import CORRECT_ANY_TIME_ROLES, scope_for
+from posyandu.accounts.scope import resolves_sync_conflicts
 from posyandu.sinkron.conflicts import (
     MERGEABLE,
     ResolveError,
@@ -24,7 +24,7 @@ from posyandu.sinkron.models import Konflik
 
 def may_resolve(user: object) -> bool:
     """The bidan, Puskesmas or admin of the place (those who may correct any time)."""
-    return bool(scope_for(user).roles & CORRECT_ANY_TIME_ROLES)
+    return resolves_sync_conflicts(user)
 
 
 @scoped("personal")

@@ -20,7 +20,8 @@ def test_pokjanal_drills_down_to_a_posyandu_on_a_phone(phone, live_server, world
     sign_in(phone, live_server, "pokjanal_kota")
     phone.goto(f"{live_server.url}/laporan/wilayah/14.71/?periode=2025-04")
     assert fits_phone(phone)
-    assert phone.locator("svg.chart").count() == 2
+    assert phone.locator("svg.chart:not(.lp-map)").count() == 2  # the trend charts
+    assert phone.locator("svg.lp-map").count() == 1  # and the map of the units below
     # The coverage section ranks the same units (and links them too): drill down through the
     # first (SKDN) table.
     assert phone.locator("#cakupan").count() == 1
