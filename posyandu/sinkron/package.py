@@ -30,7 +30,15 @@ from posyandu.sasaran.models import Sasaran
 from posyandu.sesi import danger
 from posyandu.sesi.engine_data import engine_manifest
 from posyandu.sesi.growth import engine_version
-from posyandu.sesi.models import Jadwal, Kunjungan, LayananDiberikan, Pengukuran, Penyuluhan, Sesi
+from posyandu.sesi.models import (
+    Z_FIELDS,
+    Jadwal,
+    Kunjungan,
+    LayananDiberikan,
+    Pengukuran,
+    Penyuluhan,
+    Sesi,
+)
 from posyandu.skrining import engine as screening_engine
 from posyandu.skrining.models import HasilSkrining
 from posyandu.tugas.selectors import open_tasks
@@ -84,18 +92,7 @@ MEASUREMENT_FIELDS = [
     "edema",
     "tanda_bahaya",
     "umur_hari",
-    "zlen",
-    "flen",
-    "zwei",
-    "fwei",
-    "zwfl",
-    "fwfl",
-    "zbmi",
-    "fbmi",
-    "zhc",
-    "fhc",
-    "zac",
-    "fac",
+    *Z_FIELDS,
     "kategori",
     "status_bb",
     "kbm_g",
