@@ -92,24 +92,9 @@ MEASUREMENT_VALUES = {
 }
 RESULT_Z = {"zwei": "z_bbu", "zlen": "z_tbu", "zwfl": "z_bbtb", "zbmi": "z_imtu", "zhc": "z_lk",
             "zac": "z_lila"}  # fmt: skip
-PERSON_FIELDS = [
-    "nama",
-    "jenis_kelamin",
-    "tanggal_lahir",
-    "tanggal_lahir_perkiraan",
-    "nik",
-    "ibu",
-    "keluarga",
-    "nama_ibu",
-    "nik_ibu",
-    "telepon",
-    "no_bpjs",
-    "punya_buku_kia",
-    "rt",
-    "rw",
-    "berat_lahir_g",
-    "panjang_lahir_cm",
-]
+# What a device may send about a person: the registration form's fields (its Posyandu is the
+# package's own).
+PERSON_FIELDS: list[str] = [f for f in SasaranForm.Meta.fields if f != "posyandu"]
 # what the handlers read next to the record (one query instead of three)
 RELATED: dict[type[models.Model], tuple[str, ...]] = {Kunjungan: ("sesi", "sasaran")}
 IDENTITY_FIELDS = {"nama", "tanggal_lahir", "nik", "nama_ibu", "jenis_kelamin"}
