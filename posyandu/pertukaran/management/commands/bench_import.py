@@ -19,21 +19,10 @@ from posyandu.pertukaran.bench import rows, workbook
 from posyandu.pertukaran.models import ImportBatch
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran
-from posyandu.wilayah.codes import ancestors_of, level_of
+from posyandu.wilayah.importer import region_with_ancestors
 from posyandu.wilayah.models import Wilayah
 
 KECAMATAN = "99.01.01"
-
-
-def _region(kode: str) -> Wilayah:
-    parent = None
-    for code in ancestors_of(kode):
-        parent, _ = Wilayah.objects.get_or_create(
-            kode=code,
-            defaults={"nama": f"Bench {code}", "tingkat": level_of(code), "induk": parent},
-        )
-    assert parent is not None
-    return parent
 
 
 class Command(BaseCommand):
@@ -43,11 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=20000)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        kecamatan = _region(KECAMATAN)
+        kecamatan = region_with_ancestors(KECAMATAN, label="Bench")
         puskesmas = Puskesmas.objects.create(nama="Puskesmas Bench", kecamatan=kecamatan)
         names = []
         for i in range(4):
-            desa = _region(f"{KECAMATAN}.{2001 + i}")
+            desa = region_with_ancestors(f"{KECAMATAN}.{2001 + i}", label="Bench")
             puskesmas.wilayah_kerja.add(desa)
             p = Posyandu.objects.create(nama=f"Bench {i + 1}", desa=desa, puskesmas=puskesmas)
             names.append(p.nama)

@@ -27,7 +27,7 @@ from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran
 from posyandu.sesi.services import measurement_record
-from posyandu.wilayah.codes import ancestors_of, level_of
+from posyandu.wilayah.importer import region_with_ancestors
 from posyandu.wilayah.models import Wilayah
 
 try:
@@ -58,17 +58,6 @@ def kb(n: int | None) -> str:
     return "-" if n is None else f"{n / 1024:.1f} KB"
 
 
-def _region(kode: str) -> Wilayah:
-    parent = None
-    for code in ancestors_of(kode):
-        parent, _ = Wilayah.objects.get_or_create(
-            kode=code,
-            defaults={"nama": f"Bench {code}", "tingkat": level_of(code), "induk": parent},
-        )
-    assert parent is not None
-    return parent
-
-
 class Command(BaseCommand):
     help = "Print offline sync figures: download size, delta size, 500 changes applied."
 
@@ -77,7 +66,7 @@ class Command(BaseCommand):
             self._run()
 
     def _seed(self) -> tuple[User, Posyandu]:
-        desa = _region(DESA)
+        desa = region_with_ancestors(DESA, label="Bench")
         kecamatan = Wilayah.objects.get(kode=DESA.rsplit(".", 1)[0])
         stamp = uuid.uuid4().hex[:6]
         puskesmas = Puskesmas.objects.create(nama=f"Puskesmas Bench {stamp}", kecamatan=kecamatan)
