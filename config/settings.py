@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "posyandu.pertukaran",
     "posyandu.dhis2",
     "posyandu.satusehat",
+    "posyandu.citus",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ SATUSEHAT_UNVERIFIED_CODES = env.bool("SATUSEHAT_UNVERIFIED_CODES", default=Fals
 
 # Background jobs (posyandu/core/jobs.py): kept in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job RUNNING longer than this lost its worker and is run again (enqueue_jobs does it).
+JOB_STALL_MINUTES = env.int("JOB_STALL_MINUTES", default=180)
 
 # Where `manage.py backup` writes (docs/deploy.md: another disk, copied off the machine).
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))

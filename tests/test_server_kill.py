@@ -1,9 +1,12 @@
-"""kill -9 of the production server during writes loses nothing it acknowledged.
+"""kill -9 of the production server during writes loses nothing it acknowledged, and a job whose
+worker is killed runs again.
 
 The real thing, end to end: a fresh database (SQLite file, or a fresh PostgreSQL database when
 DATABASE_URL points at a server), the demo, gunicorn with the deploy/ configuration, a kader
 registering people through the API from three threads, `kill -9` of every gunicorn process in
-the middle, a restart, and every person whose registration was answered 201 is there."""
+the middle, a restart, and every person whose registration was answered 201 is there. Then the
+job worker (`db_worker`) killed in the middle of a job, and the timer's `enqueue_jobs` running
+it again."""
 
 import json
 import os
@@ -161,3 +164,66 @@ def test_acknowledged_writes_survive_kill_9(server_env: dict[str, str]) -> None:
         server.wait()
     assert len(acknowledged) >= 40
     assert missing == []
+
+
+def test_a_job_whose_worker_is_killed_runs_again(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    manage(server_env, "migrate", "--noinput")
+    mark = tmp_path / "mark.txt"
+    enqueue = (
+        "from posyandu.core.tests.jobs_for_tests import write_after; "
+        f"print(write_after.enqueue({str(mark)!r}, 30).id)"
+    )
+    job_id = manage(server_env, "shell", "-c", enqueue).strip().splitlines()[-1]
+    status = (
+        "from django_tasks_db.models import DBTaskResult as R; "
+        "print(sorted((r.status, r.exception_class_path) for r in R.objects.all()))"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.1"],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(600):
+            if "RUNNING" in manage(server_env, "shell", "-c", status):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the worker did not take the job")
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    assert "[('RUNNING', '')]" in manage(server_env, "shell", "-c", status)
+
+    # Within the stall limit nothing happens; past it the job fails and is run again.
+    manage(server_env, "enqueue_jobs", "often")
+    assert not mark.exists()
+    assert "('RUNNING', '')" in manage(server_env, "shell", "-c", status)
+    shortly = {**server_env, "JOB_STALL_MINUTES": "0"}
+    said = manage(shortly, "enqueue_jobs", "often")
+    assert "stalled job run again: posyandu.core.tests.jobs_for_tests.write_after" in said
+    rerun = (
+        "from django_tasks_db.models import DBTaskResult as R; "
+        f"old = R.objects.get(id={job_id!r}); "
+        "new = R.objects.get(task_path=old.task_path, status='READY'); "
+        "print(new.args_kwargs)"
+    )
+    assert f"{{'args': [{str(mark)!r}, 30], 'kwargs': {{'attempt': 2}}}}" in manage(
+        shortly, "shell", "-c", rerun
+    )
+    fast = (
+        "from django_tasks_db.models import DBTaskResult as R; "
+        "R.objects.filter(status='READY', task_path__endswith='write_after')"
+        f".update(args_kwargs={{'args': [{str(mark)!r}, 0], 'kwargs': {{'attempt': 2}}}})"
+    )
+    manage(shortly, "shell", "-c", fast)  # the second attempt need not sleep 30 s again
+    manage(shortly, "db_worker", "--batch", "--queue-name", "*")
+    assert mark.read_text() == "done"
+    final = manage(shortly, "shell", "-c", status)
+    assert "('FAILED', 'posyandu.core.jobs.Stalled')" in final
+    assert "('SUCCESSFUL', '')" in final

@@ -69,14 +69,15 @@ class Kader(HttpUser):
 
     @task(3)
     def measurement(self) -> None:
+        child_id, _, weight, height = self.child()
         self.client.post(
             "/api/v1/pengukuran",
             json={
                 "id": str(uuid.uuid4()),
-                "sasaran_id": self.child()[0],
+                "sasaran_id": child_id,
                 "tanggal": os.environ["BENCH_DAY"],
-                "berat_kg": round(random.uniform(6, 16), 1),
-                "tinggi_cm": round(random.uniform(65, 105), 1),
+                "berat_kg": round(weight * random.uniform(0.97, 1.05), 1),
+                "tinggi_cm": round(height * random.uniform(1.0, 1.02), 1),
                 "same_day": "tambah",
             },
             name="measurement (all listeners)",

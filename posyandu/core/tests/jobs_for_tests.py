@@ -16,3 +16,14 @@ def flaky(label: str) -> str:
         FAILURES_LEFT["flaky"] -= 1
         raise RuntimeError("not yet")
     return label
+
+
+@job()
+def write_after(path: str, seconds: float) -> str:
+    """Sleeps, then leaves a mark: a worker killed during the sleep leaves none."""
+    import time
+    from pathlib import Path
+
+    time.sleep(seconds)
+    Path(path).write_text("done")
+    return path

@@ -1,6 +1,7 @@
 """Background jobs: enqueued in the database, run by the worker, retried after a failure, and
 the calendar jobs the apps register."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from posyandu.core.jobs import periodic
+from posyandu.core.jobs import STALLED, periodic, recover_stalled
 from posyandu.core.tests import jobs_for_tests as sample
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,3 +76,60 @@ def test_the_outbox_job_waits_for_credentials(settings) -> None:
     (done,) = DBTaskResult.objects.all()
     assert done.status == "SUCCESSFUL"
     assert done.return_value == {"skipped": "SATUSEHAT_CREDENTIALS is not set"}
+
+
+def lose_the_worker(result_id: object, minutes_ago: int, attempt: int | None = None) -> None:
+    """As if a worker claimed the job `minutes_ago` and was then killed."""
+    stored = DBTaskResult.objects.get(id=result_id)
+    stored.claim("worker-killed")
+    stored.started_at = timezone.now() - timedelta(minutes=minutes_ago)
+    if attempt:
+        stored.args_kwargs["kwargs"]["attempt"] = attempt
+    stored.save()
+
+
+def test_a_job_that_lost_its_worker_is_failed_and_run_again(settings) -> None:
+    settings.JOB_STALL_MINUTES = 180
+    result = sample.add.enqueue(4, 5)
+    lose_the_worker(result.id, minutes_ago=179)
+    assert recover_stalled() == []  # still within the limit: maybe just slow
+    lose_the_worker(result.id, minutes_ago=181)
+    (again,) = recover_stalled()
+    stalled = DBTaskResult.objects.get(id=result.id)
+    assert stalled.status == "FAILED" and stalled.exception_class_path == STALLED
+    assert "worker-killed" in stalled.traceback
+    assert again.status == "READY" and again.args_kwargs == {
+        "args": [4, 5],
+        "kwargs": {"attempt": 2},
+    }
+    run_worker()
+    assert DBTaskResult.objects.get(id=again.id).return_value == 9
+
+
+def test_a_job_that_stalled_on_its_last_attempt_stays_failed(settings) -> None:
+    settings.JOB_STALL_MINUTES = 10
+    result = sample.add.enqueue(1, 1)
+    lose_the_worker(result.id, minutes_ago=11, attempt=4)
+    assert recover_stalled() == []
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED"]
+
+
+def test_the_admin_runs_a_failed_job_again(admin_client) -> None:
+    sample.FAILURES_LEFT["flaky"] = 10
+    sample.flaky.enqueue("z")
+    run_worker()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    sample.FAILURES_LEFT["flaky"] = 0
+    DBTaskResult.objects.filter(status="READY").delete()  # the automatic retry, not needed here
+    page = admin_client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
+    assert page.status_code == 200 and "flaky" in page.content.decode()
+    detail = admin_client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.id}/change/")
+    assert "RuntimeError: not yet" in detail.content.decode()
+    answer = admin_client.post(
+        "/admin/django_tasks_database/dbtaskresult/",
+        {"action": "run_again", "index": 0, "_selected_action": [str(failed.id)]},
+        follow=True,
+    )
+    assert "1 pekerjaan diantrekan lagi." in answer.content.decode()
+    run_worker()
+    assert DBTaskResult.objects.get(status="SUCCESSFUL").return_value == "z"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from posyandu.core.jobs import periodic
+from posyandu.core.jobs import periodic, recover_stalled
 
 
 class Command(BaseCommand):
@@ -18,6 +18,8 @@ class Command(BaseCommand):
             for p in periodic():
                 self.stdout.write(f"{p.when:8} {p.name:28} {p.job.module_path}")
             return
+        for again in recover_stalled():
+            self.stdout.write(f"stalled job run again: {again.task_path} ({again.id})")
         jobs = periodic(when)  # type: ignore[arg-type]
         if not jobs:
             raise CommandError(f"No {when} jobs are registered.")
