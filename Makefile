@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow install lint format messages lock bench-import clean
+.PHONY: run test test-slow test-citus install lint format messages lock bench-import clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ test-slow: install
 		echo "== PostgreSQL: $$DATABASE_URL"; \
 		$(PYTEST) -m "slow or browser" $(PYTEST_ARGS); \
 	fi
+
+# The same system on a fresh local Citus cluster (docs/scaling.md): builds Citus from
+# ../shared/citus if needed, starts a coordinator and CITUS_WORKERS (2) workers in a temp
+# dir, migrate + citus_distribute, a named subset of the tests, and stops the cluster.
+test-citus: install
+	bash bench/citus/test-citus.sh $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy . && $(VENV)/bin/lint-imports

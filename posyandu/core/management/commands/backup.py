@@ -13,6 +13,14 @@ from posyandu.audit.recorder import log
 from posyandu.core.backup import BackupError, backup_database, backup_name, prune
 
 
+def on_citus() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+        return cursor.fetchone() is not None
+
+
 class Command(BaseCommand):
     help = "Back up the database (SQLite online backup, or pg_dump for PostgreSQL)."
 
@@ -28,6 +36,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if on_citus():
+            raise CommandError(
+                "This database is a Citus coordinator: pg_dump would miss the rows in the "
+                "workers' shards. Back up every node (docs/deploy.md, section 7)."
+            )
         directory = options["dir"] or Path(settings.BACKUP_DIR)
         vendor = "sqlite" if connection.vendor == "sqlite" else connection.vendor
         target = directory / backup_name(vendor, timezone.now())

@@ -1,0 +1,267 @@
+"""Place the tables on a Citus cluster as distribution.json declares (docs/scaling.md).
+
+On SQLite and on PostgreSQL without the citus extension nothing happens: the same schema,
+the same queries. On a Citus coordinator each table becomes what the file says, once:
+
+- reference: a copy on every node (regions, facilities, users and roles, rules' data);
+- distributed: hash-sharded by a column, co-located with another table where named; the
+  database primary key becomes (id, column), since Citus requires every unique constraint
+  to contain the distribution column, while Django keeps `id` as the model's key (ids still
+  come from one sequence on the coordinator, so they stay unique);
+- coordinator: a Citus-managed local table on the coordinator (joins with reference and
+  distributed tables work; foreign keys to reference tables are kept).
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import ForeignKey
+
+PLAN_FILE = Path(__file__).with_name("distribution.json")
+ADD_LOCAL = "SELECT citus_add_local_table_to_metadata(%s, cascade_via_foreign_keys => true)"
+
+
+@dataclass(frozen=True)
+class Distributed:
+    table: str
+    column: str
+    colocate_with: str = "default"
+
+
+@dataclass(frozen=True)
+class Plan:
+    reference: tuple[str, ...]
+    distributed: tuple[Distributed, ...]
+    coordinator: tuple[str, ...]
+
+    def tables(self) -> list[str]:
+        return [*self.reference, *(d.table for d in self.distributed), *self.coordinator]
+
+
+def load_plan(path: Path = PLAN_FILE) -> Plan:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    plan = Plan(
+        reference=tuple(data["reference"]),
+        distributed=tuple(Distributed(**item) for item in data["distributed"]),
+        coordinator=tuple(data["coordinator"]),
+    )
+    tables = plan.tables()
+    twice = sorted({t for t in tables if tables.count(t) > 1})
+    if twice:
+        raise ValueError(f"{path.name}: tables named more than once: {', '.join(twice)}")
+    return plan
+
+
+def citus_available(conn: BaseDatabaseWrapper = connection) -> bool:
+    """True on a database where the citus extension is installed (a Citus coordinator)."""
+    if conn.vendor != "postgresql":
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+        return cursor.fetchone() is not None
+
+
+def _rows(cursor: Any, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+    cursor.execute(sql, list(params))
+    return list(cursor.fetchall())
+
+
+def placement(cursor: Any) -> dict[str, str]:
+    """How Citus holds each table now: reference, distributed or local (Citus-managed)."""
+    rows = _rows(
+        cursor,
+        "SELECT logicalrelid::regclass::text, partmethod, repmodel FROM pg_dist_partition",
+    )
+    kinds = {}
+    for table, method, repmodel in rows:
+        if method == "h":
+            kinds[table] = "distributed"
+        elif repmodel == "t":
+            kinds[table] = "reference"
+        else:
+            kinds[table] = "local"
+    return kinds
+
+
+def _references(cursor: Any, table: str) -> set[str]:
+    """The tables `table` has foreign keys to (itself excluded)."""
+    rows = _rows(
+        cursor,
+        "SELECT DISTINCT confrelid::regclass::text FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = %s::regclass AND confrelid <> conrelid",
+        [table],
+    )
+    return {name for (name,) in rows}
+
+
+def _existing(cursor: Any) -> set[str]:
+    rows = _rows(
+        cursor,
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+    )
+    return {name for (name,) in rows}
+
+
+def reference_order(cursor: Any, tables: Iterable[str]) -> list[str]:
+    """Reference tables, each after the reference tables it points to (Citus requires the
+    target of a reference table's foreign key to be a reference table already)."""
+    pending = list(tables)
+    wanted = set(pending)
+    done: list[str] = []
+    while pending:
+        ready = [t for t in pending if not (_references(cursor, t) & wanted) - set(done)]
+        if not ready:
+            raise ValueError(f"foreign-key cycle among reference tables: {', '.join(pending)}")
+        done += ready
+        pending = [t for t in pending if t not in ready]
+    return done
+
+
+def _primary_key(cursor: Any, table: str) -> tuple[str, list[str]]:
+    rows = _rows(
+        cursor,
+        "SELECT c.conname, a.attname FROM pg_constraint c "
+        "JOIN LATERAL unnest(c.conkey) AS k(attnum) ON true "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
+        "WHERE c.contype = 'p' AND c.conrelid = %s::regclass",
+        [table],
+    )
+    return (rows[0][0] if rows else ""), [column for _, column in rows]
+
+
+def _key_with_column(cursor: Any, table: str, column: str) -> str | None:
+    """Make the database primary key include the distribution column; the action, if any."""
+    name, columns = _primary_key(cursor, table)
+    if column in columns:
+        return None
+    qn = connection.ops.quote_name
+    keys = ", ".join(qn(c) for c in [*columns, column])
+    # Citus runs one subcommand per ALTER TABLE on a table in its metadata.
+    with transaction.atomic():
+        cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+        cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} PRIMARY KEY ({keys})")
+    return f"{table}: primary key ({', '.join([*columns, column])})"
+
+
+def _drop_foreign_keys(cursor: Any, table: str) -> None:
+    qn = connection.ops.quote_name
+    names = _rows(
+        cursor,
+        "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass",
+        [table],
+    )
+    for (name,) in names:
+        cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+
+
+def _restore_foreign_keys(cursor: Any, table: str) -> list[str]:
+    """The model's foreign keys of a distributed table (all to reference tables), added back
+    where missing: Django's constraints, deferred to the commit as Django makes them."""
+    model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
+    present = {
+        column
+        for (column,) in _rows(
+            cursor,
+            "SELECT a.attname FROM pg_constraint c JOIN pg_attribute a "
+            "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "WHERE c.contype = 'f' AND c.conrelid = %s::regclass",
+            [table],
+        )
+    }
+    qn = connection.ops.quote_name
+    added = []
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, ForeignKey) or field.column in present:
+            continue
+        if not getattr(field, "db_constraint", True):
+            continue
+        target = field.target_field
+        name = f"{table}_{field.column}_fk_citus"[:63]
+        cursor.execute(
+            f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} FOREIGN KEY ({qn(field.column)}) "
+            f"REFERENCES {qn(target.model._meta.db_table)} ({qn(target.column)}) "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )
+        added.append(f"{table}.{field.column}: foreign key to {target.model._meta.db_table}")
+    return added
+
+
+def apply(plan: Plan, say: Callable[[str], None]) -> list[str]:
+    """Bring the cluster to the plan; what was done, one line each (none when it already is)."""
+    actions: list[str] = []
+    with connection.cursor() as cursor:
+        existing = _existing(cursor)
+        missing = [t for t in plan.tables() if t not in existing]
+        if missing:
+            raise ValueError(f"tables in the plan but not in the database: {', '.join(missing)}")
+        unplanned = sorted(existing - set(plan.tables()) - {"django_migrations"})
+        for table in unplanned:
+            say(f"not in {PLAN_FILE.name}, stays a plain local table: {table}")
+
+        # 1. Distributed tables first, while they are plain tables (Citus cannot distribute a
+        # Citus-managed local table with an identity column). Their foreign keys point to
+        # tables that are not reference tables yet: they are dropped here and added back
+        # from the models in step 4.
+        kinds = placement(cursor)
+        for item in plan.distributed:
+            if kinds.get(item.table) == "distributed":
+                continue
+            if item.table in kinds:
+                raise ValueError(
+                    f"{item.table} is already a {kinds[item.table]} table in Citus: "
+                    "undistribute_table() it first"
+                )
+            with transaction.atomic():
+                _drop_foreign_keys(cursor, item.table)
+                change = _key_with_column(cursor, item.table, item.column)
+                cursor.execute(
+                    "SELECT create_distributed_table(%s, %s, colocate_with => %s)",
+                    [item.table, item.column, item.colocate_with],
+                )
+            actions += [change] if change else []
+            actions.append(f"{item.table}: distributed by {item.column}")
+
+        # 2. Every other planned table joins Citus' metadata as a local table on the
+        # coordinator (foreign keys between local and reference tables need it); a table
+        # joins with every table it is connected to by foreign keys (cascade).
+        kinds = placement(cursor)
+        for table in [*plan.coordinator, *plan.reference]:
+            if table not in kinds:
+                cursor.execute(ADD_LOCAL, [table])
+                actions.append(f"{table} and its foreign-key neighbours: local on the coordinator")
+                kinds = placement(cursor)
+
+        # 3. Reference tables, each after the reference tables it points to.
+        for table in reference_order(cursor, plan.reference):
+            if kinds.get(table) != "reference":
+                cursor.execute("SELECT create_reference_table(%s)", [table])
+                actions.append(f"{table}: reference table")
+
+        # 4. The distributed tables' foreign keys, now to reference tables.
+        for item in plan.distributed:
+            actions += _restore_foreign_keys(cursor, item.table)
+    for line in actions:
+        say(line)
+    return actions
+
+
+def pending(plan: Plan) -> list[str]:
+    """Tables whose placement differs from the plan, as 'table: wanted (now)'."""
+    with connection.cursor() as cursor:
+        kinds = placement(cursor)
+    wanted = {
+        **{t: "reference" for t in plan.reference},
+        **{d.table: "distributed" for d in plan.distributed},
+        **{t: "local" for t in plan.coordinator},
+    }
+    return [
+        f"{table}: {kind} (now {kinds.get(table, 'plain')})"
+        for table, kind in wanted.items()
+        if kinds.get(table) != kind
+    ]
