@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .charts import INDICATOR_GRIDS, sd_curves
 from .classify import Category, categories, classification_table, classify, classify_array
-from .dispatch import zscores_one
+from .dispatch import zscores_many, zscores_one
 from .weight_gain import (
     DEFAULT_KBM_VERSION,
     KBM_VERSIONS,
@@ -25,9 +25,11 @@ from .weight_gain import (
 from .who2006 import Who2006Result
 from .who2006 import zscores as who2006_zscores
 from .who2006 import zscores_one as who2006_zscores_one
+from .who2006 import zscores_rows as who2006_zscores_rows
 from .who2007 import Who2007Result
 from .who2007 import zscores as who2007_zscores
 from .who2007 import zscores_one as who2007_zscores_one
+from .who2007 import zscores_rows as who2007_zscores_rows
 
 ENGINE_VERSION = "1.0.0"
 # Versions of the data the engine applies; store them beside computed values so results
@@ -61,7 +63,10 @@ __all__ = [
     "weight_gain_status",
     "who2006_zscores",
     "who2006_zscores_one",
+    "who2006_zscores_rows",
     "who2007_zscores",
     "who2007_zscores_one",
+    "who2007_zscores_rows",
+    "zscores_many",
     "zscores_one",
 ]

@@ -20,7 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     z = sub.add_parser("zscore", help="z-scores of a CSV file, WHO anthro/anthroplus columns")
     z.add_argument("input", help="input CSV or .parquet (columns found by header name)")
     z.add_argument("output", help="output CSV or .parquet")
-    z.add_argument("--workers", type=int, default=None, help="threads (default: up to 2)")
+    z.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes for CSV output, threads for Parquet (default: up to 2)",
+    )
     z.add_argument(
         "--reference",
         choices=("who2006", "who2007"),

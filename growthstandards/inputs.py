@@ -162,3 +162,37 @@ def optional_float(value: Any) -> float | None:
     """A result cell as a plain float, None for NA."""
     v = float(value)
     return None if np.isnan(v) else v
+
+
+class CheckedOnce:
+    """The per-child checks of the ``zscores_one`` functions, once per distinct value (a
+    column of thousands of children holds a few distinct sexes, measures and oedema codes)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, type, Any], Any] = {}
+
+    def _once(self, kind: str, value: Any, check: Any) -> Any:
+        try:
+            key = (kind, type(value), value)
+            if key in self.seen:
+                return self.seen[key]
+        except TypeError:  # unhashable: check every time
+            return check(value)
+        self.seen[key] = result = check(value)
+        return result
+
+    def sex(self, value: Any) -> None:
+        self._once("sex", value, require_sex)
+
+    def measure(self, value: Any) -> None:
+        self._once("measure", value, _require_measure)
+
+    def oedema(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        return bool(self._once("oedema", value, lambda v: oedema_flags([v])[0]))
+
+
+def _require_measure(measure: Any) -> None:
+    if measure_codes([measure])[0] == 0:
+        raise ValueError(f"measure must be 'l' (lying) or 'h' (standing), got {measure!r}")

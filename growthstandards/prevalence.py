@@ -29,11 +29,10 @@ import csv
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import inputs, who2006
 
@@ -125,8 +124,10 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+@lru_cache(maxsize=8192)
 def t_quantile(p: float, df: float) -> float:
-    """Quantile of Student's t (as R ``qt``); NaN for df <= 0."""
+    """Quantile of Student's t (as R ``qt``); NaN for df <= 0. Remembered per (p, df): the
+    dashboards ask it for every unit's denominator."""
     if not df > 0:
         return math.nan
     lo, hi = -1.0, 1.0
@@ -559,18 +560,21 @@ class Interval:
         return self.upper - self.lower
 
 
-def srs_interval(cases: int, n: int) -> Interval:
+def srs_interval(cases: int, n: int, rows: int | None = None) -> Interval:
     """What ``anthro_prevalence`` reports for a prevalence of ``cases`` out of ``n`` children
-    under a simple random sample without weights (no cluster, no strata): p = cases / n,
-    SE = sqrt(p (1 - p) / (n - 1)) (the Taylor SE of the design), ``svyciprop`` logit 95% CI
-    with Student's t on n - 1 degrees of freedom; p = 0 or 1 gives a zero-width interval, as
-    the R function. For dashboards that only hold counts."""
-    if n <= 0 or not 0 <= cases <= n:
+    under a simple random sample without weights (no cluster, no strata) of ``rows`` children
+    (default ``n``; more when some children have no z-score for this indicator: they stay in
+    the design as R's domain estimation keeps them): p = cases / n, linearised SE =
+    sqrt(p (1 - p) / n * rows / (rows - 1)) (= sqrt(p (1 - p) / (n - 1)) when rows = n),
+    ``svyciprop`` logit 95% CI with Student's t on rows - 1 degrees of freedom; p = 0 or 1
+    gives a zero-width interval, as the R function. For dashboards that only hold counts."""
+    rows = n if rows is None else rows
+    if n <= 0 or not 0 <= cases <= n or rows < n:
         return Interval(math.nan, math.nan, math.nan, math.nan)
     p = np.array([cases / n])
     with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(p * (1.0 - p) / (n - 1.0)) if n > 1 else np.array([math.nan])
-    ll, ul = _logit_ci(p, se, t_quantile(1.0 - SIGNIFICANCE / 2.0, float(n - 1)))
+        se = np.sqrt(p * (1.0 - p) / n * rows / (rows - 1.0)) if rows > 1 else np.array([math.nan])
+    ll, ul = _logit_ci(p, se, t_quantile(1.0 - SIGNIFICANCE / 2.0, float(rows - 1)))
     return Interval(float(p[0] * 100), float(se[0] * 100), float(ll[0] * 100), float(ul[0] * 100))
 
 
@@ -905,6 +909,8 @@ def read_input(path: str) -> dict[str, list[str]]:
 
 
 def _read_parquet(path: str) -> dict[str, list[str]]:
+    import pyarrow.parquet as pq  # only for Parquet files: the web app imports this module
+
     table = pq.read_table(path)
     out: dict[str, list[str]] = {}
     for name in table.column_names:
@@ -926,6 +932,9 @@ def _r_number(v: float) -> str:
 def write_output(table: PrevalenceTable, path: str) -> None:
     """The R result as ``write.csv(row.names = FALSE)`` writes it (NA, 15 digits), or Parquet."""
     if path.lower().endswith(".parquet"):
+        import pyarrow as pa  # only for Parquet files: the web app imports this module
+        import pyarrow.parquet as pq
+
         arrays = {"Group": pa.array(table.groups, pa.string())}
         arrays |= {
             c: pa.array(table.values[c], pa.float64(), from_pandas=True) for c in COLUMNS[1:]

@@ -3,11 +3,10 @@ indicator, and the rows whose input was rejected."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-
-from . import inputs
 
 
 class ZscoreColumns:
@@ -31,10 +30,22 @@ class ZscoreColumns:
 
     def indicator_values(self, i: int) -> dict[str, Any]:
         """Row ``i``'s z-scores, flags and unrounded z-scores as plain Python (None = NA)."""
-        out: dict[str, Any] = {}
+        return self.indicator_rows([i])[0]
+
+    def indicator_rows(self, index: Sequence[int] | np.ndarray) -> list[dict[str, Any]]:
+        """``indicator_values`` of the rows ``index``, each column converted once."""
+        rows: list[dict[str, Any]] = [{} for _ in index]
         for ind in self.indicators:
-            out[f"z{ind}"] = inputs.optional_float(self.z[f"z{ind}"][i])
-            f = int(self.flags[f"f{ind}"][i])
-            out[f"f{ind}"] = None if f < 0 else f
-            out[f"z{ind}_unrounded"] = inputs.optional_float(self.z_unrounded[f"z{ind}"][i])
-        return out
+            z = floats(self.z[f"z{ind}"], index)
+            f = self.flags[f"f{ind}"][index].tolist()
+            unrounded = floats(self.z_unrounded[f"z{ind}"], index)
+            for row, zi, fi, ui in zip(rows, z, f, unrounded, strict=True):
+                row[f"z{ind}"] = zi
+                row[f"f{ind}"] = None if fi < 0 else fi
+                row[f"z{ind}_unrounded"] = ui
+        return rows
+
+
+def floats(column: np.ndarray, index: Sequence[int] | np.ndarray) -> list[float | None]:
+    """Cells of a float column as plain floats, None for NA (``inputs.optional_float``)."""
+    return [None if v != v else v for v in column[index].astype(np.float64).tolist()]

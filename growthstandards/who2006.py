@@ -10,6 +10,7 @@ whether the 0.7 cm adjustment applies). ``zscores_one`` raises ``ValueError`` in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from . import inputs
 from .lms import flag, round_z, z_plain_l1, z_restricted
-from .result import ZscoreColumns
+from .result import ZscoreColumns, floats
 from .tables import LmsTable, load_table, weight_for_lenhei_table
 
 DAYS_PER_MONTH = 30.4375
@@ -73,14 +74,31 @@ class Who2006Result(ZscoreColumns):
 
     def row(self, i: int) -> dict[str, Any]:
         """One row as plain Python values (None for NA)."""
-        return {
-            "clenhei": inputs.optional_float(self.clenhei[i]),
-            "cmeasure": inputs.MEASURE_LETTERS.get(int(self.cmeasure[i])),
-            "c9mo_flag": int(self.c9mo_flag[i]),
-            "cbmi": inputs.optional_float(self.cbmi[i]),
-            "csex": int(self.csex[i]) or None,
-            **self.indicator_values(i),
-        }
+        return self.rows([i])[0]
+
+    def rows(self, index: Sequence[int]) -> list[dict[str, Any]]:
+        """``row`` of each of the rows ``index``, each column converted once."""
+        idx = np.asarray(index, dtype=np.intp)
+        columns = zip(
+            floats(self.clenhei, idx),
+            self.cmeasure[idx].tolist(),
+            self.c9mo_flag[idx].tolist(),
+            floats(self.cbmi, idx),
+            self.csex[idx].tolist(),
+            self.indicator_rows(idx),
+            strict=True,
+        )
+        return [
+            {
+                "clenhei": clenhei,
+                "cmeasure": inputs.MEASURE_LETTERS.get(cmeasure),
+                "c9mo_flag": c9mo,
+                "cbmi": cbmi,
+                "csex": csex or None,
+                **indicators,
+            }
+            for clenhei, cmeasure, c9mo, cbmi, csex, indicators in columns
+        ]
 
 
 def round_half_up_days(age_days: np.ndarray) -> np.ndarray:
@@ -308,12 +326,36 @@ def zscores_one(
     Raises ``ValueError`` for an unknown sex or measure, a negative age, or a measurement
     <= 0; ``None`` means not measured.
     """
-    inputs.require_sex(sex)
-    if measure not in (None, "") and inputs.measure_codes([measure])[0] == 0:
-        raise ValueError(f"measure must be 'l' (lying) or 'h' (standing), got {measure!r}")
-    if age_days is not None and not age_days >= 0:
-        raise ValueError(f"age_days must be >= 0, got {age_days!r}")
-    values = {
+    return zscores_rows(
+        [sex],
+        [age_days],
+        weight=[weight],
+        lenhei=[lenhei],
+        measure=[measure],
+        headc=[headc],
+        muac=[muac],
+        triskin=[triskin],
+        subskin=[subskin],
+        oedema=[oedema],
+    )[0]
+
+
+def zscores_rows(
+    sex: Sequence[int | str],
+    age_days: Sequence[float | None],
+    weight: Sequence[float | None] | None = None,
+    lenhei: Sequence[float | None] | None = None,
+    measure: Sequence[str | None] | None = None,
+    headc: Sequence[float | None] | None = None,
+    muac: Sequence[float | None] | None = None,
+    triskin: Sequence[float | None] | None = None,
+    subskin: Sequence[float | None] | None = None,
+    oedema: Sequence[bool | str] | None = None,
+) -> list[dict[str, Any]]:
+    """``zscores_one`` of many children in one column computation: the same checks (the
+    first failing row raises its ``ValueError``) and the same dict per row."""
+    n = len(sex)
+    columns = {
         "weight": weight,
         "lenhei": lenhei,
         "headc": headc,
@@ -321,17 +363,25 @@ def zscores_one(
         "triskin": triskin,
         "subskin": subskin,
     }
-    for name, value in values.items():
-        if value is not None and not (0 < value < float("inf")):
-            raise ValueError(f"{name} must be > 0, got {value!r}")
-    oed = oedema if isinstance(oedema, bool) else bool(inputs.oedema_flags([oedema])[0])
-    res = zscores(
-        [sex],
-        [age_days],
-        measure=[measure],
-        oedema=np.array([oed]),
-        **{k: [v] for k, v in values.items()},
-    )
-    if res.invalid["lenhei"][0]:
-        raise ValueError(f"lenhei {lenhei!r} is <= 0 after the 0.7 cm adjustment")
-    return res.row(0)
+    values = {k: list(v) if v is not None else [None] * n for k, v in columns.items()}
+    measures = list(measure) if measure is not None else [None] * n
+    oedemas = list(oedema) if oedema is not None else [False] * n
+    oed = np.zeros(n, np.bool_)
+    checked = inputs.CheckedOnce()
+    for i in range(n):
+        checked.sex(sex[i])
+        m = measures[i]
+        if m not in (None, ""):
+            checked.measure(m)
+        age = age_days[i]
+        if age is not None and not age >= 0:
+            raise ValueError(f"age_days must be >= 0, got {age!r}")
+        for name, column in values.items():
+            value = column[i]
+            if value is not None and not (0 < value < float("inf")):
+                raise ValueError(f"{name} must be > 0, got {value!r}")
+        oed[i] = checked.oedema(oedemas[i])
+    res = zscores(list(sex), list(age_days), measure=measures, oedema=oed, **values)
+    for i in np.flatnonzero(res.invalid["lenhei"]).tolist():
+        raise ValueError(f"lenhei {values['lenhei'][i]!r} is <= 0 after the 0.7 cm adjustment")
+    return res.rows(range(n))

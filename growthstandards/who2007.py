@@ -7,6 +7,7 @@ height- and BMI-for-age 60-228, weight-for-age 60-120. Like ``who2006``, a measu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from . import inputs
 from .lms import flag, round_z, z_plain, z_restricted
-from .result import ZscoreColumns
+from .result import ZscoreColumns, floats
 from .tables import LmsTable, load_table
 
 INDICATORS = ("hfa", "wfa", "bfa")
@@ -46,13 +47,29 @@ class Who2007Result(ZscoreColumns):
     invalid: dict[str, np.ndarray] = field(default_factory=dict)
 
     def row(self, i: int) -> dict[str, Any]:
-        return {
-            "age_in_months": inputs.optional_float(self.age_months[i]),
-            "csex": int(self.csex[i]) or None,
-            "coedema": "y" if self.oedema[i] else "n",
-            "cbmi": inputs.optional_float(self.cbmi[i]),
-            **self.indicator_values(i),
-        }
+        return self.rows([i])[0]
+
+    def rows(self, index: Sequence[int]) -> list[dict[str, Any]]:
+        """``row`` of each of the rows ``index``, each column converted once."""
+        idx = np.asarray(index, dtype=np.intp)
+        columns = zip(
+            floats(self.age_months, idx),
+            self.csex[idx].tolist(),
+            self.oedema[idx].tolist(),
+            floats(self.cbmi, idx),
+            self.indicator_rows(idx),
+            strict=True,
+        )
+        return [
+            {
+                "age_in_months": age,
+                "csex": csex or None,
+                "coedema": "y" if oedema else "n",
+                "cbmi": cbmi,
+                **indicators,
+            }
+            for age, csex, oedema, cbmi, indicators in columns
+        ]
 
 
 def interpolated_lms(
@@ -124,12 +141,32 @@ def zscores_one(
     oedema: bool | str = False,
 ) -> dict[str, Any]:
     """One child's WHO 2007 z-scores; ``ValueError`` for invalid input (see ``who2006``)."""
-    inputs.require_sex(sex)
-    if age_months is None or not age_months >= 0:
-        raise ValueError(f"age_months must be >= 0, got {age_months!r}")
-    for name, value in (("height", height), ("weight", weight)):
-        if value is not None and not (0 < value < float("inf")):
-            raise ValueError(f"{name} must be > 0, got {value!r}")
-    oed = oedema if isinstance(oedema, bool) else bool(inputs.oedema_flags([oedema])[0])
-    res = zscores([sex], [age_months], [height], [weight], np.array([oed]))
-    return res.row(0)
+    return zscores_rows([sex], [age_months], [height], [weight], [oedema])[0]
+
+
+def zscores_rows(
+    sex: Sequence[int | str],
+    age_months: Sequence[float],
+    height: Sequence[float | None] | None = None,
+    weight: Sequence[float | None] | None = None,
+    oedema: Sequence[bool | str] | None = None,
+) -> list[dict[str, Any]]:
+    """``zscores_one`` of many children in one column computation: the same checks (the
+    first failing row raises its ``ValueError``) and the same dict per row."""
+    n = len(sex)
+    heights = list(height) if height is not None else [None] * n
+    weights = list(weight) if weight is not None else [None] * n
+    oedemas = list(oedema) if oedema is not None else [False] * n
+    oed = np.zeros(n, np.bool_)
+    checked = inputs.CheckedOnce()
+    for i in range(n):
+        checked.sex(sex[i])
+        age = age_months[i]
+        if age is None or not age >= 0:
+            raise ValueError(f"age_months must be >= 0, got {age!r}")
+        for name, value in (("height", heights[i]), ("weight", weights[i])):
+            if value is not None and not (0 < value < float("inf")):
+                raise ValueError(f"{name} must be > 0, got {value!r}")
+        oed[i] = checked.oedema(oedemas[i])
+    res = zscores(list(sex), list(age_months), heights, weights, oed)
+    return res.rows(range(n))

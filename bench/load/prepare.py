@@ -5,8 +5,12 @@ locust users follow. Bench databases only: it changes passwords."""
 
 import json
 import os
+from typing import Any
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -42,7 +46,7 @@ PASSWORD = make_password(os.environ["BENCH_PASSWORD"])  # hashed once for every 
 KADER = int(os.environ.get("BENCH_KADER", "300"))
 
 
-def bench_user(username: str, **assignment: object) -> User:
+def bench_user(username: str, **assignment: Any) -> User:
     """A user of the bench with the known password (demo passwords are refused outside demo
     mode; this one is not)."""
     user, _ = User.objects.update_or_create(
@@ -50,6 +54,17 @@ def bench_user(username: str, **assignment: object) -> User:
     )
     Assignment.objects.get_or_create(user=user, **assignment)
     return user
+
+
+def signed_in(user: User) -> str:
+    """A session of the user, as after signing in: the locust users start with it, because
+    signing in (a deliberately slow password hash) is once a day, not part of the day's mix."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "posyandu.accounts.backends.PlatformBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
 
 
 # One kader per Posyandu, as on a real Posyandu day: each locust kader its own session.
@@ -76,12 +91,17 @@ for number, posyandu in enumerate(with_balita, 1):
     )
     children = [[str(p), n, *plausible(born, w, h)] for p, n, born, w, h in balita]
     plan["kader"].append(
-        {"username": user.username, "sesi": str(sesi.public_id), "children": children}
+        {
+            "username": user.username,
+            "session": signed_in(user),
+            "sesi": str(sesi.public_id),
+            "children": children,
+        }
     )
 for a in Assignment.objects.filter(role__startswith="pokjanal", active=True).select_related("user"):
     a.user.password, a.user.is_demo = PASSWORD, False
     a.user.save(update_fields=["password", "is_demo"])
-    plan["pokjanal"].append({"username": a.user.username})
+    plan["pokjanal"].append({"username": a.user.username, "session": signed_in(a.user)})
 with open(os.environ["BENCH_PLAN"], "w") as out:
     json.dump(plan, out)
 print(f"plan: {len(plan['kader'])} kader of as many Posyandu, {len(plan['pokjanal'])} pokjanal")

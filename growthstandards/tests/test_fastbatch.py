@@ -80,34 +80,47 @@ def test_vectorised_g_format_equals_python(significant: int) -> None:
     rng = np.random.default_rng(3)
     special = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-5, 1e-4, 0.0001234, 9.9999999999999999]
     special += [99999.99999999999, 1e15, 1e16, 123456789012345.6, 0.5, 2.5e-3, 1 / 3, -0.1]
+    special += [9999.9999999999999, 9999.5, 0.00099999999999999999, -1e-4, 10.0, 100.25]
     values = np.concatenate(
         [
             rng.normal(0, 1.5, 20_000),
             rng.uniform(40, 120, 5_000).round(1),
             np.array(special),
             10 ** rng.uniform(-6, 18, 5_000) * np.sign(rng.normal(size=5_000)),
+            10 ** rng.uniform(-4.5, 4.5, 20_000) * np.sign(rng.normal(size=20_000)),
+            np.rint(rng.uniform(-1e6, 1e6, 5_000)) / 10.0 ** rng.integers(0, 6, 5_000),
         ]
     )
-    got = fasttext.to_strings(fasttext.format_g(values, significant))
+    got = fasttext.words_to_strings(fasttext.float_words(values, significant))
     fmt = f"%.{significant}g"
     want = [
-        "" if v != v else "Inf" if v == np.inf else "-Inf" if v == -np.inf else fmt % (v + 0.0)
+        ","
+        + ("" if v != v else "Inf" if v == np.inf else "-Inf" if v == -np.inf else fmt % (v + 0.0))
         for v in values.tolist()
     ]
     assert got == want
 
 
-def test_few_distinct_values_and_line_joining() -> None:
-    """``format_g_few`` (one text per distinct value) and ``join_lines`` (NUL-free canvas
-    squeezed by ``bytes.translate``; an id holding a NUL byte takes the mask compaction)."""
-    lengths = np.array([80.7, np.nan, 80.7, 65.0, -0.0, 112.30000000000001, 80.7, 80.7, 65.0])
-    assert fasttext.to_strings(fasttext.format_g_few(lengths, 15)) == [
-        "80.7", "", "80.7", "65", "0", "112.3", "80.7", "80.7", "65",
-    ]  # fmt: skip
+def test_fields_and_line_joining() -> None:
+    """Fields start with their separator, NUL bytes pad them anywhere, and ``join_lines``
+    squeezes the canvas with ``bytearray.translate``."""
     z = np.array([-1.2345678901234567, np.nan, 0.1])
-    ids = fasttext.strings_matrix(["a", "b\x00c", "x,y"])
-    flags = fasttext.lookup_text(np.array([1, -1, 0]), -1, ["", "0", "1"])
-    got = fasttext.join_lines([ids, (z, 17), flags])
-    assert got == b"a,-1.2345678901234567,1\nb\x00c,,\nx,y,0.10000000000000001,0\n"
-    plain = fasttext.join_lines([fasttext.strings_matrix(["1", "22", "333"]), (z, 15)])
+    ids = fasttext.text_words([b"a", b"bb", b"x,y"])
+    flags = fasttext.lookup_words(np.array([1, -1, 0]), -1, [",", ",0", ",1"])
+    rounded = fasttext.hundredths_words(np.array([-1.5, np.nan, np.inf]), batch._hundredths_text)
+    assert fasttext.words_to_strings(rounded) == [",-1.5", ",", ",Inf"]
+    got = fasttext.join_lines([ids, (z, 17), flags, rounded])
+    assert got == b"a,-1.2345678901234567,1,-1.5\nbb,,,\nx,y,0.10000000000000001,0,Inf\n"
+    plain = fasttext.join_lines([fasttext.text_words([b"1", b"22", b"333"]), (z, 15)])
     assert plain == b"1,-1.23456789012346\n22,\n333,0.1\n"
+
+
+def test_id_with_nul_byte_and_no_id_column(tmp_path: Path) -> None:
+    src = tmp_path / "nul.csv"
+    src.write_bytes(b'id,sex,age_days,weight\na\x00b,1,400,10.5\n"c""d",2,500,9\n')
+    dst = tmp_path / "out.csv"
+    fastbatch.run(str(src), str(dst))
+    assert dst.read_bytes() == _old_bytes(src)
+    src.write_bytes(b"sex,age_days,weight\n1,400,10.5\n2,500,9\n")
+    fastbatch.run(str(src), str(dst), chunk_rows=1)
+    assert dst.read_bytes() == _old_bytes(src)

@@ -218,3 +218,20 @@ def test_srs_interval_from_counts_equals_the_full_analysis() -> None:
     zero = prev.srs_interval(0, 40)
     assert (zero.percent, zero.lower, zero.upper) == (0.0, 0.0, 0.0)
     assert math.isnan(prev.srs_interval(0, 0).percent)
+
+
+def test_srs_interval_with_children_missing_the_indicator() -> None:
+    """7 of 64 children have no length: they stay in the design (domain estimation), so the
+    SE is sqrt(p (1 - p) / n * N / (N - 1)) with t on N - 1 df, N = 64, n = 57."""
+    n, extra = 57, 7
+    lenhei = [76.0] * 9 + [89.0] * (n - 9) + [None] * extra
+    rows = n + extra
+    table = prev.anthro_prevalence(
+        sex=[1] * rows, age=[731] * rows, weight=[10.0] * rows, lenhei=lenhei, measure=["l"] * rows
+    )
+    assert table.values["HAZ_unwpop"][0] == n
+    got = prev.srs_interval(9, n, rows)
+    assert got.se == pytest.approx(table.values["HA_2_se"][0], rel=1e-9)
+    assert got.lower == pytest.approx(table.values["HA_2_ll"][0], rel=1e-9)
+    assert got.upper == pytest.approx(table.values["HA_2_ul"][0], rel=1e-9)
+    assert got.lower != pytest.approx(prev.srs_interval(9, n).lower, rel=1e-6)

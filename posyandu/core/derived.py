@@ -21,7 +21,7 @@ the registry.
 """
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +32,8 @@ from django.db import models
 
 # keys(record, created) -> what the change touches; handler(distinct keys) -> None
 KeysFn = Callable[[Any, bool], Iterable[Hashable]]
+# keys_many(records, created) -> what a change of several records touches, with fewer queries
+ManyKeysFn = Callable[[Sequence[Any], bool], Iterable[Hashable]]
 Handler = Callable[[set[Any]], None]
 
 # A handler may save records (which adds keys); past this many rounds the handlers feed each
@@ -51,6 +53,16 @@ class Derivation:
     # The management command that rebuilds it from scratch, or "none: <why>" for an effect
     # that no rebuild re-derives (a home visit closing tasks: a closed task stays closed).
     rebuild: str
+    # The keys of several records saved together (core.models.records_create/_update), for
+    # a `keys` that queries per record: what `keys` returns for each of them, in fewer
+    # queries (records created together may leave out what they already account for in
+    # each other, e.g. measurements evaluated together).
+    keys_many: ManyKeysFn | None = None
+
+    def keys_of(self, records: Sequence[Any], created: bool) -> set[Any]:
+        if self.keys_many is not None:
+            return set(self.keys_many(records, created))
+        return {key for record in records for key in self.keys(record, created)}
 
     @property
     def source_label(self) -> str:
@@ -93,6 +105,7 @@ def register(
     keys: KeysFn,
     handler: Handler,
     rebuild: str,
+    keys_many: ManyKeysFn | None = None,
 ) -> Derivation:
     """Keep `derived` current when a `source` record is saved or soft-deleted.
 
@@ -107,7 +120,7 @@ def register(
             raise ImproperlyConfigured(f"{derived} is registered with two handlers or rebuilds")
         if other.handler == handler and other.derived != derived:
             raise ImproperlyConfigured(f"{handler.__qualname__} maintains two derived data")
-    derivation = Derivation(derived, what, model, keys, handler, rebuild)
+    derivation = Derivation(derived, what, model, keys, handler, rebuild, keys_many)
     if derivation not in _registry:
         _registry.append(derivation)
     return derivation
@@ -134,14 +147,22 @@ def _depth() -> int:
 
 def record_changed(record: Any, created: bool) -> None:
     """Called by Record.save() after the row and its audit event are written."""
-    label = record._meta.label
+    records_changed([record], created)
+
+
+def records_changed(records: Sequence[Any], created: bool) -> None:
+    """Called by core.models.records_create/records_update after the rows of one model and
+    their audit events are written: the same keys as one `record_changed` per record."""
+    if not records:
+        return
+    label = records[0]._meta.label
     derivations = [d for d in _registry if d.source_label == label]
     if not derivations:
         return
     pending = _pending()
     try:
         for d in derivations:
-            touched = set(d.keys(record, created))
+            touched = d.keys_of(records, created)
             if touched:
                 pending.setdefault(d.handler, set()).update(touched)
         if _depth() == 0:

@@ -1,4 +1,5 @@
-"""Reads of RekapLayanan (coverage and SPM) for a region or a Posyandu and a month.
+"""Reads of the coverage and SPM rows for a region (its sums in LayananWilayah) or a
+Posyandu (its RekapLayanan rows) and a month.
 
 Monthly indicators are shown cumulatively for the year up to the chosen month, yearly ones
 (SPM, adult screening) for the month's year, vitamin A for the latest round (February or
@@ -8,24 +9,17 @@ posyandu_get), as for the SKDN rows.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Substr
 
 from posyandu.core.disclosure import counts_only
 from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import indicators
 from posyandu.laporan.build import coverage_counts
-from posyandu.laporan.models import LayananKecamatan, RekapLayanan
-from posyandu.laporan.selectors import (
-    CHILD_FIELD,
-    CHILD_LENGTH,
-    level_within,
-    rolled_up,
-    rows_within,
-)
+from posyandu.laporan.models import LayananWilayah, RekapLayanan
 
 # Shown on the dashboards, in this order (the registry has the names and targets).
 MONTHLY = (
@@ -59,13 +53,13 @@ class Cell:
     num: int
     den: int
 
-    @property
+    @cached_property  # a page asks several times per cell
     def pct(self) -> float | None:
         # Same small-number rule as SKDN (core.disclosure): too small a denominator shows
         # counts only.
         return None if counts_only(self.den) else round(100 * self.num / self.den, 1)
 
-    @property
+    @cached_property
     def rating(self) -> str:
         code = "imunisasi_antigen" if self.kode.startswith("imun_") else self.kode
         return indicators.rating(code, self.pct)
@@ -105,40 +99,41 @@ def totals(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> d
     base: QuerySet[Any, Any]
     if posyandu is not None:
         base = RekapLayanan.objects.filter(posyandu=posyandu)
-    elif rolled_up(kode):  # province, kab/kota, country: the per-kecamatan sums
-        base = LayananKecamatan.objects.filter(level_within(kode))
-    else:
-        base = RekapLayanan.objects.filter(rows_within(kode))
+    elif kode:  # the region's own rows
+        base = LayananWilayah.objects.filter(wilayah_kode=kode)
+    else:  # the whole country: the provinces' rows
+        base = LayananWilayah.objects.filter(induk_kode="")
     rows = (
         base.filter(_filter(month)).values("kode").annotate(n=Sum("pembilang"), d=Sum("penyebut"))
     )
-    return _cells({r["kode"]: (r["n"] or 0, r["d"] or 0) for r in rows})
+    return _cells({r["kode"]: (r["n"] or 0, r["d"] or 0) for r in rows.order_by()})
 
 
 def units_below(*, kode: str, month: int) -> dict[str, dict[str, Cell]]:
     """{unit code (or Posyandu id as str below a desa): {indicator: Cell}} in one query."""
     rows: QuerySet[Any, Any]
-    if rolled_up(kode):
-        rows = LayananKecamatan.objects.filter(level_within(kode)).filter(_filter(month))
-    else:
-        rows = RekapLayanan.objects.filter(rows_within(kode)).filter(_filter(month))
-    grouped: QuerySet[Any, Any]  # rows of .values(): dicts
-    if rolled_up(kode):
-        key = CHILD_FIELD[len(kode)]
-        grouped = rows.values(key, "kode").order_by()
-    elif len(kode) == 13:
-        per_posyandu = RekapLayanan.objects.filter(rows_within(kode)).filter(_filter(month))
-        grouped = per_posyandu.values("posyandu_id", "kode")
+    if len(kode) == 13:
+        rows = RekapLayanan.objects.filter(desa_kode=kode)
         key = "posyandu_id"
     else:
-        grouped = rows.annotate(unit=Substr("desa_kode", 1, CHILD_LENGTH[len(kode)])).values(
-            "unit", "kode"
-        )
-        key = "unit"
+        rows = LayananWilayah.objects.filter(induk_kode=kode)
+        key = "wilayah_kode"
+    grouped = rows.filter(_filter(month)).values(key, "kode").order_by()
     found: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     for r in grouped.annotate(n=Sum("pembilang"), d=Sum("penyebut")):
         found[str(r[key])][r["kode"]] = (r["n"] or 0, r["d"] or 0)
     return {unit: _cells(cells) for unit, cells in found.items()}
+
+
+def summed(units: dict[str, dict[str, Cell]]) -> dict[str, Cell]:
+    """The cells of a region from those of all its units below (`units_below`): the same as
+    `totals` of the region, without reading again."""
+    sums: dict[str, tuple[int, int]] = {}
+    for cells in units.values():
+        for code, cell in cells.items():
+            num, den = sums.get(code, (0, 0))
+            sums[code] = (num + cell.num, den + cell.den)
+    return _cells({code: nd for code, nd in sums.items() if nd != (0, 0)})
 
 
 def antigen_codes() -> list[str]:

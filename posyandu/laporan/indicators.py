@@ -17,8 +17,13 @@ def registry() -> dict[str, Any]:
     return load_rule("laporan", "indicators").data
 
 
+@cache
+def _by_code() -> dict[str, dict[str, Any]]:
+    return {i["code"]: i for i in registry()["indicators"]}
+
+
 def indicator(code: str) -> dict[str, Any]:
-    return next(i for i in registry()["indicators"] if i["code"] == code)
+    return _by_code()[code]
 
 
 # Display labels for the coded English values of the registry (the JSON keeps the English

@@ -7,7 +7,7 @@ Posyandu once for all the keys of the save (or of a re-evaluation batch).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -67,25 +67,33 @@ class PosyanduMonth(NamedTuple):
     month: int
 
 
-def affected_months(sasaran_id: int, days: Iterable[date]) -> set[int]:
+def affected_months(days_of: dict[int, set[date]]) -> dict[int, set[int]]:
     """A measurement dated in month m changes the figures of m (D, N/T/O/B, nutrition), m+1
     (N/T looks back one month), m+2 (2T looks back two) and the child's next weighed month
-    after those (whose B becomes O, or back)."""
-    months: set[int] = set()
-    for day in days:
-        m = month_index(day)
-        months |= {m, m + 1, m + 2}
-        later = (
-            Pengukuran.objects.filter(
-                sasaran_id=sasaran_id, berat_kg__isnull=False, tanggal__gt=last_day(m + 2)
-            )
-            .order_by("tanggal")
-            .values_list("tanggal", flat=True)
-            .first()
-        )
-        if later is not None:
-            months.add(month_index(later))
-    return months
+    after those (whose B becomes O, or back). `days_of`: person id -> days measured; the
+    weighings of every person are read in one query per 500 people."""
+    weighed: dict[int, list[date]] = defaultdict(list)
+    ids = sorted(days_of)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        since = last_day(min(month_index(d) for sid in chunk for d in days_of[sid]) + 2)
+        rows = Pengukuran.objects.filter(
+            sasaran_id__in=chunk, berat_kg__isnull=False, tanggal__gt=since
+        ).values_list("sasaran_id", "tanggal")
+        for sid, day in rows:
+            weighed[sid].append(day)
+    out: dict[int, set[int]] = {}
+    for sid, days in days_of.items():
+        months: set[int] = set()
+        for day in days:
+            m = month_index(day)
+            months |= {m, m + 1, m + 2}
+            after = last_day(m + 2)
+            later = min((d for d in weighed[sid] if d > after), default=None)
+            if later is not None:
+                months.add(month_index(later))
+        out[sid] = months
+    return out
 
 
 def rekap_keys_of_measurement(record: Pengukuran, created: bool) -> set[Weighing]:
@@ -98,15 +106,27 @@ def rekap_keys_of_measurement(record: Pengukuran, created: bool) -> set[Weighing
 def rekap_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduMonth]:
     """Birth date, status, KMS or Posyandu changed: every maintained month of the old and new
     Posyandu in which the person could be a balita."""
-    if not _counted_fields_changed(record, created):
-        return set()
-    old = _loaded(record)
-    posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
-    births = {record.tanggal_lahir, old.get("tanggal_lahir") or record.tanggal_lahir}
-    first = min(month_index(b) for b in births)
-    last = max(month_index(b) for b in births) + BALITA.end
-    months = [m for m in maintained_months(posyandu_ids) if first <= m <= last]
-    return {PosyanduMonth(pid, m) for pid in posyandu_ids for m in months}
+    return rekap_keys_of_people([record], created)
+
+
+def rekap_keys_of_people(records: Sequence[Sasaran], created: bool) -> set[PosyanduMonth]:
+    """`rekap_keys_of_person` of several people: the maintained months of each set of
+    Posyandu are read once."""
+    maintained: dict[frozenset[int], list[int]] = {}
+    keys: set[PosyanduMonth] = set()
+    for record in records:
+        if not _counted_fields_changed(record, created):
+            continue
+        old = _loaded(record)
+        posyandu_ids = frozenset({record.posyandu_id, old.get("posyandu_id") or record.posyandu_id})
+        if posyandu_ids not in maintained:
+            maintained[posyandu_ids] = maintained_months(posyandu_ids)
+        births = {record.tanggal_lahir, old.get("tanggal_lahir") or record.tanggal_lahir}
+        first = min(month_index(b) for b in births)
+        last = max(month_index(b) for b in births) + BALITA.end
+        months = [m for m in maintained[posyandu_ids] if first <= m <= last]
+        keys |= {PosyanduMonth(pid, m) for pid in posyandu_ids for m in months}
+    return keys
 
 
 def rekap_update(keys: set[Weighing | PosyanduMonth]) -> None:
@@ -117,8 +137,9 @@ def rekap_update(keys: set[Weighing | PosyanduMonth]) -> None:
             days[key.sasaran_id].add(key.day)
         else:
             months[key.posyandu_id].add(key.month)
-    for sid, pid in _posyandu_of(days).items():
-        months[pid] |= affected_months(sid, days[sid])
+    posyandu_of = _posyandu_of(days)
+    for sid, affected in affected_months({s: days[s] for s in posyandu_of}).items():
+        months[posyandu_of[sid]] |= affected
     for pid in sorted(months):
         rekap_recompute(posyandu_ids=[pid], months=months[pid])
 
@@ -159,10 +180,23 @@ def cakupan_keys_of_person_record(record: Any, created: bool) -> set[PersonYear]
     )
 
 
+# What spm_balita reads of a measurement (build/coverage_counts.py `_balita`: the months a
+# child was weighed; deleted_at through the live manager).
+MEASUREMENT_FIELDS_COUNTED = ("sasaran_id", "tanggal", "deleted_at")
+
+
 def cakupan_keys_of_measurement(record: Pengukuran, created: bool) -> set[PersonYear]:
     """Only the measurement's own year: keeps the per-measurement cost low (the
-    incremental-update target is 50 ms)."""
+    incremental-update target is 50 ms). A corrected weight or length on the same day
+    changes no coverage figure: nothing to recompute."""
     old = _loaded(record)
+    if (
+        not created
+        and old
+        and all(old.get(f) == getattr(record, f) for f in MEASUREMENT_FIELDS_COUNTED)
+        and (old.get("berat_kg") is None) == (record.berat_kg is None)
+    ):
+        return set()
     people = {record.sasaran_id, old.get("sasaran_id") or record.sasaran_id}
     years = {d.year for d in (record.tanggal, old.get("tanggal")) if d is not None}
     return {PersonYear(sid, y, only_balita=True) for sid in people for y in years}
@@ -186,17 +220,28 @@ def cakupan_keys_of_nifas_visit(record: Any, created: bool) -> set[PersonYear]:
 
 def cakupan_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduYear]:
     """Every maintained year of the old and new Posyandu, and this year."""
-    if not _counted_fields_changed(record, created):
-        return set()
-    old = _loaded(record)
-    posyandu_ids = {record.posyandu_id, old.get("posyandu_id") or record.posyandu_id}
-    maintained = (
-        RekapLayanan.objects.filter(posyandu_id__in=posyandu_ids, periode__regex=r"^\d{4}$")
-        .values_list("periode", flat=True)
-        .distinct()
-    )
-    years = {int(p) for p in maintained} | {timezone.localdate().year}
-    return {PosyanduYear(pid, y) for pid in posyandu_ids for y in years}
+    return cakupan_keys_of_people([record], created)
+
+
+def cakupan_keys_of_people(records: Sequence[Sasaran], created: bool) -> set[PosyanduYear]:
+    """`cakupan_keys_of_person` of several people: the maintained years of each set of
+    Posyandu are read once."""
+    years_of: dict[frozenset[int], set[int]] = {}
+    keys: set[PosyanduYear] = set()
+    for record in records:
+        if not _counted_fields_changed(record, created):
+            continue
+        old = _loaded(record)
+        posyandu_ids = frozenset({record.posyandu_id, old.get("posyandu_id") or record.posyandu_id})
+        if posyandu_ids not in years_of:
+            maintained = (
+                RekapLayanan.objects.filter(posyandu_id__in=posyandu_ids, periode__regex=r"^\d{4}$")
+                .values_list("periode", flat=True)
+                .distinct()
+            )
+            years_of[posyandu_ids] = {int(p) for p in maintained} | {timezone.localdate().year}
+        keys |= {PosyanduYear(pid, y) for pid in posyandu_ids for y in years_of[posyandu_ids]}
+    return keys
 
 
 def cakupan_update(keys: set[PersonYear | PosyanduYear]) -> None:
@@ -217,7 +262,7 @@ def cakupan_update(keys: set[PersonYear | PosyanduYear]) -> None:
 
 
 def register() -> None:
-    def rekap(source: str, keys: derived.KeysFn) -> None:
+    def rekap(source: str, keys: derived.KeysFn, many: derived.ManyKeysFn | None = None) -> None:
         derived.register(
             derived="laporan.RekapBulanan",
             what="SKDN monthly aggregates",
@@ -225,9 +270,10 @@ def register() -> None:
             keys=keys,
             handler=rekap_update,
             rebuild=REBUILD,
+            keys_many=many,
         )
 
-    def cakupan(source: str, keys: derived.KeysFn) -> None:
+    def cakupan(source: str, keys: derived.KeysFn, many: derived.ManyKeysFn | None = None) -> None:
         derived.register(
             derived="laporan.RekapLayanan",
             what="coverage and SPM rows",
@@ -235,10 +281,11 @@ def register() -> None:
             keys=keys,
             handler=cakupan_update,
             rebuild=REBUILD,
+            keys_many=many,
         )
 
     rekap("sesi.Pengukuran", rekap_keys_of_measurement)
-    rekap("sasaran.Sasaran", rekap_keys_of_person)
+    rekap("sasaran.Sasaran", rekap_keys_of_person, rekap_keys_of_people)
     cakupan("imunisasi.Imunisasi", cakupan_keys_of_person_record)
     cakupan("skrining.HasilSkrining", cakupan_keys_of_person_record)
     cakupan("rujukan.Rujukan", cakupan_keys_of_person_record)
@@ -247,4 +294,4 @@ def register() -> None:
     cakupan("kia.KunjunganAnc", cakupan_keys_of_pregnancy_record)
     cakupan("kia.Persalinan", cakupan_keys_of_pregnancy_record)
     cakupan("kia.KunjunganNifas", cakupan_keys_of_nifas_visit)
-    cakupan("sasaran.Sasaran", cakupan_keys_of_person)
+    cakupan("sasaran.Sasaran", cakupan_keys_of_person, cakupan_keys_of_people)

@@ -1,23 +1,20 @@
 """Monthly aggregates: one row per Posyandu, month and sex, kept current by record listeners.
 
-Dashboards and reports read only these rows and roll them up by region-code prefix, so a
-province page sums a few thousand rows instead of millions of measurements (the DHIS2
-"analytics table" idea, maintained continuously rather than by a nightly job).
+Dashboards and reports read only these rows and their sums per region (RekapWilayah,
+LayananWilayah), never the records they count: a province page reads a few dozen rows
+instead of millions of measurements (the DHIS2 "analytics table" idea, maintained
+continuously rather than by a nightly job).
 """
 
 from django.db import models
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from posyandu.fasilitas.models import Posyandu
 
 
-class RekapBulanan(models.Model):
-    posyandu = models.ForeignKey(Posyandu, on_delete=models.CASCADE, related_name="+")
-    # The Posyandu's desa code, copied so regions roll up by prefix without a join.
-    desa_kode = models.CharField(max_length=13)
-    periode = models.CharField(_("period"), max_length=7)  # YYYY-MM
-    jk = models.CharField(_("sex"), max_length=1)  # L / P
+class SkdnCounts(models.Model):
+    """The SKDN and nutrition counts of a row (skdn.FIELDS, in that order)."""
+
     s = models.PositiveIntegerField(default=0)
     k = models.PositiveIntegerField(default=0)
     d = models.PositiveIntegerField(default=0)
@@ -37,6 +34,17 @@ class RekapBulanan(models.Model):
     n_haz = models.PositiveIntegerField(default=0)
     n_whz = models.PositiveIntegerField(default=0)
     n_waz = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RekapBulanan(SkdnCounts):
+    posyandu = models.ForeignKey(Posyandu, on_delete=models.CASCADE, related_name="+")
+    # The Posyandu's desa code, copied so regions roll up by prefix without a join.
+    desa_kode = models.CharField(max_length=13)
+    periode = models.CharField(_("period"), max_length=7)  # YYYY-MM
+    jk = models.CharField(_("sex"), max_length=1)  # L / P
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_fields = {"wilayah": "desa_kode", "posyandu": "posyandu_id"}
@@ -49,11 +57,7 @@ class RekapBulanan(models.Model):
                 fields=["posyandu", "periode", "jk"], name="one_rekap_per_posyandu_month_sex"
             )
         ]
-        indexes = [
-            models.Index(fields=["periode", "desa_kode"], name="rekap_periode_desa"),
-            # A kecamatan page: the selectors filter on this same expression.
-            models.Index(Substr("desa_kode", 1, 8), "periode", name="rekap_kecamatan_periode"),
-        ]
+        indexes = [models.Index(fields=["periode", "desa_kode"], name="rekap_periode_desa")]
 
     def __str__(self) -> str:
         return f"{self.posyandu_id} {self.periode} {self.jk}"
@@ -84,100 +88,71 @@ class RekapLayanan(models.Model):
                 fields=["posyandu", "periode", "kode"], name="one_cakupan_per_posyandu_period"
             )
         ]
-        indexes = [
-            models.Index(fields=["periode", "desa_kode"], name="cakupan_periode_desa"),
-            models.Index(Substr("desa_kode", 1, 8), "periode", name="cakupan_kecamatan_periode"),
-        ]
+        indexes = [models.Index(fields=["periode", "desa_kode"], name="cakupan_periode_desa")]
 
     def __str__(self) -> str:
         return f"{self.posyandu_id} {self.periode} {self.kode}"
 
 
-class RekapKecamatan(models.Model):
-    """RekapBulanan summed per kecamatan, month and sex: what the province and kab/kota
-    dashboards read (a province month is a few hundred rows instead of thousands).
+class RekapWilayah(SkdnCounts):
+    """RekapBulanan summed per region (desa, kecamatan, kab/kota, province), month and sex:
+    what every region dashboard reads. A region's own figures are one row per sex and month,
+    the units below it the rows whose `induk_kode` is its code (a province page reads a few
+    dozen rows, not thousands).
 
-    Written by laporan/build/rollup.py whenever RekapBulanan rows of a kecamatan change
-    (listeners and rebuild alike), so it is never read stale.
+    Written by laporan/build/rollup.py with every write of RekapBulanan, in the same
+    transaction (the differences a recompute makes, added to the four regions above the
+    Posyandu; the rebuilds sum everything once at their end), so it is never read stale.
     """
 
-    # The three levels' codes, so a province or kab/kota is an equality (an index range on
-    # any collation) rather than a LIKE prefix.
-    provinsi_kode = models.CharField(max_length=2)
-    kabkota_kode = models.CharField(max_length=5)
-    kecamatan_kode = models.CharField(max_length=8)
+    wilayah_kode = models.CharField(max_length=13)
+    # The region one level up ("" for a province): the units below a region in one index range.
+    induk_kode = models.CharField(max_length=8, blank=True)
     periode = models.CharField(_("period"), max_length=7)
     jk = models.CharField(_("sex"), max_length=1)
-    s = models.PositiveIntegerField(default=0)
-    k = models.PositiveIntegerField(default=0)
-    d = models.PositiveIntegerField(default=0)
-    n = models.PositiveIntegerField(default=0)
-    t = models.PositiveIntegerField(default=0)
-    o = models.PositiveIntegerField(default=0)
-    b = models.PositiveIntegerField(default=0)
-    t2 = models.PositiveIntegerField("2T", default=0)
-    diukur = models.PositiveIntegerField(default=0)
-    stunting = models.PositiveIntegerField(default=0)
-    stunting_berat = models.PositiveIntegerField(default=0)
-    wasting = models.PositiveIntegerField(default=0)
-    wasting_berat = models.PositiveIntegerField(default=0)
-    underweight = models.PositiveIntegerField(default=0)
-    overweight = models.PositiveIntegerField(default=0)
-    flagged = models.PositiveIntegerField(default=0)
-    n_haz = models.PositiveIntegerField(default=0)
-    n_whz = models.PositiveIntegerField(default=0)
-    n_waz = models.PositiveIntegerField(default=0)
 
-    scope_fields = {"wilayah": "kecamatan_kode"}
+    scope_fields = {"wilayah": "wilayah_kode"}
 
     class Meta:
-        verbose_name = _("monthly summary per kecamatan")
-        verbose_name_plural = _("monthly summaries per kecamatan")
+        verbose_name = _("monthly summary per region")
+        verbose_name_plural = _("monthly summaries per region")
         constraints = [
             models.UniqueConstraint(
-                fields=["periode", "kecamatan_kode", "jk"], name="one_rekap_per_kecamatan_month"
+                fields=["wilayah_kode", "periode", "jk"], name="one_rekap_per_region_month"
             )
         ]
-        indexes = [
-            models.Index(fields=["provinsi_kode", "periode"], name="rekapkec_prov_periode"),
-            models.Index(fields=["kabkota_kode", "periode"], name="rekapkec_kab_periode"),
-        ]
+        indexes = [models.Index(fields=["induk_kode", "periode"], name="rekapwil_induk_periode")]
 
     def __str__(self) -> str:
-        return f"{self.kecamatan_kode} {self.periode} {self.jk}"
+        return f"{self.wilayah_kode} {self.periode} {self.jk}"
 
 
-class LayananKecamatan(models.Model):
-    """RekapLayanan summed per kecamatan, period and indicator (read by the province and
-    kab/kota dashboards; written by laporan/build/rollup.py with every RekapLayanan write)."""
+class LayananWilayah(models.Model):
+    """RekapLayanan summed per region (desa, kecamatan, kab/kota, province), period and
+    indicator; written like RekapWilayah by laporan/build/rollup.py. A sum of zero over zero
+    has no row."""
 
-    # The three levels' codes, so a province or kab/kota is an equality (an index range on
-    # any collation) rather than a LIKE prefix.
-    provinsi_kode = models.CharField(max_length=2)
-    kabkota_kode = models.CharField(max_length=5)
-    kecamatan_kode = models.CharField(max_length=8)
+    wilayah_kode = models.CharField(max_length=13)
+    induk_kode = models.CharField(max_length=8, blank=True)
     periode = models.CharField(_("period"), max_length=7)
     kode = models.CharField(_("indicator"), max_length=40)
     pembilang = models.PositiveIntegerField(_("numerator"), default=0)
     penyebut = models.PositiveIntegerField(_("denominator"), default=0)
 
-    scope_fields = {"wilayah": "kecamatan_kode"}
+    scope_fields = {"wilayah": "wilayah_kode"}
 
     class Meta:
-        verbose_name = _("coverage summary per kecamatan")
-        verbose_name_plural = _("coverage summaries per kecamatan")
+        verbose_name = _("coverage summary per region")
+        verbose_name_plural = _("coverage summaries per region")
         constraints = [
             models.UniqueConstraint(
-                fields=["periode", "kecamatan_kode", "kode"], name="one_cakupan_per_kecamatan"
+                fields=["wilayah_kode", "periode", "kode"], name="one_cakupan_per_region_period"
             )
         ]
-        indexes = [
-            models.Index(fields=["provinsi_kode", "periode"], name="cakupankec_prov_periode"),
-            models.Index(fields=["kabkota_kode", "periode"], name="cakupankec_kab_periode"),
-        ]
+        indexes = [models.Index(fields=["induk_kode", "periode"], name="cakupanwil_induk_periode")]
 
     def __str__(self) -> str:
-        return f"{self.kecamatan_kode} {self.periode} {self.kode}"
+        return f"{self.wilayah_kode} {self.periode} {self.kode}"
 
 
 class SumberProyeksi(models.Model):

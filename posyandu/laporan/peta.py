@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -162,9 +162,14 @@ def _load(name: str) -> tuple[float, dict[str, Any]]:
 
 def shapes_below(kode: str) -> list[Shape]:
     """The boundaries of the units directly below `kode`, by code (empty: none available)."""
+    return list(_shapes_below(kode))
+
+
+@lru_cache(maxsize=512)  # decoded once per process, like the files: a page asks twice
+def _shapes_below(kode: str) -> tuple[Shape, ...]:
     name = file_for(kode)
     if name is None:
-        return []
+        return ()
     prefix = kode + "." if kode else ""
     quantum, units = _load(name)
     found = []
@@ -178,7 +183,7 @@ def shapes_below(kode: str) -> list[Shape]:
                     (unit["label"][0] * quantum, unit["label"][1] * quantum),
                 )
             )
-    return found
+    return tuple(found)
 
 
 def bounds(shapes: Iterable[Shape]) -> tuple[float, float, float, float]:

@@ -318,24 +318,7 @@ def _kecamatan_count(kode: str) -> dict[str, int]:
 
 def targets(*, kode: str, tahun: int) -> Targets:
     """The target populations of a region (empty code: the country)."""
-    rolled = _rolled(tahun, kode)
-    if len(kode) == 13:
-        values = rolled.get(kode, {})
-        return Targets(dict(values), int(bool(values)), 1)
-    if len(kode) == 8:
-        values = rolled.get(kode, {})
-        return Targets(dict(values), int(bool(values)), 1)
-    total: dict[str, int] = defaultdict(int)
-    kecamatan = [k for k in rolled if len(k) == 8]
-    for kec in kecamatan:
-        for group, number in rolled[kec].items():
-            total[group] += number
-    expected = (
-        _kecamatan_count(kode).get(kode, 0)
-        if kode
-        else sum(v for k, v in _kecamatan_count(kode).items() if len(k) == 2)
-    )
-    return Targets(dict(total), len(kecamatan), expected)
+    return _targets(kode, _rolled(tahun, kode))
 
 
 def targets_below(*, kode: str, tahun: int) -> dict[str, Targets]:
@@ -343,13 +326,46 @@ def targets_below(*, kode: str, tahun: int) -> dict[str, Targets]:
     Posyandu has no target population of its own)."""
     if len(kode) == 13:
         return {}
+    return _targets_below(kode, _rolled(tahun, kode))
+
+
+def targets_with_below(*, kode: str, tahun: int) -> tuple[Targets, dict[str, Targets]]:
+    """`targets` and `targets_below` of a region with one read of the imported values."""
     rolled = _rolled(tahun, kode)
+    counts = _kecamatan_count(kode) if rolled and len(kode) < 8 else {}
+    below = {} if len(kode) == 13 else _targets_below(kode, rolled, counts)
+    return _targets(kode, rolled, counts), below
+
+
+def _targets(
+    kode: str, rolled: dict[str, dict[str, int]], counts: dict[str, int] | None = None
+) -> Targets:
+    if len(kode) in (8, 13):
+        values = rolled.get(kode, {})
+        return Targets(dict(values), int(bool(values)), 1)
+    if not rolled:  # nothing imported for the year: no need to count the kecamatan
+        return Targets({}, 0, 0)
+    counts = _kecamatan_count(kode) if counts is None else counts
+    total: dict[str, int] = defaultdict(int)
+    kecamatan = [k for k in rolled if len(k) == 8]
+    for kec in kecamatan:
+        for group, number in rolled[kec].items():
+            total[group] += number
+    expected = counts.get(kode, 0) if kode else sum(v for k, v in counts.items() if len(k) == 2)
+    return Targets(dict(total), len(kecamatan), expected)
+
+
+def _targets_below(
+    kode: str, rolled: dict[str, dict[str, int]], counts: dict[str, int] | None = None
+) -> dict[str, Targets]:
     if len(kode) == 8:
         return {k: Targets(dict(v), 1, 1) for k, v in rolled.items() if len(k) == 13}
     if len(kode) == 5:
         return {k: Targets(dict(v), 1, 1) for k, v in rolled.items() if len(k) == 8}
+    if not rolled:
+        return {}
     length = CHILD_LENGTH[len(kode)]
-    counts = _kecamatan_count(kode)
+    counts = _kecamatan_count(kode) if counts is None else counts
     sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     units_with: dict[str, int] = defaultdict(int)
     for kec, values in rolled.items():

@@ -1,23 +1,23 @@
 """Reads of the monthly aggregates for a user: units below a region, totals, trends.
 
-Everything here sums RekapBulanan rows grouped by a prefix of the desa code (or by Posyandu
-below a desa). Access: a region needs aggregate access covering the whole region; a Posyandu
-needs aggregate access to that Posyandu (kader: their own).
+A region's figures are its rows in RekapWilayah (one per sex and month), the units below it
+the rows whose parent it is; below a desa, the Posyandu's own RekapBulanan rows. Access: a
+region needs aggregate access covering the whole region; a Posyandu needs aggregate access
+to that Posyandu (kader: their own).
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Substr
-from django.db.models.lookups import Exact
+from django.db.models import Q, QuerySet
 
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.core.disclosure import counts_only, small_number_threshold
-from posyandu.core.periods import period_of
+from posyandu.core.periods import current_month, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan.models import RekapBulanan, RekapKecamatan
+from posyandu.laporan.models import RekapBulanan, RekapWilayah
 from posyandu.laporan.skdn import FIELDS
+from posyandu.wilayah.codes import ancestors_of
 from posyandu.wilayah.models import Wilayah
 
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}  # code length of the units one level below
@@ -50,18 +50,25 @@ class Figures:
         return None if self.small or not d else round(100 * self.counts[num] / d, 1)
 
     def ratios(self) -> dict[str, float | None]:
-        return {
-            "ks": self.pct("k", "s"),
-            "ds": self.pct("d", "s"),
-            "dk": self.pct("d", "k"),
-            "nd": self.pct("n", "d"),
-            "stunting": self.pct("stunting", "n_haz"),
-            "stunting_berat": self.pct("stunting_berat", "n_haz"),
-            "wasting": self.pct("wasting", "n_whz"),
-            "wasting_berat": self.pct("wasting_berat", "n_whz"),
-            "underweight": self.pct("underweight", "n_waz"),
-            "overweight": self.pct("overweight", "n_whz"),
-        }
+        if self.small:  # asked once, not per ratio: pages ask for thousands of ratios
+            return dict.fromkeys(RATIOS)
+        c = self.counts
+        return {k: round(100 * c[n] / c[d], 1) if c[d] else None for k, (n, d) in RATIOS.items()}
+
+
+# ratio -> (numerator, denominator) of the counts
+RATIOS = {
+    "ks": ("k", "s"),
+    "ds": ("d", "s"),
+    "dk": ("d", "k"),
+    "nd": ("n", "d"),
+    "stunting": ("stunting", "n_haz"),
+    "stunting_berat": ("stunting_berat", "n_haz"),
+    "wasting": ("wasting", "n_whz"),
+    "wasting_berat": ("wasting_berat", "n_whz"),
+    "underweight": ("underweight", "n_waz"),
+    "overweight": ("overweight", "n_whz"),
+}
 
 
 @dataclass
@@ -100,50 +107,25 @@ def posyandu_get(*, user: Any, public_id: Any) -> Posyandu:
         raise OutOfScope(str(public_id)) from exc
 
 
-def rows_within(kode: str) -> Q:
-    """Report rows (RekapBulanan, RekapLayanan: one desa_kode each) of the desa under `kode`;
-    every row when `kode` is empty. A kecamatan filters on the expression its index holds
-    (models: `*_kecamatan_periode`); a LIKE prefix uses no index on a non-C collation."""
-    if not kode:
-        return Q()
-    if len(kode) == 13:
-        return Q(desa_kode=kode)
-    if len(kode) == 8:
-        return Q(Exact(Substr("desa_kode", 1, 8), kode))
-    return Q(desa_kode__startswith=kode + ".")
-
-
-# Level column of the per-kecamatan tables (RekapKecamatan, LayananKecamatan) by code length.
-LEVEL_FIELD = {0: "", 2: "provinsi_kode", 5: "kabkota_kode"}
-CHILD_FIELD = {0: "provinsi_kode", 2: "kabkota_kode", 5: "kecamatan_kode"}
-
-
-def rolled_up(kode: str) -> bool:
-    """Province, kab/kota and the whole country read the per-kecamatan sums."""
-    return len(kode) in LEVEL_FIELD
-
-
-def level_within(kode: str) -> Q:
-    """Rows of the per-kecamatan tables within a province or kab/kota (all when empty)."""
-    return Q(**{LEVEL_FIELD[len(kode)]: kode}) if kode else Q()
-
-
-def _sums() -> dict[str, Sum]:
-    return {f: Sum(f) for f in FIELDS}
-
-
-def _figures(row: dict[str, Any]) -> Figures:
-    return Figures({f: int(row.get(f) or 0) for f in FIELDS})
-
-
 def rows_for(
     *, kode: str = "", posyandu: Posyandu | None = None
-) -> QuerySet[RekapBulanan] | QuerySet[RekapKecamatan]:
+) -> QuerySet[RekapBulanan] | QuerySet[RekapWilayah]:
+    """The rows whose sum is the figures of a Posyandu (its own rows), a region (its row per
+    month and sex in RekapWilayah) or the whole country (the provinces' rows)."""
     if posyandu is not None:
         return RekapBulanan.objects.filter(posyandu=posyandu)
-    if rolled_up(kode):
-        return RekapKecamatan.objects.filter(level_within(kode))
-    return RekapBulanan.objects.filter(rows_within(kode))
+    if not kode:
+        return RekapWilayah.objects.filter(induk_kode="")
+    return RekapWilayah.objects.filter(wilayah_kode=kode)
+
+
+def _summed(rows: QuerySet[Any, Any], key: str) -> dict[Any, Figures]:
+    """{key: Figures} of the rows summed by `key` in Python: they are a few dozen (a region's
+    rows per sex), and a plain read compiles and runs faster than nineteen SUMs."""
+    sums: dict[Any, list[int]] = {}
+    for k, *counts in rows.values_list(key, *FIELDS).order_by():
+        _add(sums, k, counts)
+    return {k: _figures_of(v) for k, v in sums.items()}
 
 
 # Silent Posyandu-months (nothing entered) get their rows from the build and the nightly job
@@ -151,34 +133,111 @@ def rows_for(
 
 
 def total(*, kode: str = "", posyandu: Posyandu | None = None, month: int) -> Figures:
-    row = rows_for(kode=kode, posyandu=posyandu).filter(periode=period_of(month))
-    return _figures(row.aggregate(**_sums()))
+    rows = rows_for(kode=kode, posyandu=posyandu).filter(periode=period_of(month))
+    return _summed(rows, "periode").get(period_of(month), Figures())
 
 
 def units_below(*, kode: str, month: int, sex: str = "") -> list[Unit]:
     """One Unit per region (or Posyandu, below a desa) directly below `kode`, by code."""
-    rows = rows_for(kode=kode).filter(periode=period_of(month))
-    if sex:
-        rows = rows.filter(jk=sex)
+    rows: QuerySet[Any, Any]
     if len(kode) == 13:
-        per_posyandu = RekapBulanan.objects.filter(rows_within(kode), periode=period_of(month))
-        per_posyandu = per_posyandu.filter(jk=sex) if sex else per_posyandu
-        grouped = per_posyandu.values("posyandu_id").annotate(**_sums())
-        sums = {r["posyandu_id"]: r for r in grouped}
-        posyandu = Posyandu.objects.filter(desa_id=kode).order_by("kode", "nama", "id")
-        units = [Unit(posyandu_code(p), p.nama, _figures(sums.get(p.id, {})), p) for p in posyandu]
-        return sorted(units, key=lambda u: u.kode)
-    if rolled_up(kode):
-        child = CHILD_FIELD[len(kode)]
-        sums = {r[child]: r for r in rows.values(child).annotate(**_sums()).order_by()}
-    else:
-        by_desa: QuerySet[Any, Any] = rows.annotate(
-            unit=Substr("desa_kode", 1, CHILD_LENGTH[len(kode)])
-        )
-        sums = {r["unit"]: r for r in by_desa.values("unit").annotate(**_sums())}
+        rows = RekapBulanan.objects.filter(desa_kode=kode, periode=period_of(month))
+        rows = rows.filter(jk=sex) if sex else rows
+        return _posyandu_units(kode, _summed(rows, "posyandu_id"))
+    rows = RekapWilayah.objects.filter(induk_kode=kode, periode=period_of(month))
+    rows = rows.filter(jk=sex) if sex else rows
+    return _region_units(_children(kode), _summed(rows, "wilayah_kode"))
+
+
+def _children(kode: str) -> list[Wilayah]:
     regions = Wilayah.objects.filter(kode__startswith=kode + "." if kode else "")
     regions = regions.filter(**({"induk_id": kode} if kode else {"tingkat": "provinsi"}))
-    return [Unit(w.kode, w.nama, _figures(sums.get(w.kode, {}))) for w in regions.order_by("kode")]
+    return list(regions.order_by("kode").only("kode", "nama"))
+
+
+def _region_units(regions: list[Wilayah], sums: dict[Any, Figures]) -> list[Unit]:
+    return [Unit(w.kode, w.nama, sums.get(w.kode) or Figures()) for w in regions]
+
+
+def _posyandu_units(desa: str, sums: dict[Any, Figures]) -> list[Unit]:
+    posyandu = Posyandu.objects.filter(desa_id=desa).order_by("kode", "nama", "id")
+    units = [Unit(posyandu_code(p), p.nama, sums.get(p.id) or Figures(), p) for p in posyandu]
+    return sorted(units, key=lambda u: u.kode)
+
+
+@dataclass
+class RegionPage:
+    """The SKDN part of a region's dashboard."""
+
+    path: list[Wilayah]  # the region and the regions above it, province first ([]: country)
+    month: int
+    trend: list[tuple[str, Figures]]  # the region's months ending with `month`, oldest first
+    units: list[Unit]  # the units below it in `month`, by code
+
+
+def region_page(*, user: Any, kode: str, month: int | None, months: int = 13) -> RegionPage:
+    """What a region page shows of the SKDN rows, in as few reads as a page can make: one
+    for the region, those above it (breadcrumb) and below it (names); one for the region's
+    `months` months and its units' month (below a desa, the Posyandu rows and names are two
+    more). The month: `month`, else the latest with figures (one more read only when that
+    is not the current month), else the current. Access as `region_get`."""
+    if kode and not scope_for(user).aggregate.covers_region(kode):
+        raise OutOfScope(kode)
+    if not kode:
+        region_get(user=user, kode=kode)  # everything: admin only
+        path, children = [], _children(kode)
+    else:
+        found = Q(kode__in=ancestors_of(kode)) | (Q(induk_id=kode) if len(kode) < 13 else Q())
+        regions = list(Wilayah.objects.filter(found).order_by("kode"))
+        path = [w for w in regions if len(w.kode) <= len(kode) and kode.startswith(w.kode)]
+        children = [w for w in regions if w.induk_id == kode]
+        if not path or path[-1].kode != kode:
+            raise OutOfScope(kode)
+    shown = month if month is not None else current_month()
+    trend, units, present = _region_rows(kode, shown, months, children)
+    if month is None and not present:
+        latest = latest_period(kode=kode)
+        if latest is not None and parse_period(latest) != shown:
+            shown = parse_period(latest)
+            trend, units, present = _region_rows(kode, shown, months, children)
+    return RegionPage(path, shown, trend, units)
+
+
+def _region_rows(
+    kode: str, month: int, months: int, children: list[Wilayah]
+) -> tuple[list[tuple[str, Figures]], list[Unit], bool]:
+    """The region's figures of `months` months ending with `month`, its units' of `month`,
+    and whether the region has rows in `month`."""
+    periods = [period_of(m) for m in range(month - months + 1, month + 1)]
+    if len(kode) == 13:
+        own = _summed(rows_for(kode=kode).filter(periode__in=periods), "periode")
+        points = [(p, own.get(p) or Figures()) for p in periods]
+        return points, units_below(kode=kode, month=month), periods[-1] in own
+    if kode:
+        rows = RekapWilayah.objects.filter(
+            Q(wilayah_kode=kode, periode__in=periods) | Q(induk_kode=kode, periode=periods[-1])
+        )
+    else:  # the country: the provinces' rows are its sums and its units
+        rows = RekapWilayah.objects.filter(induk_kode="", periode__in=periods)
+    sums: dict[str, list[int]] = {}
+    below: dict[str, list[int]] = {}
+    for code, periode, *counts in rows.values_list("wilayah_kode", "periode", *FIELDS):
+        if code == kode or not kode:
+            _add(sums, periode, counts)
+        if code != kode and periode == periods[-1]:
+            _add(below, code, counts)
+    points = [(p, _figures_of(sums.get(p))) for p in periods]
+    units = _region_units(children, {c: _figures_of(v) for c, v in below.items()})
+    return points, units, periods[-1] in sums
+
+
+def _figures_of(counts: list[int] | None) -> Figures:
+    return Figures() if counts is None else Figures(dict(zip(FIELDS, counts, strict=True)))
+
+
+def _add(sums: dict[Any, list[int]], key: Any, counts: list[int]) -> None:
+    found = sums.get(key)
+    sums[key] = counts if found is None else [a + b for a, b in zip(found, counts, strict=True)]
 
 
 def trend(
@@ -186,9 +245,8 @@ def trend(
 ) -> list[tuple[str, Figures]]:
     """(period, figures) for the `months` months ending with `end`, oldest first."""
     periods = [period_of(m) for m in range(end - months + 1, end + 1)]
-    rows = rows_for(kode=kode, posyandu=posyandu).filter(periode__in=periods)
-    sums = {r["periode"]: r for r in rows.values("periode").annotate(**_sums()).order_by()}
-    return [(p, _figures(sums.get(p, {}))) for p in periods]
+    sums = _summed(rows_for(kode=kode, posyandu=posyandu).filter(periode__in=periods), "periode")
+    return [(p, sums.get(p) or Figures()) for p in periods]
 
 
 def latest_period(*, kode: str = "", posyandu: Posyandu | None = None) -> str | None:

@@ -156,15 +156,10 @@ def nutrition_counts(m: Measurement) -> tuple[int, ...]:
     )
 
 
-def add(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
-
-
 def unit_counts(series: Iterable[ChildSeries], month: int) -> tuple[int, ...]:
-    total = ZERO
-    for one in series:
-        total = add(total, one.counts(month))
-    return total
+    # Column sums in one pass (zip): a listener sums a Posyandu's children for a few months.
+    rows = [c for one in series if (c := one.counts(month)) is not ZERO]
+    return tuple(map(sum, zip(*rows, strict=True))) if rows else ZERO
 
 
 def window(month: int) -> tuple[date, date]:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from posyandu.laporan import views, views_proyeksi, views_sip
+from posyandu.laporan import views, views_prevalensi, views_proyeksi, views_sip
 
 app_name = "laporan"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
         r"^wilayah/(?P<kode>[0-9.]+|semua)/(?P<kind>skdn|gizi|cakupan)\.(?P<fmt>csv|xlsx)$",
         views.wilayah_export,
         name="wilayah_export",
+    ),
+    re_path(
+        r"^wilayah/(?P<kode>[0-9.]+)/prevalensi\.csv$",
+        views_prevalensi.wilayah_prevalensi,
+        name="wilayah_prevalensi",
     ),
     path("posyandu/<uuid:public_id>/", views.posyandu, name="posyandu"),
     path("posyandu/<uuid:public_id>/sip/<int:nomor>/", views_sip.sip_page, name="sip"),

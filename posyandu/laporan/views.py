@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from posyandu.accounts.decorators import scoped
@@ -14,7 +15,16 @@ from posyandu.audit.recorder import log
 from posyandu.core import tabular
 from posyandu.core.periods import current_month, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import coverage_selectors, indicators, peta, proyeksi, selectors, svg
+from posyandu.laporan import (
+    coverage_selectors,
+    indicators,
+    peta,
+    presisi,
+    proyeksi,
+    selectors,
+    svg,
+    views_prevalensi,
+)
 from posyandu.laporan.exports import pdf, tables
 from posyandu.laporan.registry import posyandu_panels
 from posyandu.laporan.selectors import Figures, OutOfScope
@@ -69,9 +79,26 @@ def _place(region: Wilayah | None) -> str:
 
 def _cells(figures: Figures, codes: tuple[str, ...]) -> list[dict[str, Any]]:
     ratios = figures.ratios()
-    return [
-        {"code": c, "value": ratios[c], "rating": indicators.rating(c, ratios[c])} for c in codes
-    ]
+    intervals = presisi.of_figures(figures)  # 95% CI of each prevalence (None: not one)
+    cells = []
+    for i, c in enumerate(codes):
+        value, ci = ratios[c], intervals.get(c)
+        rating = indicators.rating(c, value)
+        cells.append(
+            {
+                "code": c,
+                "value": value,
+                "rating": rating,
+                "ci": ci,
+                # What a cell of the ranked table shows, made here rather than by the
+                # template language (slow at a hundred cells a page).
+                "css": f"num lp-{rating or 'none'}" + (" hide-sm" if i >= 3 else ""),
+                "text": "—" if value is None else f"{localize(value)}%",
+                "title": _("95%% CI %(ci)s") % {"ci": ci.text()} if ci else "",
+                "imprecise": bool(ci and not ci.rankable),
+            }
+        )
+    return cells
 
 
 def _change(now: Figures, before: Figures, code: str) -> float | None:
@@ -113,10 +140,16 @@ def _coverage(
     """The coverage section: cards, antigen table and (for a region) the ranked units."""
     cs = coverage_selectors
     empty = cs.Cell("", 0, 0)
-    totals = cs.totals(kode=code, posyandu=unit, month=month)
     year = month // 12
+    # A region's cells are the sums of its units' cells: one read for both.
+    below = cs.units_below(kode=code, month=month) if units is not None else {}
+    totals = (
+        cs.summed(below) if units is not None else cs.totals(kode=code, posyandu=unit, month=month)
+    )
     # A Posyandu has no projected target of its own (the Dinkes sets them per desa).
-    targets = proyeksi.targets(kode=code, tahun=year) if unit is None else proyeksi.EMPTY
+    targets, below_targets = (
+        proyeksi.targets_with_below(kode=code, tahun=year) if unit is None else (proyeksi.EMPTY, {})
+    )
 
     def named(kode: str, label: str = "") -> dict[str, Any]:
         cell = totals.get(kode, cs.Cell(kode, 0, 0))
@@ -137,8 +170,6 @@ def _coverage(
         "sources": proyeksi.sources(tahun=year, limit=3) if targets.values else [],
     }
     if units is not None:
-        below = cs.units_below(kode=code, month=month)
-        below_targets = proyeksi.targets_below(kode=code, tahun=year)
         chosen = request.GET.get("cakupan", "")
         sort = chosen if chosen in cs.RANKED else "idl"
         rows = []
@@ -157,13 +188,10 @@ def _coverage(
                     "nama": u.nama,
                     "link": link,
                     "cells": [
-                        {
-                            "cell": c,
-                            "target_pct": proyeksi.percent(
-                                c.num, unit_targets.get(proyeksi.group_of(k))
-                            ),
-                        }
-                        for c, k in zip(ranked_cells, cs.RANKED, strict=True)
+                        _coverage_cell(
+                            c, i, proyeksi.percent(c.num, unit_targets.get(proyeksi.group_of(k)))
+                        )
+                        for i, (c, k) in enumerate(zip(ranked_cells, cs.RANKED, strict=True))
                     ],
                     "key": cells.get(sort, empty).pct,
                 }
@@ -176,6 +204,17 @@ def _coverage(
             ranked=[(k, indicators.name(k)) for k in cs.RANKED],
         )
     return context
+
+
+def _coverage_cell(cell: Any, column: int, target_pct: float | None) -> dict[str, Any]:
+    """One cell of the ranked coverage table, its class and text made here: a page has a
+    hundred of them, and the template language is slow at this."""
+    if cell.pct is not None:
+        text = f"{localize(cell.pct)}%"
+    else:
+        text = f"{localize(cell.num)}/{localize(cell.den)}" if cell.den else "—"
+    css = f"num lp-{cell.rating or 'none'}" + (" hide-sm" if column >= 3 else "")
+    return {"cell": cell, "css": css, "text": text, "target_pct": target_pct}
 
 
 def _map(request: HttpRequest, code: str, units: list[Any], month: int) -> dict[str, Any]:
@@ -209,15 +248,19 @@ def _pdf_map(code: str, month: int) -> str:
     return str(peta.choropleth("ds", kode=code, rows=rows, title=title, interactive=False))
 
 
-def _breadcrumb(request: HttpRequest, kode: str, *, current: bool) -> list[dict[str, Any]]:
-    """The regions from the province down to `kode`: a link only where the user may open
-    the dashboard (never one that answers 404), the others as text; the current page's own
-    region (`current`) as text too."""
+def _breadcrumb(
+    request: HttpRequest, kode: str, *, current: bool, path: list[Wilayah] | None = None
+) -> list[dict[str, Any]]:
+    """The regions from the province down to `kode` (`path` when already read): a link only
+    where the user may open the dashboard (never one that answers 404), the others as text;
+    the current page's own region (`current`) as text too."""
     if not kode:
         return []
     access = scope_for(request.user).aggregate
     crumbs = []
-    for w in Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode"):
+    if path is None:
+        path = list(Wilayah.objects.filter(kode__in=ancestors_of(kode)).order_by("kode"))
+    for w in path:
         here = current and w.kode == kode
         crumbs.append({"wilayah": w, "link": access.covers_region(w.kode) and not here,
                        "here": here})  # fmt: skip
@@ -234,10 +277,16 @@ def _headline(figures: Figures, last_year: Figures) -> list[dict[str, Any]]:
 
 @scoped("aggregate")
 def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
-    code, region = _region(request, kode)
-    month = _month(request, selectors.latest_period(kode=code))
-    figures = selectors.total(kode=code, month=month)
-    units = selectors.units_below(kode=code, month=month)
+    code = "" if kode == ALL else kode
+    asked = _month(request, period_of(current_month())) if request.GET.get("periode") else None
+    try:  # the regions (breadcrumb, units), then the 13 months and the units' month: 2 reads
+        page = selectors.region_page(user=request.user, kode=code, month=asked, months=13)
+    except OutOfScope as exc:
+        raise Http404 from exc
+    path, month, units = page.path, page.month, page.units
+    region = path[-1] if path else None
+    # The last of the 13 months is the month's figures, the first a year before.
+    figures, last_year, points = page.trend[-1][1], page.trend[0][1], page.trend[1:]
     sort = request.GET.get("urut", "ds") if request.GET.get("urut") in RANKED else "ds"
     lower_first = indicators.indicator(sort)["direction"] == "higher"
     units.sort(
@@ -253,16 +302,16 @@ def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
         else:
             link = reverse("laporan:wilayah", args=[unit.kode])
         rows.append({"unit": unit, "link": link, "cells": _cells(unit.figures, RANKED)})
-    points = selectors.trend(kode=code, end=month)
     chart_skdn, chart_gizi = _trend_chart(points)
     context = {
         "kode": kode,
         "region": region,
-        "breadcrumb": _breadcrumb(request, code, current=True),
+        "breadcrumb": _breadcrumb(request, code, current=True, path=path),
         "periode": period_of(month),
         "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
         "figures": figures,
-        "headline": _headline(figures, selectors.total(kode=code, month=month - 12)),
+        "headline": _headline(figures, last_year),
+        "presisi_rule": presisi.rule(),
         "rows": rows,
         "ranked": [(c, indicators.name(c)) for c in RANKED],
         "sort": sort,
@@ -270,6 +319,7 @@ def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
         "chart_gizi": chart_gizi,
         "below_desa": len(code) == 13,
         "pdf": region is not None and region.tingkat in pdf.REGION_LEVELS,
+        "prevalensi": views_prevalensi.may_download(request.user, code),
         "cakupan": _coverage(request, month, code=code, units=units),
         "peta": _map(request, code, units, month),
         "tahun": month // 12,
@@ -289,8 +339,8 @@ def _posyandu(request: HttpRequest, public_id: UUID) -> Posyandu:
 def posyandu(request: HttpRequest, public_id: UUID) -> HttpResponse:
     unit = _posyandu(request, public_id)
     month = _month(request, selectors.latest_period(posyandu=unit))
-    figures = selectors.total(posyandu=unit, month=month)
-    points = selectors.trend(posyandu=unit, end=month)
+    points = selectors.trend(posyandu=unit, end=month, months=13)  # as on a region's page
+    figures, last_year, points = points[-1][1], points[0][1], points[1:]
     chart_skdn, chart_gizi = _trend_chart(points)
     context = {
         "posyandu": unit,
@@ -298,7 +348,8 @@ def posyandu(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "periode": period_of(month),
         "periods": [period_of(m) for m in range(current_month(), current_month() - 24, -1)],
         "figures": figures,
-        "headline": _headline(figures, selectors.total(posyandu=unit, month=month - 12)),
+        "headline": _headline(figures, last_year),
+        "presisi_rule": presisi.rule(),
         "months": [(p, f, f.ratios()) for p, f in reversed(points)],
         "chart_skdn": chart_skdn,
         "chart_gizi": chart_gizi,

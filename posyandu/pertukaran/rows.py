@@ -1,7 +1,7 @@
 """From matched sheets to typed rows: a person's identity and a measurement, or the reason a
 row is refused (in the user's language), with its sheet and row number."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -121,6 +121,33 @@ def person_of(row: list[Any], sheet: MatchedSheet, where: Where) -> PersonRow:
     return person
 
 
+# The cells `person_of` reads: a child's rows in a register repeat them (once per month).
+IDENTITY_FIELDS = (
+    "nik", "nama", "tanggal_lahir", "jenis_kelamin", "nama_ibu", "nik_ibu", "telepon", "rt",
+    "rw", "no_kk", "posyandu", "berat_lahir", "panjang_lahir",
+)  # fmt: skip
+
+
+def person_of_cached(
+    row: list[Any], sheet: MatchedSheet, where: Where, seen: dict[tuple[Any, ...], Any]
+) -> PersonRow:
+    """`person_of`, read once per distinct identity cells of a sheet (`seen`)."""
+    key = tuple((type(v), v) for v in (_get(row, sheet, name) for name in IDENTITY_FIELDS))
+    try:
+        known = seen.get(key)
+    except TypeError:  # an unhashable cell
+        return person_of(row, sheet, where)
+    if known is None:
+        try:
+            known = person_of(row, sheet, where)
+        except CellError as error:
+            known = error
+        seen[key] = known
+    if isinstance(known, CellError):
+        raise CellError(str(known))
+    return replace(known, where=where)
+
+
 LABELS = {
     "berat": "BB",
     "tinggi": "TB/PB",
@@ -164,6 +191,7 @@ def parse(detection: Detection) -> ParsedFile:
     """Every data row below each header row, typed; blank rows are not data."""
     out = ParsedFile()
     for sheet in detection.sheets:
+        seen: dict[tuple[Any, ...], Any] = {}
         out.headers[sheet.data.name] = sheet.headers
         role = sheet.spec.role
         for index in range(sheet.header_row, len(sheet.data.rows)):
@@ -174,7 +202,7 @@ def parse(detection: Detection) -> ParsedFile:
             where = Where(sheet.data.name, index + 1, _cells(row))
             try:
                 if role in ("identitas", "gabungan"):
-                    person = person_of(row, sheet, where)
+                    person = person_of_cached(row, sheet, where, seen)
                     measure = measure_of(row, sheet, where) if role == "gabungan" else None
                     out.people.append(person)
                     if measure is not None:

@@ -2,9 +2,11 @@
 
 People are matched by NIK, then by the duplicate rules of sasaran (same birth date and a
 similar name or the same mother); new people are registered in the Posyandu through
-`sasaran.services`; measurements go through `sesi.services.measurement_record` (at a
-check-in of that Posyandu's session of that day when the session may be opened), so growth
-results, flags, N/T/O/B, aggregates and tasks follow exactly as on the Posyandu day.
+`sasaran.services`; measurements go through `sesi.services.measurements_record` (at a
+check-in of that Posyandu's session of that day when the session may be opened), the batch
+form of the day's `measurement_record` (which calls it with one reading), so growth results,
+flags, N/T/O/B, aggregates, tasks and the SATUSEHAT outbox follow exactly as on the Posyandu
+day. Each chunk of people is checked first and then written together, in one transaction.
 
 A dry run does all of it inside a transaction that is rolled back: its counts are the
 import's. A second import of the same file creates nothing: the people match, and a
@@ -26,6 +28,7 @@ from posyandu.accounts.scope import can_import_people, can_undo_import, restrict
 from posyandu.audit.recorder import log
 from posyandu.core import derived
 from posyandu.core.corrections import CorrectionError, parts_of, record_correct, record_void
+from posyandu.core.models import bulk_insert
 from posyandu.core.numbers import format_measured
 from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.pertukaran.layouts import detect
@@ -38,14 +41,16 @@ from posyandu.sasaran.duplicates import Candidate, duplicate_reason
 from posyandu.sasaran.life_stage import BADUTA, completed_months
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.nik import nik_errors, nik_warnings
-from posyandu.sasaran.services import sasaran_create, sasaran_update
-from posyandu.sesi.limits import MeasurementRefused, hard_limit_errors
+from posyandu.sasaran.services import sasaran_create_many, sasaran_new, sasaran_update
+from posyandu.sesi.growth import as_stored
+from posyandu.sesi.limits import hard_limit_errors
 from posyandu.sesi.models import Kunjungan, Pengukuran, Sesi
 from posyandu.sesi.services import (
-    CheckinError,
+    Checkin,
+    Reading,
     SessionDateError,
-    checkin,
-    measurement_record,
+    checkins,
+    measurements_record,
     session_open,
 )
 from posyandu.wilayah.models import Wilayah
@@ -255,8 +260,11 @@ class _Run:
     sessions: dict[tuple[int, date], Sesi | None] = field(default_factory=dict)
     kecamatan: dict[str, bool] = field(default_factory=dict)
     pending_items: list[ImportItem] = field(default_factory=list)
-    new_sessions: set[int] = field(default_factory=set)
+    places: dict[int, Posyandu] = field(default_factory=dict)
+    new_people: list[Sasaran] = field(default_factory=list)
+    new_measures: list[tuple[Sasaran, date, dict[str, Any]]] = field(default_factory=list)
     started: Any = field(default_factory=timezone.now)
+    today: date = field(default_factory=timezone.localdate)
 
     # --- grouping -----------------------------------------------------------------------
 
@@ -323,6 +331,10 @@ class _Run:
     # --- the run --------------------------------------------------------------------------
 
     def run(self, parsed: ParsedFile) -> None:
+        """Chunk by chunk of people, each one transaction: match or plan each child and
+        check each row first, then register the new people, open the sessions, check in and
+        record the measurements of the chunk together (the day's services, in batch form),
+        and let the derived data (aggregates, tasks, outbox) follow once per chunk."""
         groups = self._groups(parsed)
         loose = self._loose
         self._prefetch(groups, loose)
@@ -332,20 +344,27 @@ class _Run:
         self._load_measured(matched_ids)
         for start in range(0, len(groups), CHUNK_PEOPLE):
             with transaction.atomic(), derived.batch():
-                for group in groups[start : start + CHUNK_PEOPLE]:
-                    self._group(group)
+                plans = [self._group(group) for group in groups[start : start + CHUNK_PEOPLE]]
+                self._create_people()
+                for plan in plans:
+                    if plan is not None:
+                        person, measures, checked = plan
+                        for m in measures:
+                            self._measure(person, m, checked=checked)
+                self._write_measures()
                 self._flush_items()
         if loose:
             with transaction.atomic(), derived.batch():
                 for m in loose:
                     self._loose_measure(m)
+                self._write_measures()
                 self._flush_items()
 
     def _item(self, record: Model, action: str, old: dict[str, Any] | None = None) -> None:
         if self.batch is not None:
             self.pending_items.append(
                 ImportItem(
-                    batch=self.batch,
+                    batch_id=self.batch.pk,
                     model=record._meta.label,
                     object_pk=record.pk,
                     action=action,
@@ -355,7 +374,7 @@ class _Run:
 
     def _flush_items(self) -> None:
         if self.pending_items:
-            ImportItem.objects.bulk_create(self.pending_items, batch_size=500)
+            bulk_insert(self.pending_items)
             self.pending_items = []
 
     def _reject_group(self, group: _Group, reason: str) -> None:
@@ -391,16 +410,17 @@ class _Run:
             self.kecamatan[kode] = Wilayah.objects.filter(kode=kode).exists()
         return self.kecamatan[kode]
 
-    def _group(self, group: _Group) -> None:
-        """One child: checked, matched or registered, then measured oldest first. A row is
-        rejected as a whole: a child whose every row is rejected is not registered."""
+    def _group(self, group: _Group) -> tuple[Sasaran, list[MeasureRow], bool] | None:
+        """One child: checked, matched or planned for registration; returns the person and
+        the rows to measure, oldest first (checked already for a new person), or None. A row
+        is rejected as a whole: a child whose every row is rejected is not registered."""
         try:
             person = self._existing(group)
             if person is None:
                 born, sex = self._identity(group)
         except _GroupError as error:
             self._reject_group(group, str(error))
-            return
+            return None
         measures = sorted(group.measures, key=lambda m: (m.tanggal or date.min, m.where.row))
         if person is None:
             valid = []
@@ -415,7 +435,7 @@ class _Run:
                 and not valid
                 and all(r.where in [m.where for m in measures] for r in group.rows)
             ):
-                return  # one-sheet rows, all rejected: nobody to register
+                return None  # one-sheet rows, all rejected: nobody to register
             try:
                 person = self._create(group, born, sex)
             except _GroupError as error:
@@ -423,13 +443,12 @@ class _Run:
                 group.measures = valid
                 group.rows = [r for r in group.rows if (r.where.sheet, r.where.row) not in rejected]
                 self._reject_group(group, str(error))
-                return
-            for m in valid:
-                self._measure(person, m, checked=True)
-            return
+                return None
+            return person, valid, True
+        if person.pk is None:  # planned by an earlier row group of the file: register it now
+            self._create_people()
         self._matched(person, group)
-        for m in measures:
-            self._measure(person, m)
+        return person, measures, False
 
     def _reject_row(self, m: MeasureRow, reason: str) -> None:
         self.report.reject(Rejection(m.where.sheet, m.where.row, reason, m.where.cells))
@@ -437,7 +456,7 @@ class _Run:
     def _check(self, m: MeasureRow, born: date, sex: str) -> str:
         """Why a measurement of a child born on `born` cannot be stored ("" when it can)."""
         assert m.tanggal is not None
-        today = timezone.localdate()
+        today = self.today
         earliest = date.fromisoformat(rules()["tanggal_ukur_paling_awal"])
         if m.tanggal > today:
             return _("The date measured %(date)s is after today.") % {"date": _dmy(m.tanggal)}
@@ -464,7 +483,7 @@ class _Run:
         if nik:
             found = self.by_nik.get(nik)
             if found is not None:
-                if found.pk not in self.visible_ids:
+                if found.pk is not None and found.pk not in self.visible_ids:
                     raise _GroupError(
                         _("NIK %(nik)s is registered at a Posyandu outside your area.")
                         % {"nik": nik}
@@ -487,7 +506,8 @@ class _Run:
             if nik and other.nik and other.nik != nik:
                 continue
             if duplicate_reason(candidate, other):
-                self.visible_ids.add(other.pk)  # a person of the target Posyandu: in scope
+                if other.pk is not None:
+                    self.visible_ids.add(other.pk)  # a person of the target Posyandu: in scope
                 return other
         return None
 
@@ -498,7 +518,7 @@ class _Run:
         born = group.value("tanggal_lahir")
         if born is None:
             raise _GroupError(_("The date of birth is empty."))
-        error = birth_date_error(born, timezone.localdate())
+        error = birth_date_error(born, self.today)
         if error:
             raise _GroupError(error)
         sex = group.value("jenis_kelamin")
@@ -533,14 +553,20 @@ class _Run:
                 )
             for warning in nik_warnings(nik, tanggal_lahir=born, jenis_kelamin=sex):
                 self._warn(group.first, warning)
-        person = sasaran_create(posyandu=posyandu, by=_actor(self.by), **fields)
-        self._item(person, ImportItem.Action.CREATED)
+        person = sasaran_new(posyandu=posyandu, **fields)
+        self.new_people.append(person)
         self.report.counts["sasaran_baru"] += 1
         self.by_birth[born].append(person)
-        self.visible_ids.add(person.pk)
         if nik:
             self.by_nik[nik] = person
         return person
+
+    def _create_people(self) -> None:
+        """Register the people planned so far (sasaran.services, together)."""
+        for person in sasaran_create_many(self.new_people):
+            self._item(person, ImportItem.Action.CREATED)
+            self.visible_ids.add(person.pk)
+        self.new_people = []
 
     def _matched(self, person: Sasaran, group: _Group) -> Sasaran:
         """An existing person: fill what they lack from the file (never overwrite)."""
@@ -590,9 +616,11 @@ class _Run:
     # --- measurements -----------------------------------------------------------------
 
     def _same(self, stored: dict[str, Any], values: dict[str, Any]) -> bool:
-        return all(stored.get(k) == values.get(k) for k in COMPARED)
+        return all(stored.get(k) == as_stored(k, values.get(k)) for k in COMPARED)
 
     def _measure(self, person: Sasaran, m: MeasureRow, checked: bool = False) -> None:
+        """Check a row of a registered person and plan its measurement (written by
+        `_write_measures`); the same person, day and values again is counted, not written."""
         assert m.tanggal is not None
         reject = lambda reason: self._reject_row(m, reason)  # noqa: E731
         reason = "" if checked else self._check(m, person.tanggal_lahir, person.jenis_kelamin)
@@ -620,46 +648,52 @@ class _Run:
                 }
             )
             return
-        kunjungan = self._visit(person, m.tanggal)
-        try:
-            # atomic itself: a refusal writes nothing
-            result = measurement_record(
-                sasaran=person, tanggal=m.tanggal, by=_actor(self.by), kunjungan=kunjungan, **values
-            )
-        except MeasurementRefused as refused_now:  # pragma: no cover - checked just above
-            reject(" ".join(refused_now.errors.values()))
-            return
-        p = result.pengukuran
-        self._item(p, ImportItem.Action.CREATED)
-        self.measured[key] = [{k: getattr(p, k) for k in COMPARED}]
-        self.report.counts["pengukuran_baru"] += 1
+        self.measured[key] = [{k: as_stored(k, values.get(k)) for k in COMPARED}]
+        self.new_measures.append((person, m.tanggal, values))
 
-    def _visit(self, person: Sasaran, tanggal: date) -> Kunjungan | None:
-        """The check-in at the person's Posyandu session of that day (opened when needed);
-        None when no session may be opened on that day (more than a year ago)."""
-        key = (person.posyandu_id, tanggal)
+    def _write_measures(self) -> None:
+        """The planned measurements: each at a check-in of its person's Posyandu session of
+        that day (opened when needed; none when the day is more than a year ago), recorded
+        through sesi.services like the Posyandu day, together."""
+        planned, self.new_measures = self.new_measures, []
+        wanted: dict[int, Checkin] = {}
+        for i, (person, tanggal, _values) in enumerate(planned):
+            sesi = self._session(person.posyandu_id, tanggal)
+            if sesi is not None:
+                wanted[i] = Checkin(sesi, person)
+        for done in checkins(list(wanted.values())):
+            if done.created and done.kunjungan is not None:
+                self._item(done.kunjungan, ImportItem.Action.CREATED)
+        readings = [
+            Reading(
+                person,
+                tanggal,
+                values,
+                kunjungan=wanted[i].kunjungan if i in wanted else None,
+            )
+            for i, (person, tanggal, values) in enumerate(planned)
+        ]
+        for result in measurements_record(readings=readings, by=_actor(self.by)):
+            self._item(result.pengukuran, ImportItem.Action.CREATED)
+            self.report.counts["pengukuran_baru"] += 1
+
+    def _session(self, posyandu_id: int, tanggal: date) -> Sesi | None:
+        """The Posyandu's session of that day, opened when needed; None when no session may
+        be opened on that day (more than a year ago)."""
+        key = (posyandu_id, tanggal)
         if key not in self.sessions:
+            if posyandu_id not in self.places:
+                self.places[posyandu_id] = Posyandu.objects.get(pk=posyandu_id)
             try:
-                sesi = session_open(posyandu=person.posyandu, tanggal=tanggal, by=_actor(self.by))
+                sesi = session_open(
+                    posyandu=self.places[posyandu_id], tanggal=tanggal, by=_actor(self.by)
+                )
             except SessionDateError:
                 sesi = None
             if sesi is not None and sesi.created_at >= self.started:  # opened by this import
                 self._item(sesi, ImportItem.Action.CREATED)
-                self.new_sessions.add(sesi.pk)
             self.sessions[key] = sesi
-        sesi = self.sessions[key]
-        if sesi is None:
-            return None
-        if sesi.pk not in self.new_sessions:
-            existing = Kunjungan.objects.filter(sesi=sesi, sasaran=person).first()
-            if existing is not None:
-                return existing
-        try:
-            kunjungan = checkin(sesi=sesi, sasaran=person)
-        except CheckinError:
-            return None
-        self._item(kunjungan, ImportItem.Action.CREATED)
-        return kunjungan
+        return self.sessions[key]
 
 
 class _GroupError(ValueError):

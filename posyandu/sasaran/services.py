@@ -1,5 +1,6 @@
 """Writes for people, households and consent; merging duplicate records."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from posyandu.audit.models import AuditEvent
 from posyandu.audit.recorder import log
 from posyandu.core import derived
 from posyandu.core.concurrency import save_if_current
+from posyandu.core.models import records_create
 from posyandu.core.registry import merge_resolver
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.duplicates import Candidate, likely_duplicates
@@ -32,12 +34,23 @@ def sasaran_create(
 ) -> Sasaran:
     """Register a person in a Posyandu; `consent` (diberikan_oleh, hubungan, tujuan, tanggal)
     is recorded with them. `public_id` may come from an offline client."""
-    if fields.get("nik") == "":
-        fields["nik"] = None
-    sasaran = Sasaran.objects.create(posyandu=posyandu, desa_id=posyandu.desa_id, **fields)
+    [sasaran] = sasaran_create_many([sasaran_new(posyandu=posyandu, **fields)])
     if consent and consent.get("diberikan_oleh"):
         consent_record(sasaran=sasaran, by=by, **consent)
     return sasaran
+
+
+def sasaran_new(*, posyandu: Posyandu, **fields: Any) -> Sasaran:
+    """A person of the Posyandu, not saved yet (`sasaran_create_many` saves it)."""
+    if fields.get("nik") == "":
+        fields["nik"] = None
+    return Sasaran(posyandu=posyandu, desa_id=posyandu.desa_id, **fields)
+
+
+def sasaran_create_many(people: Sequence[Sasaran]) -> Sequence[Sasaran]:
+    """Save new people (`sasaran_new`) as `sasaran_create` does, together: an import
+    registers a thousand at once (core.models.records_create)."""
+    return records_create(people)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from posyandu.accounts.scope import restrict
+from posyandu.core.models import bulk_insert
 from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi.models import Imunisasi
 from posyandu.sasaran.models import Sasaran
@@ -61,23 +62,39 @@ def queue(keys: set[Any]) -> None:
         ).values_list("id", "public_id")
     )
     now = timezone.now()
-    for key in sorted(encounters, key=collect._order):
-        kunci = _kunci(key, public_ids, dose_ids)
-        latest = Kiriman.objects.filter(kunci=kunci).order_by("-revisi").first()
-        if latest is None:
-            Kiriman.objects.create(
-                jenis=key.jenis, kunci=kunci, sasaran_id=key.sasaran_id, tanggal=key.tanggal,
-                kelas=key.kelas, dibuat=now, diubah=now,
+    ordered = sorted(encounters, key=collect._order)
+    kunci_of = {key: _kunci(key, public_ids, dose_ids) for key in ordered}
+    latest: dict[str, Kiriman] = {}
+    names = sorted(set(kunci_of.values()))
+    for start in range(0, len(names), 500):
+        for item in Kiriman.objects.filter(kunci__in=names[start : start + 500]):
+            if item.kunci not in latest or item.revisi > latest[item.kunci].revisi:
+                latest[item.kunci] = item
+    new: list[Kiriman] = []
+    waiting: list[int] = []
+    failed: list[int] = []
+    for key in ordered:
+        kunci = kunci_of[key]
+        found = latest.get(kunci)
+        if found is None or found.status not in (S.MENUNGGU, S.GAGAL, S.TIDAK_DIPETAKAN, S.BATAL):
+            # new, or sent or being sent: the change goes as the next revision
+            latest[kunci] = Kiriman(
+                jenis=key.jenis, kunci=kunci, revisi=found.revisi + 1 if found else 1,
+                sasaran_id=key.sasaran_id, tanggal=key.tanggal, kelas=key.kelas, dibuat=now,
+                diubah=now, status=S.MENUNGGU,
             )  # fmt: skip
-        elif latest.status == S.MENUNGGU:
-            Kiriman.objects.filter(pk=latest.pk).update(diubah=now)
-        elif latest.status in (S.GAGAL, S.TIDAK_DIPETAKAN, S.BATAL):
-            reopen(Kiriman.objects.filter(pk=latest.pk))
-        else:  # sent or being sent: the change goes as the next revision
-            Kiriman.objects.create(
-                jenis=key.jenis, kunci=kunci, revisi=latest.revisi + 1, sasaran_id=key.sasaran_id,
-                tanggal=key.tanggal, kelas=key.kelas, dibuat=now, diubah=now,
-            )  # fmt: skip
+            new.append(latest[kunci])
+        elif found.pk is None:
+            continue  # queued above for another key of the same encounter
+        elif found.status == S.MENUNGGU:
+            waiting.append(found.pk)
+        else:
+            failed.append(found.pk)
+    bulk_insert(new)
+    for start in range(0, len(waiting), 500):
+        Kiriman.objects.filter(pk__in=waiting[start : start + 500]).update(diubah=now)
+    for start in range(0, len(failed), 500):
+        reopen(Kiriman.objects.filter(pk__in=failed[start : start + 500]))
 
 
 def reopen(items: Any) -> int:

@@ -3,11 +3,14 @@ plausibility and referral suggestions. One evaluation used by the Posyandu day, 
 the API (through sesi.services.measurement_record), so a measurement means the same wherever it
 was taken."""
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 
 import growthstandards as gs
@@ -75,8 +78,17 @@ class GrowthResult:
         return int(round((float(p.berat_kg) - float(prev.berat_kg)) * 1000))
 
 
-def _dec(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
+MEASURED_DECIMALS = ("berat_kg", "tinggi_cm", "lingkar_kepala_cm", "lila_cm")
+
+
+def as_stored(name: str, value: Any) -> Decimal | None:
+    """A measured value as its column keeps it: rounded half up to the field's decimals.
+    Results are computed from this value, so re-evaluating a stored measurement (or the next
+    one looking back at it) sees exactly what was evaluated."""
+    if value in (None, ""):
+        return None
+    places = Pengukuran._meta.get_field(name).decimal_places  # type: ignore[union-attr]
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def compute_zscores(
@@ -90,24 +102,43 @@ def compute_zscores(
     edema: bool,
 ) -> dict[str, Any]:
     """The engine's z-scores and flags under our field names ({} when no reference applies)."""
-    if age_days < 0 or age_days / plausibility.DAYS_PER_MONTH > MAX_ENGINE_AGE_MONTHS:
-        return {}
-    out = gs.zscores_one(
-        sex=1 if sex == "L" else 2,
-        age_days=age_days,
-        weight=float(berat_kg) if berat_kg is not None else None,
-        lenhei=float(tinggi_cm) if tinggi_cm is not None else None,
-        measure=WHO_MEASURE.get(cara_ukur),
-        headc=float(lk) if lk is not None else None,
-        muac=float(lila) if lila is not None else None,
-        oedema=bool(edema),
+    return compute_zscores_many([(sex, age_days, berat_kg, tinggi_cm, cara_ukur, lk, lila, edema)])[
+        0
+    ]
+
+
+def compute_zscores_many(rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """`compute_zscores` of many measurements (tuples of its arguments) in one engine call."""
+    out: list[dict[str, Any]] = [{} for _ in rows]
+    wanted = [
+        i
+        for i, row in enumerate(rows)
+        if row[1] >= 0 and row[1] / plausibility.DAYS_PER_MONTH <= MAX_ENGINE_AGE_MONTHS
+    ]
+    if not wanted:
+        return out
+
+    def floats(column: int) -> list[float | None]:
+        return [None if rows[i][column] is None else float(rows[i][column]) for i in wanted]
+
+    computed = gs.zscores_many(
+        sex=[1 if rows[i][0] == "L" else 2 for i in wanted],
+        age_days=[rows[i][1] for i in wanted],
+        weight=floats(2),
+        lenhei=floats(3),
+        measure=[WHO_MEASURE.get(rows[i][4]) for i in wanted],
+        headc=floats(5),
+        muac=floats(6),
+        oedema=[bool(rows[i][7]) for i in wanted],
     )
-    if out["reference"] == "who2007":
-        out = {WHO2007_KEYS.get(k, k): v for k, v in out.items()}
-    return {
-        k: (bool(out[k]) if k.startswith("f") and out.get(k) is not None else out.get(k))
-        for k in Z_FIELDS
-    }
+    for i, z in zip(wanted, computed, strict=True):
+        if z["reference"] == "who2007":
+            z = {WHO2007_KEYS.get(k, k): v for k, v in z.items()}
+        out[i] = {
+            k: (bool(z[k]) if k.startswith("f") and z.get(k) is not None else z.get(k))
+            for k in Z_FIELDS
+        }
+    return out
 
 
 def categories_of(z: dict[str, Any], age_months: int) -> dict[str, str]:
@@ -121,28 +152,137 @@ def categories_of(z: dict[str, Any], age_months: int) -> dict[str, str]:
     return out
 
 
-def previous_weighings(
-    sasaran: Sasaran, tanggal: date, exclude_pk: int | None = None
-) -> tuple[Pengukuran | None, bool, Pengukuran | None]:
+# A person's measurements as (order, measurement): stored ones by (date, id), then the ones
+# evaluated together with them, after the stored ones of their day (they are saved later).
+History = list[tuple[tuple[date, int, int], Pengukuran]]
+# What a measurement looks back at (`previous_in`): the last weighing of the previous month,
+# whether any weighing came before this month, and the last measurement before it.
+Looks = tuple[Pengukuran | None, bool, Pengukuran | None]
+
+
+def previous_in(history: History, tanggal: date) -> Looks:
     """(last weighing of the previous calendar month, any weighing before this month, the last
-    measurement before this one for plausibility)."""
+    measurement before this one for plausibility), among `history`."""
     this_month, _end = month_bounds(tanggal)
     prev_month = first_day(month_index(tanggal) - 1)
-    qs = Pengukuran.objects.filter(sasaran=sasaran)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    weighed = qs.filter(berat_kg__isnull=False)
-    prev = (
-        weighed.filter(tanggal__gte=prev_month, tanggal__lt=this_month)
-        .order_by("-tanggal", "-id")
-        .first()
-    )
-    before = prev is not None or weighed.filter(tanggal__lt=this_month).exists()
-    last = qs.filter(tanggal__lt=tanggal).order_by("-tanggal", "-id").first()
-    return prev, before, last
+    prev: tuple[tuple[date, int, int], Pengukuran] | None = None
+    last: tuple[tuple[date, int, int], Pengukuran] | None = None
+    before = False
+    for item in history:
+        key, m = item
+        if m.tanggal < tanggal and (last is None or key > last[0]):
+            last = item
+        if m.berat_kg is None or m.tanggal >= this_month:
+            continue
+        before = True
+        if m.tanggal >= prev_month and (prev is None or key > prev[0]):
+            prev = item
+    return (prev[1] if prev else None), before, (last[1] if last else None)
+
+
+def histories(
+    person_ids: Iterable[int], *, until: date, exclude: Iterable[int] = ()
+) -> dict[int, History]:
+    """The stored measurements dated before `until` of these people (but `exclude`)."""
+    out: dict[int, History] = defaultdict(list)
+    ids = sorted(set(person_ids))
+    excluded = [pk for pk in exclude if pk is not None]
+    for start in range(0, len(ids), 500):
+        rows = Pengukuran.objects.filter(sasaran_id__in=ids[start : start + 500], tanggal__lt=until)
+        if excluded:
+            rows = rows.exclude(pk__in=excluded)
+        for m in rows:
+            out[m.sasaran_id].append(((m.tanggal, 0, m.pk), m))
+    return out
+
+
+def previous_weighings(sasaran: Sasaran, tanggal: date, exclude_pk: int | None = None) -> Looks:
+    """`previous_in` the stored measurements of the person (but `exclude_pk`)."""
+    history = histories([sasaran.pk], until=tanggal, exclude=[exclude_pk] if exclude_pk else [])
+    return previous_in(history[sasaran.pk], tanggal)
 
 
 def measurement_evaluate(
+    *, sasaran: Sasaran, tanggal: date, exclude_pk: int | None = None, **values: Any
+) -> GrowthResult:
+    """Everything the instant result shows, on an unsaved Pengukuran. `values`: berat_kg,
+    tinggi_cm, cara_ukur, lingkar_kepala_cm, lila_cm, edema, `tanda_bahaya` (danger-sign codes
+    of rules/tanda_bahaya.json; unknown codes raise ValueError), `danger_signs` (the older
+    flag: suggests a referral without saying which sign) and other Pengukuran fields.
+    `exclude_pk`: a stored measurement being evaluated again (not its own previous one)."""
+    reading = {"sasaran": sasaran, "tanggal": tanggal, **values}
+    return measurements_evaluate([reading], exclude=[exclude_pk] if exclude_pk else [])[0]
+
+
+def measurements_evaluate(
+    readings: Sequence[dict[str, Any]], *, exclude: Iterable[int] = ()
+) -> list[GrowthResult]:
+    """`measurement_evaluate` of several readings (dicts of its arguments) at once: z-scores
+    in one engine call, the stored measurements of all their people in one query. Readings of
+    one person are evaluated as if saved one after another, oldest first: each looks back at
+    the stored measurements and at the readings dated before it (what
+    `sesi.services.measurements_record` then saves)."""
+    built = [_unsaved(**reading) for reading in readings]
+    zscores = compute_zscores_many(
+        [
+            (
+                p.sasaran.jenis_kelamin, p.umur_hari, p.berat_kg, p.tinggi_cm, p.cara_ukur,
+                p.lingkar_kepala_cm, p.lila_cm, p.edema,
+            )
+            for p, _danger in built
+        ]
+    )  # fmt: skip
+    if not built:
+        return []
+    stored = histories(
+        [p.sasaran_id for p, _danger in built],
+        until=max(p.tanggal for p, _danger in built),
+        exclude=exclude,
+    )
+    order = sorted(
+        range(len(built)), key=lambda i: (built[i][0].sasaran_id, built[i][0].tanggal, i)
+    )
+    looks: list[Looks] = [(None, False, None)] * len(built)
+    for i in order:
+        p = built[i][0]
+        history = stored[p.sasaran_id]
+        looks[i] = previous_in(history, p.tanggal)
+        history.append(((p.tanggal, 1, i), p))
+    _weight_gain([p for p, _danger in built], looks)
+    results: list[GrowthResult] = []
+    for i, (p, danger_signs) in enumerate(built):
+        results.append(_evaluate(p, zscores[i], looks[i], danger_signs))
+    return results
+
+
+def _weight_gain(measurements: Sequence[Pengukuran], looks: Sequence[Looks]) -> None:
+    """N/T/O/B and the KBM of each weighing of 0-60 months, against the last weighing of the
+    previous month (its `looks`), in one engine call."""
+    rows = []
+    for i, p in enumerate(measurements):
+        age_months = completed_months(p.sasaran.tanggal_lahir, p.tanggal)
+        if p.berat_kg is not None and 0 <= age_months <= MAX_KBM_AGE_MONTHS:
+            rows.append((i, age_months))
+    if not rows:
+        return
+    prev_weights = []
+    for i, _age in rows:
+        prev = looks[i][0]
+        prev_weights.append(
+            float(prev.berat_kg) if prev and prev.berat_kg is not None else float("nan")
+        )
+    statuses = gs.weight_gain_status(
+        np.array([float(measurements[i].berat_kg) for i, _age in rows]),  # type: ignore[arg-type]
+        np.array(prev_weights),
+        np.array([age for _i, age in rows]),
+        np.array([looks[i][1] for i, _age in rows]),
+    )
+    for (i, age_months), status in zip(rows, statuses.tolist(), strict=True):
+        measurements[i].status_bb = str(status)
+        measurements[i].kbm_g = gs.kbm_grams(age_months)
+
+
+def _unsaved(
     *,
     sasaran: Sasaran,
     tanggal: date,
@@ -154,53 +294,43 @@ def measurement_evaluate(
     edema: bool = False,
     tanda_bahaya: list[str] | None = None,
     danger_signs: bool = False,
-    exclude_pk: int | None = None,
     **other: Any,
-) -> GrowthResult:
-    """Everything the instant result shows, on an unsaved Pengukuran. `tanda_bahaya` are
-    danger-sign codes (rules/tanda_bahaya.json; unknown codes raise ValueError); the older
-    `danger_signs` flag suggests a referral without saying which sign."""
+) -> tuple[Pengukuran, bool]:
+    """The measurement of a reading, unsaved and not evaluated yet, and its danger flag."""
     p = Pengukuran(
         sasaran=sasaran,
         tanggal=tanggal,
-        berat_kg=_dec(berat_kg),
-        tinggi_cm=_dec(tinggi_cm),
+        berat_kg=as_stored("berat_kg", berat_kg),
+        tinggi_cm=as_stored("tinggi_cm", tinggi_cm),
         cara_ukur=cara_ukur or "",
-        lingkar_kepala_cm=_dec(lingkar_kepala_cm),
-        lila_cm=_dec(lila_cm),
+        lingkar_kepala_cm=as_stored("lingkar_kepala_cm", lingkar_kepala_cm),
+        lila_cm=as_stored("lila_cm", lila_cm),
         edema=bool(edema),
         **other,
     )
     p.tanda_bahaya = danger.clean_codes(tanda_bahaya)
     p.tanda_bahaya_versi = danger.version() if p.tanda_bahaya else ""
-    age_days = (tanggal - sasaran.tanggal_lahir).days
-    age_months = completed_months(sasaran.tanggal_lahir, tanggal)
-    p.umur_hari = age_days
-    z = compute_zscores(
-        sasaran.jenis_kelamin,
-        age_days,
-        p.berat_kg,
-        p.tinggi_cm,
-        p.cara_ukur,
-        p.lingkar_kepala_cm,
-        p.lila_cm,
-        p.edema,
-    )
+    p.umur_hari = (tanggal - sasaran.tanggal_lahir).days
+    return p, danger_signs
+
+
+def _evaluate(
+    p: Pengukuran,
+    z: dict[str, Any],
+    looks: Looks,
+    danger_signs: bool,
+) -> GrowthResult:
+    """The growth results of `p` (its z-scores `z`; N/T/O/B set by `_weight_gain`), given
+    what it looks back at (`previous_in`)."""
+    tanggal = p.tanggal
+    age_months = completed_months(p.sasaran.tanggal_lahir, tanggal)
     for key in Z_FIELDS:
         setattr(p, key, z.get(key))
     p.kategori = categories_of(z, age_months)
     p.mesin_versi = engine_version() if z else ""
-    prev, before, last = previous_weighings(sasaran, tanggal, exclude_pk)
+    prev, _before, last = looks
     result = GrowthResult(pengukuran=p, previous=prev)
     if p.berat_kg is not None and 0 <= age_months <= MAX_KBM_AGE_MONTHS:
-        status = gs.weight_gain_status(
-            float(p.berat_kg),
-            float(prev.berat_kg) if prev and prev.berat_kg is not None else float("nan"),
-            age_months,
-            before,
-        )[0]
-        p.status_bb = str(status)
-        p.kbm_g = gs.kbm_grams(age_months)
         result.is_2t = p.status_bb == "T" and prev is not None and prev.status_bb == "T"
     reasons = (
         plausibility.implausible_reasons(

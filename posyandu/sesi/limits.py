@@ -35,8 +35,10 @@ class Limit:
     age_to: int | None
 
 
+@cache
 def limit_for(field: str, umur_bulan: int, jenis_kelamin: str = "") -> Limit | None:
-    """The band of `field` at this age (completed months) and sex; a row for the sex wins."""
+    """The band of `field` at this age (completed months) and sex; a row for the sex wins.
+    Read once per field, age and sex (like the rule file, once per process)."""
     found: dict[bool, Limit] = {}
     for row in rules()["limits"]:
         low_age, high_age = row["umur_bulan"]

@@ -6,6 +6,7 @@ measurements whose results changed; their saves only add keys for the handlers o
 above (aggregates, tasks), which then run once for the person, not once per re-save.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from posyandu.core import derived
@@ -37,13 +38,34 @@ def measurement_keys(record: Pengukuran, created: bool) -> list[Key]:
     """A measurement entered, changed, moved or deleted before later ones: their N/T/O/B
     and plausibility checks looked at a different previous weighing. Re-evaluated
     measurements change only results, so their own saves add no key here."""
-    loaded = getattr(record, "_loaded", {}) or {}
+    return measurement_keys_many([record], created)
+
+
+def measurement_keys_many(records: Sequence[Pengukuran], created: bool) -> list[Key]:
+    """`measurement_keys` of several measurements, in one query per 500 people. New
+    measurements created together were evaluated together (growth.measurements_evaluate:
+    each looked back at the ones dated before it), so only measurements stored before them
+    count as later ones to re-evaluate."""
     watched = (*INPUT_FIELDS, "tanggal", "deleted_at")
-    if not created and all(loaded.get(f) == getattr(record, f) for f in watched):
-        return []
-    first = min(record.tanggal, loaded.get("tanggal") or record.tanggal)
-    later = Pengukuran.objects.filter(sasaran_id=record.sasaran_id, tanggal__gt=first)
-    return [(record.sasaran_id, first + timedelta(days=1))] if later.exists() else []
+    firsts: list[tuple[int, date]] = []
+    for record in records:
+        loaded = getattr(record, "_loaded", {}) or {}
+        if not created and all(loaded.get(f) == getattr(record, f) for f in watched):
+            continue
+        firsts.append(
+            (record.sasaran_id, min(record.tanggal, loaded.get("tanggal") or record.tanggal))
+        )
+    together = {record.pk for record in records} if created else set()
+    latest: dict[int, date] = {}  # person -> date of their last measurement (not together)
+    ids = sorted({sid for sid, _day in firsts})
+    for start in range(0, len(ids), 500):
+        chunk = set(ids[start : start + 500])
+        since = min(day for sid, day in firsts if sid in chunk)
+        rows = Pengukuran.objects.filter(sasaran_id__in=chunk, tanggal__gt=since)
+        for pk, sid, day in rows.values_list("pk", "sasaran_id", "tanggal"):
+            if pk not in together and day > latest.get(sid, date.min):
+                latest[sid] = day
+    return [(sid, day + timedelta(days=1)) for sid, day in firsts if latest.get(sid, day) > day]
 
 
 def reevaluate(keys: set[Key]) -> None:
@@ -72,4 +94,5 @@ def register() -> None:
         keys=measurement_keys,
         handler=reevaluate,
         rebuild=REBUILD,
+        keys_many=measurement_keys_many,
     )

@@ -1,6 +1,7 @@
 """Writes of the Posyandu day: schedule, open/close a session, check-in (of someone new too),
 measurements, services, education; joining two check-ins when two people are merged."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from posyandu.accounts.scope import may_correct
+from posyandu.core.models import records_create, records_update
 from posyandu.core.rules import load_rule
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.life_stage import completed_months
 from posyandu.sasaran.models import Sasaran
 from posyandu.sasaran.services import Registration, sasaran_register
-from posyandu.sesi.growth import GrowthResult, measurement_evaluate, result_of
+from posyandu.sesi.growth import GrowthResult, measurements_evaluate, result_of
 from posyandu.sesi.limits import MeasurementRefused, hard_limit_errors
 from posyandu.sesi.models import Jadwal, Kunjungan, LayananDiberikan, Pengukuran, Penyuluhan, Sesi
 
@@ -104,21 +106,70 @@ def born_after_session_message(sasaran: Sasaran) -> str:
     ) % {"name": sasaran.nama}
 
 
-@transaction.atomic
 def checkin(*, sesi: Sesi, sasaran: Sasaran, public_id: UUID | None = None) -> Kunjungan:
     """Langkah 1: the person is here. Checking in twice returns the first check-in. A person
     born after the session's date cannot have come (every age rule of the visit would fail)."""
-    if sesi.tanggal > timezone.localdate():
+    [done] = checkins([Checkin(sesi, sasaran, public_id)])
+    if done.kunjungan is None:
+        raise CheckinError(done.error)
+    return done.kunjungan
+
+
+@dataclass
+class Checkin:
+    """One check-in of `checkins`: asked with the session and person; answered with the
+    visit (`created` when it is new) or why it was refused."""
+
+    sesi: Sesi
+    sasaran: Sasaran
+    public_id: UUID | None = None  # an offline client's id
+    kunjungan: Kunjungan | None = None
+    created: bool = False
+    error: str = ""
+
+
+def checkin_refusal(sesi: Sesi, sasaran: Sasaran, today: date | None = None) -> str:
+    """Why the person cannot be checked in to the session ("" when they can)."""
+    if sesi.tanggal > (today or timezone.localdate()):
         # A planned day: measurements would carry its date while services carry today's.
-        raise CheckinError(
-            gettext("This Posyandu day is on %(date)s; check people in from that day.")
-            % {"date": sesi.tanggal.strftime("%d-%m-%Y")}
-        )
+        return gettext("This Posyandu day is on %(date)s; check people in from that day.") % {
+            "date": sesi.tanggal.strftime("%d-%m-%Y")
+        }
     if sasaran.tanggal_lahir > sesi.tanggal:
-        raise CheckinError(born_after_session_message(sasaran))
-    found = Kunjungan.objects.filter(sesi=sesi, sasaran=sasaran).first()
-    extra: dict[str, Any] = {"public_id": public_id} if public_id else {}  # offline client's id
-    return found or Kunjungan.objects.create(sesi=sesi, sasaran=sasaran, langkah=1, **extra)
+        return born_after_session_message(sasaran)
+    return ""
+
+
+@transaction.atomic
+def checkins(wanted: Sequence[Checkin]) -> Sequence[Checkin]:
+    """`checkin` of several people at once (an import): the existing check-ins in one query
+    per 500 sessions, the new ones written together (core.models.records_create). Fills in
+    each Checkin."""
+    today = timezone.localdate()
+    for w in wanted:
+        w.error = checkin_refusal(w.sesi, w.sasaran, today)
+    allowed = [w for w in wanted if not w.error]
+    session_ids = sorted({w.sesi.pk for w in allowed})
+    person_ids = {w.sasaran.pk for w in allowed}
+    existing: dict[tuple[int, int], Kunjungan] = {}
+    for start in range(0, len(session_ids), 500):
+        rows = Kunjungan.objects.filter(sesi_id__in=session_ids[start : start + 500])
+        if len(person_ids) <= 500:
+            rows = rows.filter(sasaran_id__in=person_ids)
+        for k in rows.order_by("pk"):
+            if k.sasaran_id in person_ids:
+                existing.setdefault((k.sesi_id, k.sasaran_id), k)
+    new: list[Kunjungan] = []
+    for w in allowed:
+        key = (w.sesi.pk, w.sasaran.pk)
+        if key not in existing:
+            extra: dict[str, Any] = {"public_id": w.public_id} if w.public_id else {}
+            existing[key] = Kunjungan(sesi=w.sesi, sasaran=w.sasaran, langkah=1, **extra)
+            new.append(existing[key])
+            w.created = True
+        w.kunjungan = existing[key]
+    records_create(new)
+    return wanted
 
 
 @dataclass(frozen=True)
@@ -178,12 +229,29 @@ def checkins_merge(pk: int, field: str, keep: Sasaran) -> int:
 
 
 def _advance(kunjungan: Kunjungan, langkah: int) -> None:
-    if kunjungan.langkah < langkah:
-        kunjungan.langkah = langkah
-        kunjungan.save(update_fields=["langkah"])
+    _advance_all([kunjungan], langkah)
 
 
-@transaction.atomic
+def _advance_all(visits: Iterable[Kunjungan | None], langkah: int) -> None:
+    behind = {k.pk: k for k in visits if k is not None and k.langkah < langkah}
+    for k in behind.values():
+        k.langkah = langkah
+    records_update(list(behind.values()), ["langkah"])
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One measurement to record (`measurements_record`): whose, when, the values as the
+    form gives them (berat_kg, tinggi_cm, cara_ukur, ..., tanda_bahaya), and where."""
+
+    sasaran: Sasaran
+    tanggal: date
+    values: dict[str, Any]
+    sumber: str = Pengukuran.Sumber.POSYANDU
+    kunjungan: Kunjungan | None = None
+    public_id: UUID | None = None
+
+
 def measurement_record(
     *,
     sasaran: Sasaran,
@@ -197,31 +265,57 @@ def measurement_record(
     """Langkah 2-3 (and a measurement at home or from the API): compute and save it. A
     `public_id` already stored returns that measurement (a client retry never duplicates).
     A value beyond the hard limits (sesi.limits) raises MeasurementRefused."""
-    if public_id is not None:
-        existing = Pengukuran.objects.filter(public_id=public_id, sasaran=sasaran).first()
-        if existing is not None:
-            return result_of(existing)
-    refused = hard_limit_errors(
-        values,
-        umur_bulan=completed_months(sasaran.tanggal_lahir, tanggal),
-        jenis_kelamin=sasaran.jenis_kelamin,
+    reading = Reading(sasaran, tanggal, values, sumber, kunjungan, public_id)
+    return measurements_record(readings=[reading], by=by)[0]
+
+
+@transaction.atomic
+def measurements_record(*, readings: Sequence[Reading], by: Any) -> list[GrowthResult]:
+    """`measurement_record` of several readings at once (an import): evaluated together
+    (sesi.growth.measurements_evaluate: a person's readings oldest first, each looking back
+    at the ones before it) and written together (core.models.records_create), so they end
+    as if recorded one by one in date order. One reading beyond the hard limits refuses
+    them all (MeasurementRefused): check first with sesi.limits.hard_limit_errors."""
+    ids = [r.public_id for r in readings if r.public_id is not None]
+    stored: dict[tuple[UUID, int], Pengukuran] = {}
+    if ids:
+        for p in Pengukuran.objects.filter(public_id__in=ids):
+            stored[(p.public_id, p.sasaran_id)] = p
+    results: list[GrowthResult | None] = [None] * len(readings)
+    fresh: list[int] = []
+    for i, r in enumerate(readings):
+        found = stored.get((r.public_id, r.sasaran.pk)) if r.public_id else None
+        if found is not None:
+            results[i] = result_of(found)
+            continue
+        refused = hard_limit_errors(
+            r.values,
+            umur_bulan=completed_months(r.sasaran.tanggal_lahir, r.tanggal),
+            jenis_kelamin=r.sasaran.jenis_kelamin,
+        )
+        if refused:  # forms and APIs refuse these first; nothing impossible is ever stored
+            raise MeasurementRefused(refused)
+        fresh.append(i)
+    diukur_oleh = by if getattr(by, "is_authenticated", False) else None
+    evaluated = measurements_evaluate(
+        [
+            {
+                "sasaran": readings[i].sasaran,
+                "tanggal": readings[i].tanggal,
+                "sumber": readings[i].sumber,
+                "kunjungan": readings[i].kunjungan,
+                "diukur_oleh": diukur_oleh,
+                **({"public_id": readings[i].public_id} if readings[i].public_id else {}),
+                **readings[i].values,
+            }
+            for i in fresh
+        ]
     )
-    if refused:  # forms and APIs refuse these first; nothing impossible is ever stored
-        raise MeasurementRefused(refused)
-    extra: dict[str, Any] = {"public_id": public_id} if public_id else {}
-    result = measurement_evaluate(
-        sasaran=sasaran,
-        tanggal=tanggal,
-        sumber=sumber,
-        kunjungan=kunjungan,
-        diukur_oleh=by if getattr(by, "is_authenticated", False) else None,
-        **extra,
-        **values,
-    )
-    result.pengukuran.save()
-    if kunjungan is not None:
-        _advance(kunjungan, 3)
-    return result
+    records_create([result.pengukuran for result in evaluated])
+    _advance_all((readings[i].kunjungan for i in fresh), 3)
+    for i, result in zip(fresh, evaluated, strict=True):
+        results[i] = result
+    return [r for r in results if r is not None]
 
 
 CONFIRM_REASON_MAX = 200

@@ -8,7 +8,7 @@ from posyandu.imunisasi import schedule
 from posyandu.imunisasi import selectors as imunisasi_selectors
 from posyandu.kia import selectors as kia_selectors
 from posyandu.kia.models import KunjunganNifas, Persalinan
-from posyandu.sasaran.life_stage import BALITA, born_in_q
+from posyandu.sasaran.life_stage import BALITA, born_between_for, born_in_q
 from posyandu.sasaran.models import Sasaran
 from posyandu.skrining import selectors as skrining_selectors
 from posyandu.tugas.snapshot import Person, register_loader
@@ -19,7 +19,18 @@ def _people_qs(people: dict[int, Person], ids: list[int] | None) -> Any:
     return qs if ids is None else qs.filter(id__in=ids)
 
 
+def _any(people: dict[int, Person], ids: list[int] | None, test: Any) -> bool:
+    """Whether a query for some people can find anything: always for everyone (ids None);
+    for a few people (a listener), only if one of them passes `test` (the query's own
+    filter, asked of the snapshots already loaded), saving the query otherwise."""
+    return ids is None or any(test(p) for p in people.values())
+
+
 def immunization(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
+    after, on_or_before = born_between_for(BALITA, today)
+    if not _any(people, ids, lambda p: (after is None or p.tanggal_lahir > after)
+                and p.tanggal_lahir <= on_or_before):  # fmt: skip
+        return
     children = _people_qs(people, ids).filter(born_in_q(BALITA, today))
     for sid, doses in imunisasi_selectors.child_statuses(children, today).items():
         late = [
@@ -32,6 +43,27 @@ def immunization(people: dict[int, Person], ids: list[int] | None, today: date) 
 
 
 def maternal(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
+    if _any(people, ids, lambda p: p.jenis_kelamin == "P"):
+        _pregnancies(people, ids, today)
+    births = Persalinan.objects.filter(tanggal__gte=today - timedelta(days=43), tanggal__lte=today)
+    if ids is not None:
+        births = births.filter(kehamilan__sasaran_id__in=ids) | births.filter(bayi_id__in=ids)
+    delivered = list(births.values_list("id", "kehamilan__sasaran_id", "bayi_id", "tanggal"))
+    done: dict[int, set[str]] = {}
+    if delivered:  # (no delivery: no visit to read)
+        visits = KunjunganNifas.objects.filter(persalinan_id__in=[d[0] for d in delivered])
+        for pid, jenis, ke in visits.values_list("persalinan_id", "jenis", "ke"):
+            done.setdefault(pid, set()).add(f"{jenis}{ke}")
+    for pid, mother, baby, day in delivered:
+        if mother in people:
+            people[mother].extra.setdefault("persalinan", []).append((day, done.get(pid, set())))
+        if baby in people:
+            people[baby].extra["kn_selesai"] = {
+                c for c in done.get(pid, set()) if c.startswith("KN")
+            }
+
+
+def _pregnancies(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
     women = _people_qs(people, ids).filter(jenis_kelamin="P")
     for k in kia_selectors.high_risk(women, today):
         if k.sasaran_id in people:
@@ -47,23 +79,6 @@ def maternal(people: dict[int, Person], ids: list[int] | None, today: date) -> N
                 people[k.sasaran_id].extra.setdefault("anc_terlewat", []).append(
                     (f"{k.public_id}:{missing}", missing, ends[trimester])
                 )
-    births = Persalinan.objects.filter(tanggal__gte=today - timedelta(days=43), tanggal__lte=today)
-    if ids is not None:
-        births = births.filter(kehamilan__sasaran_id__in=ids) | births.filter(bayi_id__in=ids)
-    done: dict[int, set[str]] = {}
-    for pid, jenis, ke in KunjunganNifas.objects.filter(persalinan__in=births).values_list(
-        "persalinan_id", "jenis", "ke"
-    ):
-        done.setdefault(pid, set()).add(f"{jenis}{ke}")
-    for pid, mother, baby, day in births.values_list(
-        "id", "kehamilan__sasaran_id", "bayi_id", "tanggal"
-    ):
-        if mother in people:
-            people[mother].extra.setdefault("persalinan", []).append((day, done.get(pid, set())))
-        if baby in people:
-            people[baby].extra["kn_selesai"] = {
-                c for c in done.get(pid, set()) if c.startswith("KN")
-            }
 
 
 def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> None:

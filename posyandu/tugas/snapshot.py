@@ -111,6 +111,8 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
     since = today - timedelta(days=HISTORY_DAYS)
     month_start, _end = month_bounds(today)
     sessions = Sesi.objects.filter(tanggal__gte=month_start, tanggal__lte=today)
+    if id_list is not None:  # a few people: their Posyandu's sessions only
+        sessions = sessions.filter(posyandu_id__in={p.posyandu_id for p in people.values()})
     first_day: dict[int, date] = {}
     for posyandu_id, tanggal in sessions.values_list("posyandu_id", "tanggal"):
         if posyandu_id not in first_day or tanggal < first_day[posyandu_id]:

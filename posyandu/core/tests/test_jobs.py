@@ -78,7 +78,7 @@ def test_the_outbox_job_waits_for_credentials(settings) -> None:
     assert done.return_value == {"skipped": "SATUSEHAT_CREDENTIALS is not set"}
 
 
-def lose_the_worker(result_id: object, minutes_ago: int, attempt: int | None = None) -> None:
+def lose_the_worker(result_id: str, minutes_ago: int, attempt: int | None = None) -> None:
     """As if a worker claimed the job `minutes_ago` and was then killed."""
     stored = DBTaskResult.objects.get(id=result_id)
     stored.claim("worker-killed")
@@ -91,9 +91,9 @@ def lose_the_worker(result_id: object, minutes_ago: int, attempt: int | None = N
 def test_a_job_that_lost_its_worker_is_failed_and_run_again(settings) -> None:
     settings.JOB_STALL_MINUTES = 180
     result = sample.add.enqueue(4, 5)
-    lose_the_worker(result.id, minutes_ago=179)
+    lose_the_worker(str(result.id), minutes_ago=179)
     assert recover_stalled() == []  # still within the limit: maybe just slow
-    lose_the_worker(result.id, minutes_ago=181)
+    lose_the_worker(str(result.id), minutes_ago=181)
     (again,) = recover_stalled()
     stalled = DBTaskResult.objects.get(id=result.id)
     assert stalled.status == "FAILED" and stalled.exception_class_path == STALLED
@@ -109,7 +109,7 @@ def test_a_job_that_lost_its_worker_is_failed_and_run_again(settings) -> None:
 def test_a_job_that_stalled_on_its_last_attempt_stays_failed(settings) -> None:
     settings.JOB_STALL_MINUTES = 10
     result = sample.add.enqueue(1, 1)
-    lose_the_worker(result.id, minutes_ago=11, attempt=4)
+    lose_the_worker(str(result.id), minutes_ago=11, attempt=4)
     assert recover_stalled() == []
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED"]
 

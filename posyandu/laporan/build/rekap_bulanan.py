@@ -4,8 +4,9 @@ A measurement dated in month m changes the figures of m (D, N/T/O/B, nutrition),
 looks back one month), m+2 (2T looks back two) and the child's next weighed month after
 those (whose B becomes O, or back). A change of a person (birth date, status, KMS,
 Posyandu) touches every maintained month of its Posyandu. Each recompute reads only that
-Posyandu's children and the measurements of the months in question, so it takes
-milliseconds, inside the saving transaction.
+Posyandu's children and the measurements of the months in question, writes only the rows
+whose counts changed and adds the differences to the regions above (build/rollup.py), so it
+takes milliseconds, inside the saving transaction.
 """
 
 from collections import defaultdict
@@ -24,7 +25,7 @@ from posyandu.core.periods import (
 )
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import skdn
-from posyandu.laporan.build.rollup import roll_up_rekap
+from posyandu.laporan.build.rollup import add_rekap, roll_up_rekap
 from posyandu.laporan.models import RekapBulanan
 from posyandu.sasaran.life_stage import BALITA, born_between_for
 from posyandu.sasaran.models import Sasaran
@@ -106,46 +107,69 @@ def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSer
 def rekap_recompute(
     *, posyandu_ids: Iterable[int], months: Iterable[int], roll_up: bool = True
 ) -> int:
-    """Recompute the rows of these Posyandu and months (replacing them) and, unless a rebuild
-    rolls up once at its end (`roll_up=False`), their kecamatan's sums. Returns rows written."""
+    """Recompute the rows of these Posyandu and months, writing only the rows that changed,
+    and (unless a rebuild rolls up once at its end: `roll_up=False`) add the differences to
+    the regions above them (build/rollup.py). Returns rows written."""
     posyandu_ids = sorted(set(posyandu_ids))
     months = sorted({m for m in months if m <= current_month()})
     if not posyandu_ids or not months:
         return 0
-    desa = dict(Posyandu.objects.filter(id__in=posyandu_ids).values_list("id", "desa_id"))
-    series = _series(_children(list(desa), months), months)
-    by_unit: dict[tuple[int, str], list[skdn.ChildSeries]] = defaultdict(list)
-    for one in series:
-        by_unit[(one.child.posyandu_id, one.child.sex)].append(one)
-    rows = []
-    for pid, desa_kode in desa.items():
-        for sex in SEXES:
-            unit = by_unit.get((pid, sex), [])
-            for month in months:
-                counts = skdn.unit_counts(unit, month)
-                rows.append(
-                    RekapBulanan(
-                        posyandu_id=pid,
-                        desa_kode=desa_kode,
-                        periode=period_of(month),
-                        jk=sex,
-                        **dict(zip(skdn.FIELDS, counts, strict=True)),
-                    )
-                )
-    with transaction.atomic():
-        RekapBulanan.objects.filter(
-            posyandu_id__in=list(desa), periode__in=[period_of(m) for m in months]
-        ).delete()
-        RekapBulanan.objects.bulk_create(rows, batch_size=2000)
+    periods = [period_of(m) for m in months]
+    # No savepoint inside a save: a failure rolls the whole save back anyway.
+    with transaction.atomic(savepoint=False):
+        found = Posyandu.objects.filter(id__in=posyandu_ids)
         if roll_up:
-            roll_up_rekap(
-                periods=[period_of(m) for m in months], kecamatan={d[:8] for d in desa.values()}
+            # One recompute of a Posyandu at a time: the differences it adds to the regions
+            # above are against the rows it read (the next one waits and reads these).
+            found = found.select_for_update()
+        desa = dict(found.values_list("id", "desa_id"))
+        series = _series(_children(list(desa), months), months)
+        by_unit: dict[tuple[int, str], list[skdn.ChildSeries]] = defaultdict(list)
+        for one in series:
+            by_unit[(one.child.posyandu_id, one.child.sex)].append(one)
+        new: dict[tuple[int, str, str], tuple[str, tuple[int, ...]]] = {}
+        for pid, desa_kode in desa.items():
+            for sex in SEXES:
+                unit = by_unit.get((pid, sex), [])
+                for month in months:
+                    counts = skdn.unit_counts(unit, month)
+                    new[(pid, period_of(month), sex)] = (desa_kode, counts)
+        old = {
+            (row[0], row[2], row[3]): (row[1], tuple(row[5:]), row[4])
+            for row in RekapBulanan.objects.filter(posyandu_id__in=list(desa), periode__in=periods)
+            .values_list("posyandu_id", "desa_kode", "periode", "jk", "id", *skdn.FIELDS)
+            .order_by()
+        }
+        changed = [k for k, v in new.items() if k not in old or old[k][:2] != v]
+        if not changed:
+            return 0
+        stale = [old[k][2] for k in changed if k in old]
+        if stale:
+            RekapBulanan.objects.filter(id__in=stale).delete()
+        RekapBulanan.objects.bulk_create(
+            [
+                RekapBulanan(
+                    posyandu_id=pid,
+                    desa_kode=new[(pid, periode, sex)][0],
+                    periode=periode,
+                    jk=sex,
+                    **dict(zip(skdn.FIELDS, new[(pid, periode, sex)][1], strict=True)),
+                )
+                for pid, periode, sex in changed
+            ],
+            batch_size=2000,
+        )
+        if roll_up:
+            add_rekap(
+                {(old[k][0], k[1], k[2]): old[k][1] for k in changed if k in old},
+                {(new[k][0], k[1], k[2]): new[k][1] for k in changed},
             )
-    return len(rows)
+    return len(changed)
 
 
 def rekap_rebuild(*, prefix: str = "", start: int, end: int, batch: int = 100) -> int:
-    """Full rebuild of the months start..end for every Posyandu under `prefix` (all if '')."""
+    """Full rebuild of the months start..end for every Posyandu under `prefix` (all if '').
+    Returns rows written (rows already right are left alone)."""
     posyandu = Posyandu.objects.order_by("desa_id", "id")
     if prefix:
         posyandu = posyandu.filter(in_region("desa__kode", prefix))
@@ -154,11 +178,7 @@ def rekap_rebuild(*, prefix: str = "", start: int, end: int, batch: int = 100) -
     written = 0
     for i in range(0, len(ids), batch):
         written += rekap_recompute(posyandu_ids=ids[i : i + batch], months=months, roll_up=False)
-    periods = [period_of(m) for m in months]
-    if len(prefix) >= 8:
-        roll_up_rekap(periods=periods, kecamatan=[prefix[:8]])
-    else:
-        roll_up_rekap(periods=periods, prefix=prefix + "." if prefix else "")
+    roll_up_rekap(periods=[period_of(m) for m in months], prefix=prefix)
     log(
         "import",
         model="laporan.RekapBulanan",

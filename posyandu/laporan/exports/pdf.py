@@ -9,7 +9,7 @@ from fpdf import FPDF
 
 from posyandu.core.periods import period_of
 from posyandu.fasilitas.models import Posyandu
-from posyandu.laporan import coverage_selectors, indicators, proyeksi, selectors, svg
+from posyandu.laporan import coverage_selectors, indicators, presisi, proyeksi, selectors, svg
 from posyandu.laporan.selectors import Figures
 from posyandu.wilayah.models import Wilayah
 
@@ -81,6 +81,41 @@ def _summary(pdf: Report, figures: Figures) -> None:
           _cnt(figures, "underweight"), _cnt(figures, "overweight"), figures["flagged"]]],
         [22] * 8,
     )  # fmt: skip
+    _intervals(pdf, figures)
+
+
+# The prevalences of the nutrition table, in its column order.
+INTERVAL_CODES = ("stunting", "stunting_berat", "wasting", "wasting_berat", "underweight",
+                  "overweight")  # fmt: skip
+
+
+def _intervals(pdf: Report, figures: Figures) -> None:
+    """The 95% CI of each prevalence under the nutrition table (simple random sampling of the
+    children counted; presisi.py), "+" where it is too wide to rank, and the design stated."""
+    found = presisi.of_figures(figures)
+    if not any(found.values()):
+        return
+    cells = [
+        "-" if ci is None else f"{ci.lower:.1f}-{ci.upper:.1f}" + ("" if ci.rankable else " +")
+        for ci in (found[c] for c in INTERVAL_CODES)
+    ]
+    header = ["", "Stunting", "Sgt pendek", "Wasting", "Gizi buruk", "BB kurang", "Gizi lebih", ""]
+    pdf.data_table(header, [["IK 95% (%)", *cells, ""]], [22] * 8)
+    pdf.set_font("Helvetica", size=7)
+    pdf.multi_cell(
+        0,
+        4,
+        _latin(
+            "IK 95%: interval kepercayaan prevalensi, anak yang dihitung di wilayah dan bulan "
+            "ini dianggap sampel acak sederhana (tanpa klaster, tanpa bobot), dihitung seperti "
+            "WHO Anthro Survey Analyser. + interval terlalu lebar untuk diperingkat (standar "
+            f"penyajian proporsi NCHS 2017; aturan {presisi.rule().key})."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", size=9)
+    pdf.ln(1)
 
 
 def _cnt(figures: Figures, code: str) -> str:

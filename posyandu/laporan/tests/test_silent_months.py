@@ -51,7 +51,7 @@ def test_dashboard_counts_children_of_a_silent_month_after_the_nightly_job(quiet
         trend = dict(selectors.trend(kode="14.71.01", end=month_index(date(2025, 5, 1)), months=5))
         periods = ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05")
         assert [trend[p]["s"] for p in periods] == [1, 1, 1, 1, 1]
-        # The province page reads the per-kecamatan sums: the same figures.
+        # The province page reads the per-region sums: the same figures.
         province = dict(selectors.trend(kode="14", end=month_index(date(2025, 5, 1)), months=5))
         assert [province[p]["s"] for p in periods] == [1, 1, 1, 1, 1]
 

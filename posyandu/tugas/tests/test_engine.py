@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posyandu.rujukan.services import referral_feedback
@@ -208,3 +210,17 @@ def test_a_baby_registered_late_is_not_overdue_at_once_and_doses_use_the_panels_
     assert all(t.jatuh_tempo == today + timedelta(days=7) for t in tasks.values())
     assert tasks["imunisasi:OPV1"].params["vaksin"] == "OPV1"
     assert "OPV1" in tasks["imunisasi:OPV1"].reason and "bOPV" not in tasks["imunisasi:OPV1"].reason
+
+
+def test_a_boys_recompute_reads_no_pregnancy_and_an_adults_no_dose(world):
+    """A listener recompute of a few people skips the records none of them can have (the
+    query's own filter asked of the snapshots): the same tasks, fewer queries."""
+    boy = person(world.posyandu_a, date(2025, 1, 5), jenis_kelamin="L")
+    man = person(world.posyandu_a, date(1960, 1, 5), jenis_kelamin="L")
+    with CaptureQueriesContext(connection) as boys:
+        recompute([boy.pk], today=DAY)
+    with CaptureQueriesContext(connection) as mans:
+        recompute([man.pk], today=DAY)
+    assert not any('FROM "kia_kehamilan"' in q["sql"] for q in boys.captured_queries)
+    assert any("imunisasi_imunisasi" in q["sql"] for q in boys.captured_queries)
+    assert not any("imunisasi_imunisasi" in q["sql"] for q in mans.captured_queries)
