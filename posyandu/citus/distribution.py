@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import ForeignKey
 
-PLAN_FILE = Path(__file__).with_name("distribution.json")
+PLAN_FILE = Path(__file__).parent / "rules" / "distribution.json"
 ADD_LOCAL = "SELECT citus_add_local_table_to_metadata(%s, cascade_via_foreign_keys => true)"
 
 

@@ -1,5 +1,5 @@
 """Run after `migrate`: on a Citus coordinator, make the tables reference, distributed or
-coordinator-local tables as posyandu/citus/distribution.json says (docs/scaling.md).
+coordinator-local tables as posyandu/citus/rules/distribution.json says (docs/scaling.md).
 Idempotent; on SQLite and plain PostgreSQL it says so and does nothing."""
 
 from typing import Any
