@@ -5,9 +5,9 @@ locust users follow. Bench databases only: it changes passwords."""
 
 import json
 import os
-from typing import Any
 from datetime import timedelta
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
