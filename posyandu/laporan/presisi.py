@@ -16,15 +16,19 @@ from typing import Any
 
 from growthstandards.prevalence import srs_interval
 from posyandu.core.rules import Rule, load_rule
+from posyandu.laporan.skdn import RATIOS
 
-# prevalence code -> (count, denominator) in the monthly figures (laporan.skdn.FIELDS)
+# the prevalences among the ratios of the monthly figures: code -> (count, denominator)
 PREVALENCES = {
-    "stunting": ("stunting", "n_haz"),
-    "stunting_berat": ("stunting_berat", "n_haz"),
-    "wasting": ("wasting", "n_whz"),
-    "wasting_berat": ("wasting_berat", "n_whz"),
-    "underweight": ("underweight", "n_waz"),
-    "overweight": ("overweight", "n_whz"),
+    code: RATIOS[code]
+    for code in (
+        "stunting",
+        "stunting_berat",
+        "wasting",
+        "wasting_berat",
+        "underweight",
+        "overweight",
+    )
 }
 
 

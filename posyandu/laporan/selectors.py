@@ -16,7 +16,7 @@ from posyandu.core.disclosure import counts_only, small_number_threshold
 from posyandu.core.periods import current_month, parse_period, period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan.models import RekapBulanan, RekapWilayah
-from posyandu.laporan.skdn import FIELDS
+from posyandu.laporan.skdn import FIELDS, RATIOS
 from posyandu.wilayah.codes import ancestors_of
 from posyandu.wilayah.models import Wilayah
 
@@ -54,21 +54,6 @@ class Figures:
             return dict.fromkeys(RATIOS)
         c = self.counts
         return {k: round(100 * c[n] / c[d], 1) if c[d] else None for k, (n, d) in RATIOS.items()}
-
-
-# ratio -> (numerator, denominator) of the counts
-RATIOS = {
-    "ks": ("k", "s"),
-    "ds": ("d", "s"),
-    "dk": ("d", "k"),
-    "nd": ("n", "d"),
-    "stunting": ("stunting", "n_haz"),
-    "stunting_berat": ("stunting_berat", "n_haz"),
-    "wasting": ("wasting", "n_whz"),
-    "wasting_berat": ("wasting_berat", "n_whz"),
-    "underweight": ("underweight", "n_waz"),
-    "overweight": ("overweight", "n_whz"),
-}
 
 
 @dataclass

@@ -33,6 +33,20 @@ FIELDS = (
 )  # fmt: skip
 ZERO = (0,) * len(FIELDS)
 
+# ratio -> (numerator, denominator) of the counts in FIELDS
+RATIOS = {
+    "ks": ("k", "s"),
+    "ds": ("d", "s"),
+    "dk": ("d", "k"),
+    "nd": ("n", "d"),
+    "stunting": ("stunting", "n_haz"),
+    "stunting_berat": ("stunting_berat", "n_haz"),
+    "wasting": ("wasting", "n_whz"),
+    "wasting_berat": ("wasting_berat", "n_whz"),
+    "underweight": ("underweight", "n_waz"),
+    "overweight": ("overweight", "n_whz"),
+}
+
 
 @dataclass(frozen=True)
 class Child:

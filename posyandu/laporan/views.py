@@ -13,7 +13,8 @@ from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict, scope_for
 from posyandu.audit.recorder import log
 from posyandu.core import tabular
-from posyandu.core.periods import current_month, parse_period, period_of
+from posyandu.core.http import requested_month
+from posyandu.core.periods import current_month, period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import (
     coverage_selectors,
@@ -50,14 +51,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if posyandu is None:
         raise Http404
     return redirect("laporan:posyandu", public_id=posyandu.public_id)
-
-
-def _month(request: HttpRequest, latest: str | None) -> int:
-    text = request.GET.get("periode") or latest or period_of(current_month())
-    try:
-        return min(parse_period(text), current_month())
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
 
 
 def _region(request: HttpRequest, kode: str) -> tuple[str, Wilayah | None]:
@@ -278,7 +271,7 @@ def _headline(figures: Figures, last_year: Figures) -> list[dict[str, Any]]:
 @scoped("aggregate")
 def wilayah(request: HttpRequest, kode: str) -> HttpResponse:
     code = "" if kode == ALL else kode
-    asked = _month(request, period_of(current_month())) if request.GET.get("periode") else None
+    asked = requested_month(request) if request.GET.get("periode") else None
     try:  # the regions (breadcrumb, units), then the 13 months and the units' month: 2 reads
         page = selectors.region_page(user=request.user, kode=code, month=asked, months=13)
     except OutOfScope as exc:
@@ -338,7 +331,7 @@ def _posyandu(request: HttpRequest, public_id: UUID) -> Posyandu:
 @scoped("aggregate")
 def posyandu(request: HttpRequest, public_id: UUID) -> HttpResponse:
     unit = _posyandu(request, public_id)
-    month = _month(request, selectors.latest_period(posyandu=unit))
+    month = requested_month(request, selectors.latest_period(posyandu=unit))
     points = selectors.trend(posyandu=unit, end=month, months=13)  # as on a region's page
     figures, last_year, points = points[-1][1], points[0][1], points[1:]
     chart_skdn, chart_gizi = _trend_chart(points)
@@ -405,7 +398,7 @@ def _export_response(
 @scoped("aggregate")
 def wilayah_export(request: HttpRequest, kode: str, kind: str, fmt: str) -> HttpResponse:
     code, region = _region(request, kode)
-    month = _month(request, selectors.latest_period(kode=code))
+    month = requested_month(request, selectors.latest_period(kode=code))
     return _export_response(request, kind, fmt, code, month, _place(region))
 
 
@@ -414,7 +407,7 @@ def wilayah_pdf(request: HttpRequest, kode: str) -> HttpResponse:
     code, region = _region(request, kode)
     if region is None or region.tingkat not in pdf.REGION_LEVELS:
         raise Http404
-    month = _month(request, selectors.latest_period(kode=code))
+    month = requested_month(request, selectors.latest_period(kode=code))
     body = pdf.region_report(region, month, map_markup=_pdf_map(code, month))
     log("export", model="laporan.pdf", wilayah_kode=code, metadata={"period": period_of(month)})
     return _pdf_response(body, f"laporan_{code.replace('.', '')}_{period_of(month)}.pdf")
@@ -423,7 +416,7 @@ def wilayah_pdf(request: HttpRequest, kode: str) -> HttpResponse:
 @scoped("aggregate")
 def posyandu_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     unit = _posyandu(request, public_id)
-    month = _month(request, selectors.latest_period(posyandu=unit))
+    month = requested_month(request, selectors.latest_period(posyandu=unit))
     body = pdf.posyandu_report(unit, month)
     log(
         "export",
@@ -439,7 +432,7 @@ def posyandu_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def posyandu_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
     """The Posyandu's 12 months of SKDN and nutrition as one table."""
     unit = _posyandu(request, public_id)
-    month = _month(request, selectors.latest_period(posyandu=unit))
+    month = requested_month(request, selectors.latest_period(posyandu=unit))
     columns = ("periode", *tables.SKDN_COLUMNS[2:], *tables.GIZI_COLUMNS[2:])
     fields = ("s", "k", "d", "n", "t", "o", "b", "t2", *tables.GIZI_COLUMNS[2:])
     rows = [[p, *(f[x] for x in fields)] for p, f in selectors.trend(posyandu=unit, end=month)]
@@ -463,7 +456,7 @@ def posyandu_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResp
 def posyandu_cakupan_export(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
     """The Posyandu's coverage and SPM figures for the chosen month (one row)."""
     unit = _posyandu(request, public_id)
-    month = _month(request, selectors.latest_period(posyandu=unit))
+    month = requested_month(request, selectors.latest_period(posyandu=unit))
     code = selectors.posyandu_code(unit)
     cells = coverage_selectors.totals(posyandu=unit, month=month)
     columns, rows = tables.coverage_columns(), [tables.coverage_row(code, unit.nama, cells)]

@@ -6,7 +6,8 @@ from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import scope_for
 from posyandu.audit.recorder import log
 from posyandu.core import tabular
-from posyandu.core.periods import current_month, parse_period, period_of
+from posyandu.core.http import requested_month
+from posyandu.core.periods import period_of
 from posyandu.laporan.exports import prevalensi
 
 # What the prevalence tool reads (it finds `;` and skips the byte order mark) and spreadsheets
@@ -24,12 +25,7 @@ def may_download(user: object, kode: str) -> bool:
 def wilayah_prevalensi(request: HttpRequest, kode: str) -> HttpResponse:
     if not may_download(request.user, kode):
         raise Http404
-    try:
-        month = min(
-            parse_period(request.GET.get("periode") or period_of(current_month())), current_month()
-        )
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
+    month = requested_month(request)
     rows = prevalensi.prevalence_rows(user=request.user, kode=kode, month=month)
     log(
         "export",

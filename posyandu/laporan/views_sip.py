@@ -10,7 +10,8 @@ from posyandu.accounts.decorators import scoped
 from posyandu.accounts.scope import restrict
 from posyandu.audit.recorder import log, log_read
 from posyandu.core import tabular
-from posyandu.core.periods import current_month, first_day, last_day, parse_period, period_of
+from posyandu.core.http import requested_month
+from posyandu.core.periods import current_month, first_day, last_day, period_of
 from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import selectors
 from posyandu.laporan.exports import sip, tables
@@ -24,12 +25,7 @@ def _posyandu(request: HttpRequest, public_id: UUID, nomor: int) -> tuple[Posyan
     unit = found.filter(public_id=public_id).first()
     if unit is None:
         raise Http404
-    try:
-        month = min(
-            parse_period(request.GET.get("periode") or period_of(current_month())), current_month()
-        )
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
+    month = requested_month(request)
     return unit, month
 
 

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if on_citus():
             raise CommandError(
                 "This database is a Citus coordinator: pg_dump would miss the rows in the "
-                "workers' shards. Back up every node (docs/deploy.md, section 7)."
+                "workers' shards. Back up every node (docs/deploy.md, section 8)."
             )
         directory = options["dir"] or Path(settings.BACKUP_DIR)
         vendor = "sqlite" if connection.vendor == "sqlite" else connection.vendor
