@@ -143,6 +143,14 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _at_level(column: str, prefix: str, n: int) -> tuple[str, list[str]]:
+    """Codes of length-`n` regions in `column`: those within `prefix` when the level is at or
+    below it, else the one ancestor of `prefix` at that level."""
+    if n >= len(prefix):
+        return _within(column, prefix)
+    return f"{_q(column)} = %s", [prefix[:n]]
+
+
 def _within(column: str, prefix: str) -> tuple[str, list[str]]:
     """SQL: the column holds `prefix` or a code below it (always true for '')."""
     if not prefix:
@@ -172,10 +180,7 @@ def _roll_up(
     with connection.cursor() as cursor:
         # Regions within the prefix, and the prefix's ancestors (their sums change with it).
         for n, _parent in LEVELS:
-            if n >= len(prefix):
-                where, params = _within("wilayah_kode", prefix)
-            else:
-                where, params = f"{_q('wilayah_kode')} = %s", [prefix[:n]]
+            where, params = _at_level("wilayah_kode", prefix, n)
             cursor.execute(
                 f"DELETE FROM {table} WHERE {in_periods} AND {where} "  # noqa: S608
                 f"AND LENGTH({_q('wilayah_kode')}) = %s",
@@ -192,10 +197,7 @@ def _roll_up(
         )
         # Each level above from the rows of the level below.
         for (n, parent), (child, _n) in zip(LEVELS[1:], LEVELS, strict=False):
-            if n >= len(prefix):
-                where, params = _within("induk_kode", prefix)
-            else:
-                where, params = f"{_q('induk_kode')} = %s", [prefix[:n]]
+            where, params = _at_level("induk_kode", prefix, n)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) "  # noqa: S608
                 f"SELECT {_q('induk_kode')}, SUBSTR({_q('induk_kode')}, 1, %s), "
