@@ -5,6 +5,7 @@ only production has). SQLite under ./data is the embedded default; DATABASE_URL 
 PostgreSQL.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -14,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# .env first: every setting below, DATA_DIR included, may come from it
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# .env first: every setting below, DATA_DIR included, may come from it (ENV_FILE: another
+# file, e.g. /dev/null for a process that must see the environment alone)
+environ.Env.read_env(os.environ.get("ENV_FILE", BASE_DIR / ".env"), overwrite=False)
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
 
 DEBUG = env.bool("DEBUG", default=False)

@@ -108,7 +108,14 @@ def _run_settings(
     # tests' conftest allows Django's ORM in Playwright's event loop, for instance).
     left_out = ("DATABASE_URL", "DEBUG", "DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in left_out}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DATA_DIR": str(data_dir)})
+    # ... nor the developer's .env (`make run` writes one in demo mode)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATA_DIR": str(data_dir),
+            "ENV_FILE": os.devnull,
+        }
+    )
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False

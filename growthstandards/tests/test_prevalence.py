@@ -235,3 +235,16 @@ def test_srs_interval_with_children_missing_the_indicator() -> None:
     assert got.lower == pytest.approx(table.values["HA_2_ll"][0], rel=1e-9)
     assert got.upper == pytest.approx(table.values["HA_2_ul"][0], rel=1e-9)
     assert got.lower != pytest.approx(prev.srs_interval(9, n).lower, rel=1e-6)
+
+
+def test_t_quantile_converges_in_a_few_newton_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every df of a dashboard's small units (3-199): exact to t_cdf's own precision, and Newton
+    stops after a few evaluations of t_cdf (not the bisection's dozens: a cold dashboard asks
+    for one quantile per unit size)."""
+    calls = []
+    real_cdf = prev.t_cdf
+    monkeypatch.setattr(prev, "t_cdf", lambda t, df: calls.append(df) or real_cdf(t, df))
+    for df in range(3, 200):
+        q = prev.t_quantile.__wrapped__(0.975, float(df))
+        assert real_cdf(q, df) == pytest.approx(0.975, abs=1e-14)
+    assert len(calls) <= 4 * 197

@@ -55,7 +55,9 @@ def needs_second_step(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated or is_verified(user):
         return False
-    return has_app(user) or requires_two_factor(user)
+    # The role first: the scope is read once per request anyway, so a user whose role requires
+    # the second step costs no query of devices
+    return requires_two_factor(user) or has_app(user)
 
 
 class TwoFactorRequiredMiddleware:

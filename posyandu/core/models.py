@@ -1,7 +1,6 @@
 """Base classes every record of personal, clinical or facility data builds on."""
 
 import uuid
-from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -273,6 +272,9 @@ def records_create(records: Sequence[_R]) -> Sequence[_R]:
     return records
 
 
+_OWN_UPDATE = object()  # records_update: a group key no row of values can equal
+
+
 def records_update(records: Sequence[_R], fields: Sequence[str]) -> Sequence[_R]:
     """Save `fields` of several stored records of one model as `record.save(update_fields=
     fields)` would each (version, time, audit event, derived data), in one UPDATE per set of
@@ -281,21 +283,20 @@ def records_update(records: Sequence[_R], fields: Sequence[str]) -> Sequence[_R]
         return records
     model = type(records[0])
     values = [tuple(getattr(r, f) for f in fields) for r in records]
-    if (
-        not _saves_like_a_record(model)
-        or any(type(r) is not model for r in records)
-        or not all(isinstance(v, Hashable) for row in values for v in row)
-    ):
+    if not _saves_like_a_record(model) or any(type(r) is not model for r in records):
         for record in records:
             record.save(update_fields=list(fields))
         return records
     changed = [record.changed_fields() for record in records]
     now = timezone.now()
-    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    # Records with the same values share an UPDATE; values that cannot be compared as a key
+    # (JSON lists and dicts) get an UPDATE of their own.
+    groups: dict[Any, tuple[tuple[Any, ...], list[Any]]] = {}
     for record, row in zip(records, values, strict=True):
-        groups[row].append(record.pk)
+        key = row if all(isinstance(v, Hashable) for v in row) else (_OWN_UPDATE, record.pk)
+        groups.setdefault(key, (row, []))[1].append(record.pk)
     with transaction.atomic():
-        for row, pks in groups.items():
+        for row, pks in groups.values():
             for start in range(0, len(pks), BULK_ROWS):
                 model.all_objects.filter(pk__in=pks[start : start + BULK_ROWS]).update(
                     **dict(zip(fields, row, strict=True)),

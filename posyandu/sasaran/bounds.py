@@ -50,6 +50,12 @@ def reproductive_age(born: date, on: date) -> bool:
     return low <= completed_years(born, on) <= high
 
 
+def may_have_pregnancy(*, jenis_kelamin: str, born: date, on: date) -> bool:
+    """Whether a pregnancy can have been recorded for this person by `on` (a woman past the
+    youngest reproductive age): readers of pregnancies skip their query for anyone else."""
+    return jenis_kelamin == "P" and completed_years(born, on) >= rules()["usia_reproduksi_tahun"][0]
+
+
 def pregnancy_error(*, jenis_kelamin: str, born: date, on: date) -> str | None:
     """A pregnancy is recorded only for a woman of reproductive age (10-55 years)."""
     if jenis_kelamin != "P":

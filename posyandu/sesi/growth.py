@@ -14,6 +14,7 @@ import numpy as np
 from django.db import transaction
 
 import growthstandards as gs
+from posyandu.core.models import records_update
 from posyandu.core.periods import first_day, month_bounds, month_index
 from posyandu.sasaran.life_stage import BALITA, completed_months
 from posyandu.sasaran.models import Sasaran
@@ -376,23 +377,32 @@ def result_of(p: Pengukuran, *, danger_signs: bool = False) -> GrowthResult:
 def measurements_reevaluate(sasaran: Sasaran, since: date | None = None) -> int:
     """Evaluate a person's stored measurements again, oldest first (each N/T/O/B looks at the
     one before): after a merge brought measurements over, a birth date or sex was corrected,
-    or a measurement was entered before later ones. Returns how many changed."""
+    or a measurement was entered before later ones. Returns how many changed.
+
+    All of them in one `measurements_evaluate` (each looks back at the ones before it, as if
+    saved again one by one) and the changed ones written by one `records_update`."""
     rows = Pengukuran.objects.filter(sasaran=sasaran).order_by("tanggal", "id")
     if since is not None:
         rows = rows.filter(tanggal__gte=since)
-    changed = 0
-    for p in rows:
-        fresh = measurement_evaluate(
-            sasaran=sasaran,
-            tanggal=p.tanggal,
-            tanda_bahaya=p.tanda_bahaya,
-            exclude_pk=p.pk,
-            **{f: getattr(p, f) for f in INPUT_FIELDS},
-        ).pengukuran
-        differing = [f for f in DERIVED_FIELDS if getattr(fresh, f) != getattr(p, f)]
+    stored = list(rows)
+    fresh = measurements_evaluate(
+        [
+            {
+                "sasaran": sasaran,
+                "tanggal": p.tanggal,
+                "tanda_bahaya": p.tanda_bahaya,
+                **{f: getattr(p, f) for f in INPUT_FIELDS},
+            }
+            for p in stored
+        ],
+        exclude=[p.pk for p in stored],
+    )
+    changed = []
+    for p, result in zip(stored, fresh, strict=True):
+        differing = [f for f in DERIVED_FIELDS if getattr(result.pengukuran, f) != getattr(p, f)]
+        for f in differing:
+            setattr(p, f, getattr(result.pengukuran, f))
         if differing:
-            for f in differing:
-                setattr(p, f, getattr(fresh, f))
-            p.save()
-            changed += 1
-    return changed
+            changed.append(p)
+    records_update(changed, DERIVED_FIELDS)
+    return len(changed)

@@ -36,11 +36,22 @@ def with_tag(
 ) -> dict[int, HasilSkrining]:
     """People whose latest result of some screening carries `tag` (e.g. "hipertensi": the
     latest blood pressure >= 140/90; "diabetes"; "ketergantungan"; "terduga_tbc")."""
-    defs = [d["id"] for d in engine.all_definitions().values() if _has_tag(d, tag)]
+    return tagged(latest_results(sasaran, definitions_with_tag(tag), on), tag)
+
+
+def definitions_with_tag(tag: str) -> list[str]:
+    """The screenings one of whose categories carries `tag`."""
+    return [d["id"] for d in engine.all_definitions().values() if _has_tag(d, tag)]
+
+
+def tagged(latest: dict[int, dict[str, HasilSkrining]], tag: str) -> dict[int, HasilSkrining]:
+    """`with_tag` of results already read by `latest_results` (of these and maybe other
+    screenings: a caller needing several reads them in one query)."""
+    defs = set(definitions_with_tag(tag))
     out: dict[int, HasilSkrining] = {}
-    for sid, by_def in latest_results(sasaran, defs, on).items():
+    for sid, by_def in latest.items():
         for row in by_def.values():
-            if tag in row.tags:
+            if row.definisi in defs and tag in row.tags:
                 out[sid] = row
                 break
     return out

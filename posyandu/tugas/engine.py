@@ -131,7 +131,10 @@ def recompute(
     open_rows: list[tuple[int, Key, date]] = []
     for qs in _tasks_of(ids):
         rows = qs.values_list("id", "sasaran_id", "aturan", "kunci", "status", "kedaluwarsa")
-        for pk, sid, aturan, kunci, status, expires in rows.iterator(chunk_size=5000):
+        # everyone: streamed; a few people (a listener): one plain fetch, not a server-side
+        # cursor's three round trips
+        found = rows.iterator(chunk_size=5000) if ids is None else rows
+        for pk, sid, aturan, kunci, status, expires in found:
             known.add((sid, aturan, kunci))
             if status == Tugas.Status.TERBUKA:
                 open_rows.append((pk, (sid, aturan, kunci), expires))

@@ -8,6 +8,7 @@ from posyandu.imunisasi import schedule
 from posyandu.imunisasi import selectors as imunisasi_selectors
 from posyandu.kia import selectors as kia_selectors
 from posyandu.kia.models import KunjunganNifas, Persalinan
+from posyandu.sasaran.bounds import may_have_pregnancy
 from posyandu.sasaran.life_stage import BALITA, born_between_for, born_in_q
 from posyandu.sasaran.models import Sasaran
 from posyandu.skrining import selectors as skrining_selectors
@@ -43,7 +44,8 @@ def immunization(people: dict[int, Person], ids: list[int] | None, today: date) 
 
 
 def maternal(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
-    if _any(people, ids, lambda p: p.jenis_kelamin == "P"):
+    if _any(people, ids, lambda p: may_have_pregnancy(
+            jenis_kelamin=p.jenis_kelamin, born=p.tanggal_lahir, on=today)):  # fmt: skip
         _pregnancies(people, ids, today)
     births = Persalinan.objects.filter(tanggal__gte=today - timedelta(days=43), tanggal__lte=today)
     if ids is not None:
@@ -83,7 +85,9 @@ def _pregnancies(people: dict[int, Person], ids: list[int] | None, today: date) 
 
 def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> None:
     qs = _people_qs(people, ids)
-    for sid, row in skrining_selectors.with_tag(qs, "diabetes", today).items():
+    diabetes = skrining_selectors.definitions_with_tag("diabetes")
+    latest = skrining_selectors.latest_results(qs, [*diabetes, "adl_barthel"], today)  # 1 query
+    for sid, row in skrining_selectors.tagged(latest, "diabetes").items():
         if sid in people:
             nilai = row.nilai or {}
             # gula_darah: {"jenis": "gds", "kadar": 250}; the value in mg/dL, else any number
@@ -91,9 +95,9 @@ def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> 
                 (v for v in nilai.values() if isinstance(v, int | float)), row.kategori
             )
             people[sid].extra["diabetes"] = [(row.tanggal, value)]
-    for sid, by_def in skrining_selectors.latest_results(qs, ["adl_barthel"], today).items():
-        row = by_def["adl_barthel"]
-        if sid in people:
+    for sid, by_def in latest.items():
+        row = by_def.get("adl_barthel")
+        if row is not None and sid in people:
             score = (row.nilai or {}).get("total", row.kategori)
             people[sid].extra["adl"] = [(row.tanggal, score, row.kategori != "mandiri")]
 

@@ -80,7 +80,8 @@ def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSer
         )
         .order_by()
     )
-    for row in measured.iterator(4000):
+    # a Posyandu or two (a save): one plain fetch; a rebuild's batch: streamed
+    for row in measured.iterator(4000) if len(child_ids) > 1000 else measured:
         sid, day, mid, berat, zlen, flen, zwei, fwei, zwfl, fwfl, recheck, confirmed = row
         z = (zlen, flen, zwei, fwei, zwfl, fwfl)
         unconfirmed = recheck and confirmed is None

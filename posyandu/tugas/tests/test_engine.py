@@ -224,3 +224,12 @@ def test_a_boys_recompute_reads_no_pregnancy_and_an_adults_no_dose(world):
     assert not any('FROM "kia_kehamilan"' in q["sql"] for q in boys.captured_queries)
     assert any("imunisasi_imunisasi" in q["sql"] for q in boys.captured_queries)
     assert not any("imunisasi_imunisasi" in q["sql"] for q in mans.captured_queries)
+
+
+def test_a_child_recompute_reads_no_pregnancies(world):
+    """A girl too young for a pregnancy record (sasaran/rules/registrasi.json) costs no query of
+    pregnancies: the listener after every weighing of a balita stays short."""
+    girl = person(world.posyandu_a, DAY - timedelta(days=400), jenis_kelamin="P")
+    with CaptureQueriesContext(connection) as queries:
+        recompute([girl.pk], today=DAY)
+    assert not [q for q in queries.captured_queries if 'FROM "kia_kehamilan"' in q["sql"]]
