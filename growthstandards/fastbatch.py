@@ -1,62 +1,72 @@
-"""The ``zscore`` file job (WHO 2006) on Arrow: columnar reading, vectorised text, 2 threads.
+"""The ``zscore`` file job (WHO 2006): Arrow for reading, numba for the text, both cores.
 
-Same output as ``batch.run_csv`` byte for byte (a test compares them): the input is parsed by
-Arrow's CSV reader as text columns, numbers are converted in C++ when every cell is a plain
-decimal number (else by the same Python function as ``batch``), codes (sex, measure, oedema)
-are mapped once per distinct spelling, and the output text is built by ``fasttext`` and joined
-into lines in C++. Chunks stream through a pool of threads (numpy and Arrow release the GIL),
-so memory stays bounded whatever the file's length. ``.parquet`` input and/or output by
-extension (typed columns in Parquet output).
+Same output as ``batch.run_csv`` byte for byte (tests compare them). Two processes share the
+work from the start, each importing only what it uses:
 
-Anything the fast reader does not accept the way Python's ``csv`` module does (ragged rows,
-blank lines) raises ``FallBack`` before any output is written, and the caller uses ``batch``.
+- the reader (a forked child; ``fastread``, Arrow): parses the CSV with the number columns as
+  float64 and the codes dictionary-encoded (a number Arrow does not read the way ``float()``
+  does: the whole job restarts with text columns, converted like ``batch``), computes the
+  z-scores of each chunk and puts them in a slot of a shared memory ring;
+- this process: imports numba and loads the compiled line writer meanwhile (about 0.8 s of
+  Python that would otherwise hold the GIL against the numpy work), then formats the slots in
+  threads (``fasttext.who2006_lines`` releases the GIL) and writes them in order. Once it
+  waits for work, the reader hands it some chunks' inputs instead (``_give_inputs``) and it
+  computes their z-scores itself: both cores share the numpy work too.
+
+Memory stays bounded whatever the file's length: ``RING_SLOTS`` chunks in shared memory, one
+output buffer per thread. Without ``fork`` (or ``workers=1``) everything runs in this process
+with threads; ``.parquet`` input and/or output by extension (typed columns in Parquet output).
+A CSV below ``SMALL_CSV_BYTES`` is written by ``batch`` (loading numba would take longer).
+
+A CSV the Arrow reader does not read as Python's ``csv`` module does (ragged rows, blank
+lines) raises ``FallBack`` and ``run_files`` uses ``batch`` instead (rewriting the output).
 """
 
 from __future__ import annotations
 
 import csv
 import ctypes
+import mmap
 import multiprocessing as mp
 import os
 import queue
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import IO, Any
+from typing import Any, TypeVar
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
-from . import batch, inputs, who2006
-from .fasttext import (
-    arrow_text_words,
-    hundredths_words,
-    line_blocks,
-    lookup_words,
-    text_words,
-)
+from . import batch, who2006
 
-CHUNK_ROWS = 65_536
-BLOCK_BYTES = 4 << 20
-NEEDS_QUOTES = r'[,"\r\n]'
+CHUNK_ROWS = 32_768
+# A CSV below this size (about 50,000 rows) is done by ``batch`` in this process: quicker
+# than loading numba (~0.4 s) and forking the reader, for the same bytes.
+SMALL_CSV_BYTES = 2 << 20
+RING_SLOTS = 12  # chunks the reader may be ahead (it works while numba loads here)
+ID_BYTES_PER_ROW = 32  # id text a slot holds per row on average; more goes through the pipe
 NUMERIC = ("age_days", "weight", "lenhei", "headc", "muac", "triskin", "subskin")
+T = TypeVar("T")
 
 
 class FallBack(Exception):
     """The input needs the Python reader (ragged rows, blank lines ...)."""
 
 
+class TextColumns(Exception):
+    """A number column holds a cell the typed reader does not take: read text columns."""
+
+
 def _keep_freed_memory() -> None:
     """Ask glibc's malloc to keep freed memory instead of returning it to the system at once.
 
     Every numpy temporary of a chunk (512 KB for 65,536 rows) is otherwise a fresh ``mmap``
-    whose pages fault in again: about a third of ``float_words``' time and most of the job's
-    system time. Limits: arrays up to 32 MB come from the heap, which keeps up to 512 MB free.
-    No effect (and no error) where the C library is not glibc.
+    whose pages fault in again (most of the job's system time). Limits: arrays up to 32 MB
+    come from the heap, which keeps up to 512 MB free. No effect (and no error) where the C
+    library is not glibc.
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
@@ -73,275 +83,285 @@ def _default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _floats(col: pa.Array | None, n: int) -> np.ndarray:
-    if col is None:
-        return np.full(n, np.nan)
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-        out: np.ndarray = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        return out.astype(np.float64, copy=True)
-    # Arrow's C++ conversion accepts a subset of what Python's float() does (no spaces, no
-    # "_", no non-ASCII digits) and gives the same correctly rounded value; anything else
-    # makes it raise, and the whole column goes through Python's float() as in ``batch``.
+def _write_all(fd: int, data: Any) -> None:
+    view = memoryview(data).cast("B")
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _in_order(
+    pool: ThreadPoolExecutor, calls: Iterable[tuple[Callable[..., T], tuple[Any, ...]]], ahead: int
+) -> Iterator[T]:
+    """The results of ``calls`` run in ``pool``, in order, at most ``ahead`` in flight."""
+    pending: deque[Future[T]] = deque()
     try:
-        blank = pc.equal(col, "")
-        nums = pc.cast(pc.if_else(blank, pa.scalar(None, col.type), col), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return inputs.float_array([v if v is not None else "" for v in col.to_pylist()], n)
-    return np.asarray(nums.to_numpy(zero_copy_only=False), dtype=np.float64).copy()
+        for fn, args in calls:
+            pending.append(pool.submit(fn, *args))
+            while len(pending) > ahead or (pending and pending[0].done()):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for fut in pending:
+            fut.cancel()
 
 
-def _codes(col: pa.Array | None, n: int, coder: Callable[[list[Any]], np.ndarray]) -> np.ndarray:
-    if col is None:
-        return coder([""] * n)
-    enc = pc.dictionary_encode(col)
-    dictionary = enc.dictionary.to_pylist()
-    mapped = coder([v if v is not None else "" for v in dictionary])
-    idx = enc.indices.to_numpy(zero_copy_only=False)
-    if enc.indices.null_count:
-        null_code = coder([""])[0]
-        mapped = np.append(mapped, null_code)
-        idx = np.where(np.isnan(idx.astype(np.float64)), len(mapped) - 1, idx).astype(np.int64)
-    codes: np.ndarray = mapped[idx]
-    return codes
-
-
-def _id_strings(col: pa.Array | None, first_id: int, n: int) -> list[str]:
-    """The ids as Python strings (row numbers when the input has no id column)."""
-    if col is None:
-        return np.arange(first_id, first_id + n).astype(str).tolist()
-    return ["" if v is None else str(v) for v in pc.cast(col, pa.string()).to_pylist()]
-
-
-def _ids(col: pa.Array | None, first_id: int, n: int) -> tuple[np.ndarray, list[bytes] | None]:
-    """The id field as words, and the CSV texts of the ids when one holds a NUL byte itself
-    (the line canvas drops NUL bytes, so such a chunk is joined differently)."""
-    text = None if col is None else pc.cast(col, pa.string())
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    if text is not None and not text.null_count:
-        offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset : text.offset + n + 1]
-        buffer = text.buffers()[2]
-        data = np.frombuffer(buffer, np.uint8) if buffer is not None else np.zeros(0, np.uint8)
-        used = data[int(offsets[0]) : int(offsets[-1])] if n else data[:0]
-        quoted = pc.any(pc.match_substring_regex(text, NEEDS_QUOTES)).as_py()
-        if not quoted and not (used == 0).any():
-            return arrow_text_words(offsets, data), None
-    encoded = [batch._csv_field(v).encode() for v in _id_strings(col, first_id, n)]
-    return text_words(encoded), encoded if any(b"\0" in t for t in encoded) else None
-
-
-_FLAG_TEXTS = [",", ",0", ",1"]
-
-
-def _compute(cols: dict[str, pa.Array | None], n: int) -> who2006.Who2006Result:
-    sex = _codes(cols.get("sex"), n, inputs.sex_codes)
-    measure = _codes(cols.get("measure"), n, inputs.measure_codes)
-    oedema = _codes(cols.get("oedema"), n, inputs.oedema_flags)
-    nums = {k: _floats(cols.get(k), n) for k in NUMERIC}
+def zscores(numbers: np.ndarray, codes: np.ndarray) -> who2006.Who2006Result:
+    """``who2006.zscores`` of a chunk's inputs: ``numbers`` (7, n) the ``NUMERIC`` columns,
+    ``codes`` (3, n) sex, measure and oedema codes (both copied by ``who2006``)."""
     return who2006.zscores(
-        sex.astype(np.int8),
-        nums["age_days"],
-        weight=nums["weight"],
-        lenhei=nums["lenhei"],
-        measure=measure.astype(np.int8),
-        headc=nums["headc"],
-        muac=nums["muac"],
-        triskin=nums["triskin"],
-        subskin=nums["subskin"],
-        oedema=oedema.astype(np.bool_),
+        codes[0],
+        numbers[0],
+        weight=numbers[1],
+        lenhei=numbers[2],
+        measure=codes[1],
+        headc=numbers[3],
+        muac=numbers[4],
+        triskin=numbers[5],
+        subskin=numbers[6],
+        oedema=codes[2].astype(np.bool_),
     )
 
 
-def text_chunk(cols: dict[str, pa.Array | None], n: int, first_id: int) -> list[bytearray]:
-    """One chunk: the CSV lines ``batch`` writes for it, as blocks of bytes in order."""
-    res = _compute(cols, n)
-    ids, raw_ids = _ids(cols.get("id"), first_id, n)
-    fields: list[np.ndarray | tuple[np.ndarray, int]] = [
-        ids,
-        (res.clenhei, 15),
-        lookup_words(res.cmeasure.astype(np.int64), 0, [",", ",l", ",h"]),
-        lookup_words(res.c9mo_flag.astype(np.int64), -1, _FLAG_TEXTS),
-        (res.cbmi, 15),
-        lookup_words(res.csex.astype(np.int64), 0, [",", ",1", ",2"]),
-    ]
-    for ind in who2006.INDICATORS:
-        fields.append(hundredths_words(res.z[f"z{ind}"], batch._hundredths_text))
-        fields.append(lookup_words(res.flags[f"f{ind}"].astype(np.int64), -1, _FLAG_TEXTS))
-    for ind in who2006.INDICATORS:
-        fields.append((res.z_unrounded[f"z{ind}"], 17))
-    if raw_ids is None:
-        return line_blocks(fields)
-    # an id holding a NUL byte: the other fields through the canvas, the ids put back as is
-    rest = b"".join(line_blocks(fields[1:])).split(b"\n")
-    return [bytearray(b"".join(i + r + b"\n" for i, r in zip(raw_ids, rest, strict=False)))]
+def pack(
+    res: who2006.Who2006Result, floats: np.ndarray, rounded: np.ndarray, codes: np.ndarray
+) -> None:
+    """The result columns into the three arrays of ``fasttext.who2006_lines``."""
+    floats[0] = res.clenhei
+    floats[1] = res.cbmi
+    codes[0] = res.cmeasure
+    codes[1] = res.c9mo_flag
+    codes[2] = res.csex
+    for j, ind in enumerate(who2006.INDICATORS):
+        floats[2 + j] = res.z_unrounded[f"z{ind}"]
+        rounded[j] = res.z[f"z{ind}"]
+        codes[3 + j] = res.flags[f"f{ind}"]
 
 
-def table_chunk(cols: dict[str, pa.Array | None], n: int, first_id: int) -> pa.Table:
-    """One chunk as typed columns (Parquet output): NA = null."""
-    res = _compute(cols, n)
+class _Slots:
+    """Shared memory for chunks of up to ``rows`` rows, as the arrays of
+    ``fasttext.who2006_lines``: an anonymous shared mapping, inherited by the forked reader."""
 
-    def floats(v: np.ndarray) -> pa.Array:
-        return pa.array(v, pa.float64(), mask=np.isnan(v))
+    def __init__(self, rows: int, count: int) -> None:
+        self.rows = rows
+        self.id_bytes = ID_BYTES_PER_ROW * rows
+        # floats (10) and rounded (8) float64, codes (11) int8, id offsets int32, id bytes
+        self.size = -(-(155 * rows + 4 * (rows + 1) + self.id_bytes) // 64) * 64
+        self.memory = mmap.mmap(-1, self.size * count)
 
-    def ints(v: np.ndarray, missing: np.ndarray) -> pa.Array:
-        return pa.array(v.astype(np.int8), pa.int8(), mask=missing)
-
-    data: dict[str, pa.Array] = {
-        "id": pa.array(_id_strings(cols.get("id"), first_id, n), pa.string()),
-        "clenhei": floats(res.clenhei),
-        "cmeasure": pa.array(
-            np.array(["", "l", "h"], dtype=object)[res.cmeasure.astype(np.int64)],
-            pa.string(),
-            mask=res.cmeasure == 0,
-        ),
-        "c9mo_flag": ints(res.c9mo_flag, np.zeros(n, np.bool_)),
-        "cbmi": floats(res.cbmi),
-        "csex": ints(res.csex, res.csex == 0),
-    }
-    for ind in who2006.INDICATORS:
-        data[f"z{ind}"] = floats(res.z[f"z{ind}"])
-        flag = res.flags[f"f{ind}"]
-        data[f"f{ind}"] = ints(flag, flag < 0)
-    for ind in who2006.INDICATORS:
-        data[f"z{ind}_unrounded"] = floats(res.z_unrounded[f"z{ind}"])
-    return pa.table(data)
-
-
-def _csv_batches(path: str, chunk_rows: int) -> Iterator[tuple[dict[str, pa.Array | None], int]]:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), None)
-    if header is None:
-        raise ValueError("input is empty (no header)")
-    found = batch._find_columns(header, batch.WHO2006_INPUT)
-    names = [f"c{i}" for i in range(len(header))]
-    try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=1, block_size=BLOCK_BYTES, use_threads=False
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+    def arrays(self, slot: int, n: int) -> tuple[np.ndarray, ...]:
+        """floats (10, n), rounded (8, n), codes (11, n), id offsets (n + 1), id bytes."""
+        base, rows, memory = slot * self.size, self.rows, self.memory
+        return (
+            np.frombuffer(memory, np.float64, 10 * n, base).reshape(10, n),
+            np.frombuffer(memory, np.float64, 8 * n, base + 80 * rows).reshape(8, n),
+            np.frombuffer(memory, np.int8, 11 * n, base + 144 * rows).reshape(11, n),
+            np.frombuffer(memory, np.int32, n + 1, base + 155 * rows),
+            np.frombuffer(memory, np.uint8, self.id_bytes, base + 155 * rows + 4 * (rows + 1)),
         )
-        for rb in reader:
-            for start in range(0, rb.num_rows, chunk_rows):
-                part = rb.slice(start, chunk_rows)
-                cols = {k: part.column(i) for k, i in found.items()}
-                yield cols, part.num_rows
-    except pa.ArrowInvalid as exc:
-        raise FallBack(str(exc)) from exc
 
 
-def _parquet_batches(
-    path: str, chunk_rows: int
-) -> Iterator[tuple[dict[str, pa.Array | None], int]]:
-    pf = pq.ParquetFile(path)
-    header = pf.schema_arrow.names
-    found = batch._find_columns(header, batch.WHO2006_INPUT)
-    for rb in pf.iter_batches(
-        batch_size=chunk_rows, columns=[header[i] for i in set(found.values())]
-    ):
-        by_name = {name: rb.column(name) for name in rb.schema.names}
-        cols = {k: by_name[header[i]] for k, i in found.items()}
-        yield cols, rb.num_rows
+def _give_inputs(formatting: bool, spare: int) -> bool:
+    """Whether the reader hands a chunk's inputs to the formatter instead of its z-scores:
+    when the formatter is ahead (it has loaded numba and gives slots back faster than they
+    are filled), so that both processes compute."""
+    return formatting and spare > RING_SLOTS // 2
 
 
-def _write_all(fd: int, parts: list[bytearray]) -> None:
-    for part in parts:
-        view = memoryview(part)
-        while view:
-            view = view[os.write(fd, view) :]
+def _read(
+    input_path: str, chunk_rows: int, typed: bool, slots: _Slots, free: Any, messages: Any
+) -> None:
+    """The reader process: chunks read and put in free slots, with their z-scores computed
+    here, or only their inputs when the formatter waits for work (it computes those itself:
+    the two processes share the numpy work). Every outcome is a message (exceptions
+    included: the parent raises them)."""
+    try:
+        from . import fastread
 
-
-def _process_worker(tasks: Any, results: Any, fd: int, turn: Any, abort: Any, cond: Any) -> None:
-    """A worker process: text of each chunk it takes, written to ``fd`` in chunk order."""
-    while (task := tasks.get()) is not None:
-        index, cols, n, first = task
+        first = 1
+        spare = list(range(RING_SLOTS))  # free slots
+        formatting = False  # whether the formatter has given back a slot (numba is loaded)
+        for cols, n in fastread.batches(input_path, chunk_rows, typed):
+            while free.poll():
+                spare.append(free.recv())
+                formatting = True
+            if not spare:
+                spare.append(free.recv())  # waits while the formatter is behind
+                formatting = True
+            raw = _give_inputs(formatting, len(spare))
+            slot = spare.pop()
+            floats, rounded, codes, offsets, data = slots.arrays(slot, n)
+            if raw:
+                fastread.inputs_into(cols, n, floats[: len(NUMERIC)], codes[:3])
+            else:
+                pack(fastread.compute(cols, n), floats, rounded, codes)
+            ids = fastread.id_buffers(cols.get("id"), n)
+            id_length, spill = -1, None
+            if ids is not None:
+                start, stop = int(ids[0][0]), int(ids[0][-1])
+                id_length = stop - start
+                if id_length <= len(data):
+                    np.subtract(ids[0], start, out=offsets)
+                    data[:id_length] = ids[1][start:stop]
+                else:  # long ids: through the pipe
+                    spill = (ids[0] - start, ids[1][start:stop].copy())
+            messages.send(("chunk", slot, raw, n, first, id_length, spill))
+            first += n
+        messages.send(("done",))
+    except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
         try:
-            data = text_chunk(cols, n, first)
-            with cond:
-                while turn.value != index:
-                    if abort.value:
-                        return
-                    cond.wait(0.5)
-            _write_all(fd, data)
-            with cond:
-                turn.value = index + 1
-                cond.notify_all()
-        except BaseException as exc:  # reported to the parent, which stops the job
-            results.put((index, 0, f"{type(exc).__name__}: {exc}"))
-            return
-        results.put((index, n, None))
+            messages.send(("raise", exc))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            messages.send(("raise", RuntimeError(f"reader: {type(exc).__name__}: {exc}")))
 
 
-def _run_processes(
-    batches: Iterator[tuple[dict[str, pa.Array | None], int]],
+def _run_forked(
+    input_path: str,
+    output_path: str,
+    workers: int,
+    chunk_rows: int,
+    typed: bool,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """CSV text: the reader process fills the slots, ``workers`` threads format them here."""
+    ctx = mp.get_context("fork")
+    slots = _Slots(chunk_rows, RING_SLOTS)
+    free_out, free_in = ctx.Pipe(duplex=False)
+    messages_in, messages_out = ctx.Pipe(duplex=False)
+    reader = ctx.Process(
+        target=_read,
+        args=(input_path, chunk_rows, typed, slots, free_out, messages_out),
+        daemon=True,
+    )
+    reader.start()
+    messages_out.close()  # so that a dead reader shows as EOF
+    fd = -1
+    try:
+        from . import fasttext
+
+        fasttext.warm_up()  # numba: while the reader reads
+        fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        _write_all(fd, (",".join(batch.WHO2006_OUTPUT) + "\n").encode())
+        buffers: list[np.ndarray] = []  # output buffers to reuse (list pop/append are atomic)
+
+        def format_slot(
+            slot: int, raw: bool, n: int, first: int, id_length: int, spill: Any
+        ) -> tuple[np.ndarray, int, int, int]:
+            floats, rounded, codes, offsets, data = slots.arrays(slot, n)
+            if raw:  # only the inputs: compute here (who2006 copies them first)
+                pack(zscores(floats[: len(NUMERIC)], codes[:3]), floats, rounded, codes)
+            ids = None if id_length < 0 else spill if spill is not None else (offsets, data)
+            size = fasttext.output_bytes(n, None if id_length < 0 else id_length)
+            out = buffers.pop() if buffers else np.empty(0, np.uint8)
+            if len(out) < size:
+                out = np.empty(size + size // 2, np.uint8)  # room for larger chunks
+            end = fasttext.who2006_text(out, ids, first, floats, rounded, codes)
+            return out, end, slot, n
+
+        # A writer thread writes the formatted chunks in order and gives their slots back as
+        # soon as they are done; this thread only waits for the reader's messages.
+        formatted: queue.Queue[Future[tuple[np.ndarray, int, int, int]] | None]
+        formatted = queue.Queue(maxsize=workers + 1)
+        written = [0]
+        failure: list[BaseException] = []
+
+        def write_in_order() -> None:
+            try:
+                while (future := formatted.get()) is not None:
+                    out, end, slot, n = future.result()
+                    free_in.send(slot)
+                    _write_all(fd, out[:end])
+                    buffers.append(out)
+                    written[0] += n
+                    if progress:
+                        progress(written[0])
+            except BaseException as exc:  # noqa: BLE001 - raised again by the main thread
+                failure.append(exc)
+                reader.terminate()  # the main thread waits for it: EOF
+                while formatted.get() is not None:  # unblock the main thread's puts
+                    pass
+
+        writer = threading.Thread(target=write_in_order, daemon=True)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            writer.start()
+            try:
+                while not failure:
+                    try:
+                        message = messages_in.recv()
+                    except EOFError:
+                        if failure:
+                            break
+                        raise RuntimeError("the reader process died") from None
+                    if message[0] == "chunk":
+                        formatted.put(pool.submit(format_slot, *message[1:]))
+                    elif message[0] == "done":
+                        break
+                    else:  # the reader's exception: TextColumns, FallBack, a user's mistake
+                        raise message[1]
+            finally:
+                formatted.put(None)
+                writer.join()
+        if failure:
+            raise failure[0]
+        return written[0]
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+        if fd >= 0:
+            os.close(fd)
+        for conn in (free_in, free_out, messages_in):
+            conn.close()
+
+
+def text_chunk(cols: Any, n: int, first_id: int, out: np.ndarray | None = None) -> np.ndarray:
+    """One chunk in this process: the CSV lines ``batch`` writes for it, as a view of ``out``
+    (a uint8 buffer to reuse; a larger one is allocated when it is too small)."""
+    from . import fastread, fasttext
+
+    res = fastread.compute(cols, n)
+    floats, rounded = np.empty((10, n)), np.empty((8, n))
+    codes = np.empty((11, n), np.int8)
+    pack(res, floats, rounded, codes)
+    ids = fastread.id_buffers(cols.get("id"), n)
+    size = fasttext.output_bytes(n, None if ids is None else int(ids[0][-1] - ids[0][0]))
+    if out is None or len(out) < size:
+        out = np.empty(size + size // 2, np.uint8)
+    return out[: fasttext.who2006_text(out, ids, first_id, floats, rounded, codes)]
+
+
+def _run_threads(
+    batches: Iterator[tuple[Any, int]],
     output_path: str,
     workers: int,
     progress: Callable[[int], None] | None,
 ) -> int:
-    """CSV text in ``workers`` forked processes (no shared GIL); each writes its chunks to the
-    output in order, so the lines never travel back through the parent."""
-    ctx = mp.get_context("fork")
-    tasks, results = ctx.Queue(), ctx.Queue()
-    turn, abort = ctx.Value("q", 0, lock=False), ctx.Value("b", 0, lock=False)
-    cond = ctx.Condition()
-    fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    procs = []
-    try:
-        _write_all(fd, [bytearray((",".join(batch.WHO2006_OUTPUT) + "\n").encode())])
-        # fork before the first Arrow read: no Arrow threads exist yet in the parent
-        procs = [
-            ctx.Process(target=_process_worker, args=(tasks, results, fd, turn, abort, cond))
-            for _ in range(workers)
-        ]
-        for proc in procs:
-            proc.start()
-        done = sent = received = 0
+    """CSV text in this process: ``workers`` threads compute and format, this one writes."""
+    buffers: list[np.ndarray] = []
 
-        def collect() -> None:
-            nonlocal done, received
-            while True:
-                try:
-                    _, rows, error = results.get(timeout=1.0)
-                    break
-                except queue.Empty:
-                    if any(p.exitcode not in (None, 0) for p in procs):
-                        raise RuntimeError("a worker process died") from None
-            if error is not None:
-                raise RuntimeError(f"worker failed: {error}")
-            received += 1
-            done += rows
-            if progress:
-                progress(done)
+    def job(cols: Any, n: int, first: int) -> tuple[np.ndarray, int]:
+        return text_chunk(cols, n, first, buffers.pop() if buffers else None), n
 
+    def calls() -> Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]:
         first = 1
         for cols, n in batches:
-            tasks.put((sent, cols, n, first))
-            sent += 1
+            yield job, (cols, n, first)
             first += n
-            while sent - received > 2 * workers:  # bounded memory: few chunks in flight
-                collect()
-        while received < sent:
-            collect()
-        for _ in procs:
-            tasks.put(None)
-        for proc in procs:
-            proc.join()
-        return done
-    except BaseException:
-        abort.value = 1
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.join()
-        raise
+
+    done = 0
+    fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        _write_all(fd, (",".join(batch.WHO2006_OUTPUT) + "\n").encode())
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for text, n in _in_order(pool, calls(), workers + 1):
+                _write_all(fd, text)
+                buffers.append(text.base if isinstance(text.base, np.ndarray) else text)
+                done += n
+                if progress:
+                    progress(done)
     finally:
         os.close(fd)
+    return done
 
 
 def run(
@@ -353,74 +373,60 @@ def run(
 ) -> int:
     """File to file (CSV or Parquet by extension); returns the rows written.
 
-    CSV output with 2 or more workers: forked worker processes (``_run_processes``); Parquet
-    output or a single worker: threads of this process. Raises ``FallBack`` when the CSV
-    needs the Python reader (the caller then rewrites the whole output).
+    CSV output: a reader process and ``workers`` formatting threads (``_run_forked``), or with
+    ``workers=1`` or no ``fork`` a thread pool in this process. Raises ``FallBack`` when the
+    CSV needs the Python reader (the caller then rewrites the whole output).
     """
-    to_parquet = output_path.lower().endswith(".parquet")
-    _keep_freed_memory()  # before the worker processes are forked: they inherit it
-    if input_path.lower().endswith(".parquet"):
-        batches = _parquet_batches(input_path, chunk_rows)
-    else:
-        batches = _csv_batches(input_path, chunk_rows)
     workers = workers or _default_workers()
-    if not to_parquet and workers > 1 and "fork" in mp.get_all_start_methods():
-        return _run_processes(batches, output_path, workers, progress)
-    done = 0
-    sink: IO[bytes] | None = None
-    writer: pq.ParquetWriter | None = None
-    pending: list[Future[Any]] = []
+    _keep_freed_memory()  # before the fork: the reader inherits it
+    if output_path.lower().endswith(".parquet"):
+        from . import fastread
 
-    def drain(keep: int) -> None:
-        nonlocal sink, writer, done
-        while len(pending) > keep:
-            result = pending.pop(0).result()
-            if to_parquet:
-                if writer is None:
-                    writer = pq.ParquetWriter(output_path, result.schema)
-                writer.write_table(result)
-                done += result.num_rows
-            else:
-                if sink is None:
-                    sink = open(output_path, "wb")  # noqa: SIM115 - closed below
-                    sink.write((",".join(batch.WHO2006_OUTPUT) + "\n").encode())
-                sink.writelines(result[0])
-                done += result[1]
-            if progress:
-                progress(done)
-
-    def text_job(c: dict[str, pa.Array | None], k: int, f: int) -> tuple[list[bytearray], int]:
-        return text_chunk(c, k, f), k
-
-    try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            first = 1
-            for cols, n in batches:
-                if to_parquet:
-                    fut: Future[Any] = pool.submit(table_chunk, cols, n, first)
-                else:
-                    fut = pool.submit(text_job, cols, n, first)
-                pending.append(fut)
-                first += n
-                drain(workers + 1)
-            drain(0)
-        if to_parquet and writer is None:  # no rows: still write the schema
-            pq.write_table(table_chunk({}, 0, 1), output_path)
-        if not to_parquet and sink is None:
-            sink = open(output_path, "wb")  # noqa: SIM115
-            sink.write((",".join(batch.WHO2006_OUTPUT) + "\n").encode())
-    finally:
-        if sink is not None:
-            sink.close()
-        if writer is not None:
-            writer.close()
-    return done
+            calls = (
+                (fastread.table_chunk, (cols, n, first))
+                for cols, n, first in _numbered(fastread.batches(input_path, chunk_rows, False))
+            )
+            return fastread.write_parquet(
+                _in_order(pool, calls, workers + 1), output_path, progress
+            )
+    if not input_path.lower().endswith(".parquet"):
+        csv_columns(input_path)  # a missing file, no header, no sex column: raised here
+    for typed in (True, False):
+        try:
+            if workers > 1 and "fork" in mp.get_all_start_methods():
+                return _run_forked(input_path, output_path, workers, chunk_rows, typed, progress)
+            from . import fastread
+
+            batches = fastread.batches(input_path, chunk_rows, typed)
+            return _run_threads(batches, output_path, workers, progress)
+        except TextColumns:  # a number Arrow does not read like float(): text columns
+            continue
+    raise AssertionError("unreachable: the text-column reader raises no TextColumns")
+
+
+def csv_columns(path: str) -> tuple[list[str], dict[str, int]]:
+    """A CSV's header and the column of each input parameter (``batch``'s header rules)."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh), None)
+    if header is None:
+        raise ValueError("input is empty (no header)")
+    return header, batch._find_columns(header, batch.WHO2006_INPUT)
+
+
+def _numbered(batches: Iterator[tuple[Any, int]]) -> Iterator[tuple[Any, int, int]]:
+    """Each chunk with the number of its first row (1-based)."""
+    first = 1
+    for cols, n in batches:
+        yield cols, n, first
+        first += n
 
 
 def run_files(
     input_path: str, output_path: str, reference: str = "who2006", workers: int | None = None
 ) -> int:
-    """The CLI's ``zscore``: this fast path for WHO 2006, else ``batch.run_files``.
+    """The CLI's ``zscore``: this fast path for WHO 2006 (from ``SMALL_CSV_BYTES``), else
+    ``batch.run_files``.
 
     A CSV the Arrow reader cannot take like Python's ``csv`` module does falls back to
     ``batch.run_files`` (same output, slower). Progress on stderr every ~200,000 rows.
@@ -439,6 +445,8 @@ def run_files(
             rate = done / max(time.perf_counter() - started, 1e-9)
             print(f"{done:,} rows ({rate:,.0f} rows/s)", file=sys.stderr, flush=True)
 
+    if not parquet and os.path.getsize(input_path) < SMALL_CSV_BYTES:
+        return batch.run_files(input_path, output_path, reference)
     try:
         done = run(input_path, output_path, workers=workers, progress=report)
     except FallBack:

@@ -81,7 +81,9 @@ class LmsTable:
 
 def _read_rows(filename: str) -> list[dict[str, str]]:
     text = resources.files(WHO_DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    rows = csv.reader(text.splitlines())
+    header = next(rows)
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 @cache
@@ -89,16 +91,21 @@ def load_table(name: str) -> LmsTable:
     """Load (once) the named table; see ``TABLE_SPECS`` for the names."""
     filename, key_column, scale, first, last = TABLE_SPECS[name]
     n_keys = last - first + 1
-    arrays = {c: np.full(2 * n_keys + 1, np.nan) for c in ("l", "m", "s")}
-    for row in _read_rows(filename):
-        sex = int(row["sex"])
-        # Keys like 45.1 cm become 451 mm exactly; round() absorbs the binary representation.
-        key = round(float(row[key_column]) * scale)
-        i = (sex - 1) * n_keys + key - first
-        for c in ("l", "m", "s"):
-            arrays[c][i] = float(row[c])
-    for a in arrays.values():
+    rows = _read_rows(filename)
+
+    def column(name: str) -> np.ndarray:  # numpy parses each str with float(), as Python does
+        return np.array([row[name] for row in rows], dtype=np.float64)
+
+    # Keys like 45.1 cm become 451 mm exactly; rint (half to even, as round()) absorbs the
+    # binary representation.
+    keys = np.rint(column(key_column) * scale).astype(np.intp)
+    index = (column("sex").astype(np.intp) - 1) * n_keys + keys - first
+    arrays = {}
+    for c in ("l", "m", "s"):
+        a = np.full(2 * n_keys + 1, np.nan)
+        a[index] = column(c)
         a.flags.writeable = False
+        arrays[c] = a
     l, m, s = arrays["l"], arrays["m"], arrays["s"]  # noqa: E741
     sl = s * l
     sl.flags.writeable = False

@@ -241,9 +241,14 @@ def test_t_quantile_converges_in_a_few_newton_steps(monkeypatch: pytest.MonkeyPa
     """Every df of a dashboard's small units (3-199): exact to t_cdf's own precision, and Newton
     stops after a few evaluations of t_cdf (not the bisection's dozens: a cold dashboard asks
     for one quantile per unit size)."""
-    calls = []
+    calls: list[float] = []
     real_cdf = prev.t_cdf
-    monkeypatch.setattr(prev, "t_cdf", lambda t, df: calls.append(df) or real_cdf(t, df))
+
+    def counted(t: float, df: float) -> float:
+        calls.append(df)
+        return real_cdf(t, df)
+
+    monkeypatch.setattr(prev, "t_cdf", counted)
     for df in range(3, 200):
         q = prev.t_quantile.__wrapped__(0.975, float(df))
         assert real_cdf(q, df) == pytest.approx(0.975, abs=1e-14)
