@@ -129,18 +129,22 @@ def _address(typingctx: Any, array: Any) -> Any:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _dekker_digits(a: float, s: int) -> int:
-    """round_half_even(a * 10**s) exactly, for 0 <= s <= 22 and a * 10**s < 2**62."""
-    scale = _POW10[s]
-    hi = a * scale
-    # lo = a * scale - hi exactly (Dekker's product; numba does not fuse these into FMAs)
+def _two_product(a: float, b: float) -> tuple[float, float]:
+    """(a * b rounded, the exact rest): Dekker's product (numba does not fuse it into FMAs)."""
+    hi = a * b
     c = _SPLITTER * a
     ah = c - (c - a)
     al = a - ah
-    c = _SPLITTER * scale
-    bh = c - (c - scale)
-    bl = scale - bh
-    lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl
+    c = _SPLITTER * b
+    bh = c - (c - b)
+    bl = b - bh
+    return hi, ((ah * bh - hi) + ah * bl + al * bh) + al * bl
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _dekker_digits(a: float, s: int) -> int:
+    """round_half_even(a * 10**s) exactly, for 0 <= s <= 22 and a * 10**s < 2**62."""
+    hi, lo = _two_product(a, _POW10[s])
     r = np.rint(hi)
     aa = hi - r  # exact
     m = np.rint(aa + lo)
@@ -278,15 +282,7 @@ def _decimal(a: float, p: int) -> tuple[int, int]:
 @njit(cache=True, nogil=True)
 def _product_below(a: float, s: int, bound: float) -> bool:
     """Whether a * 10**s < bound exactly (0 <= s <= 22)."""
-    scale = _POW10[s]
-    hi = a * scale
-    c = _SPLITTER * a
-    ah = c - (c - a)
-    al = a - ah
-    c = _SPLITTER * scale
-    bh = c - (c - scale)
-    bl = scale - bh
-    lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl
+    hi, lo = _two_product(a, _POW10[s])
     return hi < bound or (hi == bound and lo < 0.0)
 
 

@@ -96,10 +96,10 @@ def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> 
             )
             people[sid].extra["diabetes"] = [(row.tanggal, value)]
     for sid, by_def in latest.items():
-        row = by_def.get("adl_barthel")
-        if row is not None and sid in people:
-            score = (row.nilai or {}).get("total", row.kategori)
-            people[sid].extra["adl"] = [(row.tanggal, score, row.kategori != "mandiri")]
+        adl = by_def.get("adl_barthel")
+        if adl is not None and sid in people:
+            score = (adl.nilai or {}).get("total", adl.kategori)
+            people[sid].extra["adl"] = [(adl.tanggal, score, adl.kategori != "mandiri")]
 
 
 def register() -> None:
