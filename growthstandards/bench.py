@@ -247,7 +247,7 @@ def _file_job(src: str, dst: str, rows: int, warm_runs: int = 2) -> None:
           f"(all processes, sampled in one more run); best of {len(warm)} runs with the "
           f"compiled code cached: "
           + ", ".join(f"{run[0]:.2f} s (CPU {run[3]:.2f} s)" for run in warm))  # fmt: skip
-    print(f"first run (empty numba cache: compiles the line writer, ~10 s, once per install or "
+    print(f"first run (empty numba cache: compiles the line writer once per install or "
           f"change of fasttext.py): {cold:.2f} s wall (CPU {cold_cpu:.2f} s); peak memory "
           f"{cold_peak:,.0f} MB")  # fmt: skip
     load = os.getloadavg()[0]
