@@ -352,15 +352,7 @@ def _float_column(values: np.ndarray, start: int, stop: int, p: int, words: np.n
         big = a * scale >= top
         scale = scale / 10.0 if big else scale
         k += 1 if big else 0
-        # a * scale = hi + lo exactly (Dekker's product; numba does not fuse into FMAs)
-        hi = a * scale
-        c = _SPLITTER * a
-        ah = c - (c - a)
-        al = a - ah
-        c = _SPLITTER * scale
-        bh = c - (c - scale)
-        bl = scale - bh
-        lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl
+        hi, lo = _two_product(a, scale)  # a * scale = hi + lo exactly
         # d = round_half_even(hi + lo) = high * 1e8 + low: t = hi - high * 1e8 is exact
         high = np.floor(hi * 1e-8)
         t = hi - high * 1e8
