@@ -17,7 +17,13 @@ same rules:
   interval: ``expit(logit(p) +- t * se(p) / (p (1 - p)))``;
 - z-score mean with a Wald interval ``mean +- t * se``; SD = sqrt of ``svyvar``
   (``n / (n - 1)`` times the weighted variance, n = observations with a weight > 0);
-- t = Student's t 97.5% quantile with the design's degrees of freedom (PSUs minus strata);
+- t = Student's t 97.5% quantile with the design's degrees of freedom (PSUs with a weight > 0
+  minus their strata; none: the intervals are NA);
+- anthro has three backends and so does this module (``Design.backend``): "survey" when a
+  cluster or strata column is given (even with one value), else "simple" (all weights 1) or
+  "hybrid" (weights). Without cluster and strata the SD's n counts the values present, the
+  z-score mean interval uses N - 1 degrees of freedom, and a text factor's groups come in the
+  order they first appear, with an empty "NA" group where values are missing;
 - groups: All; age group (00-05 ... 48-59 mo); sex (Female, Male); age + sex; then each of
   typeres (Area), gregion, wealthq (Q1: Poorest ... Q5: Richest), mothered, othergr present
   in the data. Factor levels without children give a row with 0 counts and NA values.
@@ -198,18 +204,31 @@ class Design:
     psu: np.ndarray  # int64 PSU index per row, 0..n_psu-1
     psu_stratum: np.ndarray  # int64 stratum index per PSU
     n_per_stratum: np.ndarray  # PSUs per stratum
+    # t quantile of the prevalence intervals: survey's degf(), the PSUs with a weight > 0 minus
+    # their strata (rows with a missing weight, weight 0, do not count)
     t_value: float
-    # False for anthro's "simple"/"hybrid" backends (one cluster, one stratum, all weights
-    # > 0), which differ from survey::svyvar only in the n of the SD's n / (n - 1)
-    full_survey: bool
-    row_psu: bool  # every row is its own PSU (a single cluster)
+    # t quantile of the z-score mean intervals: the same with a cluster or strata; without
+    # them anthro's own code uses N - 1, N = all rows kept (zero weights included)
+    t_mean: float
+    # anthro's backend: "survey" when a cluster or strata column is given (even with a single
+    # value), else "simple" (every weight 1) or "hybrid" (weights); they differ in the n of
+    # the SD's n / (n - 1), in t_mean, in the order of a text factor's groups and at p = 1
+    backend: str
+    row_psu: bool  # every row is its own PSU (no cluster, or a single one)
+
+    @property
+    def full_survey(self) -> bool:
+        return self.backend == "survey"
 
     @property
     def n_psu(self) -> int:
         return len(self.psu_stratum)
 
     @classmethod
-    def build(cls, cluster: np.ndarray, strata: np.ndarray, weights: np.ndarray) -> Design:
+    def build(
+        cls, cluster: np.ndarray, strata: np.ndarray, weights: np.ndarray, surveyed: bool
+    ) -> Design:
+        """``surveyed``: a cluster or strata column was given (anthro's survey backend)."""
         n = len(weights)
         _, strata_idx = np.unique(strata, return_inverse=True)
         one_cluster = len(np.unique(cluster)) <= 1
@@ -223,10 +242,15 @@ class Design:
             psu = psu_inv.reshape(-1).astype(np.int64)
             psu_stratum = (uniq // len(clusters)).astype(np.int64)
         n_per_stratum = np.bincount(psu_stratum)
-        df = len(psu_stratum) - len(n_per_stratum)
+        weighted_psu = np.unique(psu[weights > 0])
+        df = len(weighted_psu) - len(np.unique(psu_stratum[weighted_psu]))
         t_value = t_quantile(1.0 - SIGNIFICANCE / 2.0, float(df))
-        full = not (one_cluster and len(n_per_stratum) <= 1 and bool((weights > 0).all()))
-        return cls(weights, psu, psu_stratum, n_per_stratum, t_value, full, one_cluster)
+        if surveyed:
+            backend, t_mean = "survey", t_value
+        else:
+            backend = "simple" if bool((weights == 1.0).all()) else "hybrid"
+            t_mean = t_quantile(1.0 - SIGNIFICANCE / 2.0, float(n - 1))
+        return cls(weights, psu, psu_stratum, n_per_stratum, t_value, t_mean, backend, one_cluster)
 
     def variance(
         self, scores: np.ndarray, n_groups: int, group: np.ndarray, psu: np.ndarray
@@ -339,6 +363,14 @@ def _domain_mean(
     return st.mean[:, 0], st.se[:, 0], st.count[:, 0]
 
 
+def _single_value_sd(v: np.ndarray, n: np.ndarray, backend: str) -> None:
+    """The variance of a group of one value: NA from svyvar and sd(); the hybrid backend
+    computes it, n / (n - 1) = Inf times the squared rounding of its mean: NaN when that is
+    0, Inf otherwise (as R prints it)."""
+    if backend != "hybrid":
+        v[n <= 1] = np.nan
+
+
 def _weighted_sd(
     design: Design, x: np.ndarray, group: np.ndarray, n_groups: int, st: DomainStats
 ) -> np.ndarray:
@@ -349,7 +381,7 @@ def _weighted_sd(
     ok = ~np.isnan(xs)
     w = design.weights[rows][:, None]
     # survey::svyvar's n: the domain's rows with a weight > 0, missing x included; anthro's
-    # fast path (no cluster, no strata, all weights > 0): n = the values present
+    # simple and hybrid backends: n = the values present (zero weights included)
     if design.full_survey:
         n1 = np.bincount(g[w[:, 0] != 0], minlength=n_groups).astype(np.float64)
         n = np.repeat(n1[:, None], x.shape[1], axis=1)
@@ -359,7 +391,7 @@ def _weighted_sd(
     d = np.where(ok, xs - mean[g], 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         v = _sums(g, np.where(ok, w * d * d, 0.0), n_groups) / st.sw * n / (n - 1.0)
-    v[n <= 1] = np.nan
+    _single_value_sd(v, n, design.backend)
     sd: np.ndarray = np.sqrt(v)
     return sd
 
@@ -537,8 +569,8 @@ class _Cells:
             est = self.estimates(a, b, count, squares)
         else:
             est = self.estimates(a, b, count)
-        # svyvar's n: the domain's rows with a weight > 0, missing z included; anthro's fast
-        # path (no cluster, no strata, all weights > 0): n = the values present
+        # svyvar's n: the domain's rows with a weight > 0, missing z included; anthro's simple
+        # and hybrid backends: n = the values present (zero weights included)
         if self.design.full_survey:
             pos = self.design.weights[self.rows] != 0
             n1 = np.bincount(self.g[pos], minlength=self.k).astype(np.float64)
@@ -552,7 +584,7 @@ class _Cells:
         swdd = np.stack([np.bincount(self.g, c, minlength=self.k) for c in w * d * d], 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             v = swdd / est.sw * n / (n - 1.0)
-        v[n <= 1] = np.nan
+        _single_value_sd(v, n, self.design.backend)
         return est, np.sqrt(v)
 
 
@@ -568,7 +600,9 @@ class _ZRows:
         self.wz = self.w * self.z0
 
 
-def _logit_ci(p: np.ndarray, se: np.ndarray, t_value: float) -> tuple[np.ndarray, np.ndarray]:
+def _logit_ci(
+    p: np.ndarray, se: np.ndarray, t_value: float, backend: str = "simple"
+) -> tuple[np.ndarray, np.ndarray]:
     """``svyciprop`` "logit": ``expit(logit(p) +- t se / (p (1 - p)))``."""
     with np.errstate(invalid="ignore", divide="ignore"):
         logit = np.log(p / (1.0 - p))
@@ -577,10 +611,19 @@ def _logit_ci(p: np.ndarray, se: np.ndarray, t_value: float) -> tuple[np.ndarray
         ul = 1.0 / (1.0 + np.exp(-(logit + half)))
     # The R function fits the logit with glm (IRLS, deviance tolerance 1e-8) where there are
     # weights or a design; the closed form here agrees with it within 3e-7 percentage points.
-    # p = 0 or 1: the interval collapses on p (as anthro's own fast path returns).
-    edge = (p == 0.0) | (p == 1.0)
-    ll[edge] = p[edge]
-    ul[edge] = p[edge]
+    # p = 0: the interval collapses on 0. p = 1: on 1 too, but where survey computes it
+    # (hybrid, survey) the glm's interval is NaN when t is (no degrees of freedom).
+    zero, one = p == 0.0, p == 1.0
+    if backend != "simple" and math.isnan(t_value):
+        one = np.zeros_like(one)
+    for edge in (zero, one):
+        ll[edge] = p[edge]
+        ul[edge] = p[edge]
+    if backend != "simple":
+        # anthro's survey path means to pin p = 1 to [1, 1] but tests the percentage: an
+        # estimate of exactly 1 % gets the interval [1 %, 1 %] (reproduced as R reports it)
+        pinned = p * 100 == 1.0
+        ll[pinned] = ul[pinned] = 0.01
     return ll, ul
 
 
@@ -698,6 +741,30 @@ def _factor_values(values: Sequence[Any] | None, n: int) -> tuple[np.ndarray, li
     return codes, levels
 
 
+def _kept_levels(
+    codes: np.ndarray, levels: list[str], sorted_levels: bool
+) -> tuple[np.ndarray, list[str]]:
+    """A text factor's groups among the kept rows. The survey backend groups with svyby:
+    the sorted levels, no NA group. The simple and hybrid backends group with R's unique():
+    levels in the order they first appear, NA included (an empty group, "NA", where the
+    first missing value appears)."""
+    present = codes >= 0
+    used, first = np.unique(codes[present], return_index=True)
+    if not sorted_levels:
+        first = np.flatnonzero(present)[first]
+        used = used[np.argsort(first, kind="stable")]
+    remap = np.full(max(len(levels), 1), -1, np.int64)
+    remap[used] = np.arange(len(used))
+    kept = np.where(present, remap[np.maximum(codes, 0)], -1)
+    names = [levels[i] for i in used.tolist()]
+    if not sorted_levels and not present.all():
+        first_na = int(np.argmin(present))
+        position = int(np.sum(np.sort(first) < first_na)) if len(used) else 0
+        names.insert(position, "NA")
+        kept = np.where(kept >= position, kept + 1, kept)
+    return kept, names
+
+
 def _wealth_codes(values: Sequence[Any] | None, n: int) -> np.ndarray:
     if values is None:
         return np.full(n, -1, np.int64)
@@ -791,7 +858,8 @@ def anthro_prevalence(
         aux[key] = np.where(oed, OEDEMA_Z, zs[key])
 
     keep = ~(np.isnan(clus) | np.isnan(strat)) & ~(age_days > MAX_AGE_DAYS)
-    design = Design.build(clus[keep], strat[keep], weights[keep])
+    surveyed = cluster is not None or strata is not None
+    design = Design.build(clus[keep], strat[keep], weights[keep], surveyed)
     m = int(keep.sum())
 
     # groupings: (label, codes over kept rows, level names)
@@ -822,13 +890,7 @@ def anthro_prevalence(
             levels = list(WEALTH_LEVELS)
         else:
             all_codes, levels = _factor_values(vals, n)
-            kept_codes = all_codes[keep]
-            # levels of the kept rows only, as R's factor() after the filter
-            used = np.unique(kept_codes[kept_codes >= 0])
-            remap = np.full(max(len(levels), 1), -1, np.int64)
-            remap[used] = np.arange(len(used))
-            codes = np.where(kept_codes >= 0, remap[np.maximum(kept_codes, 0)], -1)
-            levels = [levels[i] for i in used.tolist()]
+            codes, levels = _kept_levels(all_codes[keep], levels, design.full_survey)
         groupings.append((label, codes, levels))
     groupings = [g for g in groupings if (g[1] >= 0).any()]
 
@@ -859,7 +921,7 @@ def anthro_prevalence(
         cells = _Cells(design, codes, k)
         for fam, fname in zip(families, fam_names, strict=True):
             est = cells.binned(fam)
-            ll, ul = _logit_ci(est.mean, est.se, t)
+            ll, ul = _logit_ci(est.mean, est.se, t, design.backend)
             if fname == "HA_2_WH_2":
                 names = list(combined)
                 pop_name = "HA_2_WH_2"
@@ -878,8 +940,8 @@ def anthro_prevalence(
             mean, se = zest.mean[:, j], zest.se[:, j]
             parts[f"{ind}_r"].append(mean)
             parts[f"{ind}_se"].append(se)
-            parts[f"{ind}_ll"].append(mean - t * se)
-            parts[f"{ind}_ul"].append(mean + t * se)
+            parts[f"{ind}_ll"].append(mean - design.t_mean * se)
+            parts[f"{ind}_ul"].append(mean + design.t_mean * se)
             parts[f"{ind}_stdev"].append(sd[:, j])
     values = {c: np.concatenate(v) for c, v in parts.items()}
     return PrevalenceTable(groups, values)
@@ -966,8 +1028,9 @@ def _read_parquet(path: str) -> dict[str, list[str]]:
 def _r_number(v: float) -> str:
     if math.isnan(v):
         return "NA"
-    text = "%.15g" % (v + 0.0)
-    return text
+    if math.isinf(v):
+        return "Inf" if v > 0 else "-Inf"
+    return "%.15g" % (v + 0.0)
 
 
 def write_output(table: PrevalenceTable, path: str) -> None:
