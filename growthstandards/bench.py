@@ -149,7 +149,7 @@ def main(rows: int, seed: int, repeat: int, with_csv: bool) -> int:
 R_SCRIPT = """
 suppressMessages(library(anthro))
 args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], stringsAsFactors = FALSE)
+d <- read.csv(args[1], stringsAsFactors = FALSE, na.strings = c("", "NA"))
 z <- with(d, anthro_zscores(sex = sex, age = age_days, is_age_in_month = FALSE,
   weight = weight_kg, lenhei = lenhei_cm, measure = measure, headc = headc_cm,
   armc = muac_cm, triskin = triskin_mm, subskin = subskin_mm, oedema = oedema))
@@ -282,7 +282,7 @@ def _file_job(src: str, dst: str, rows: int, warm_runs: int = 2) -> None:
 R_PREVALENCE = """
 suppressMessages(library(anthro))
 args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], stringsAsFactors = FALSE)
+d <- read.csv(args[1], stringsAsFactors = FALSE, na.strings = c("", "NA"))
 t0 <- proc.time()[["elapsed"]]
 r <- with(d, anthro_prevalence(sex = sex, age = age, weight = weight, lenhei = lenhei,
   measure = measure, oedema = oedema, sw = sw, cluster = cluster, strata = strata,

@@ -401,6 +401,9 @@ def _weighted_sd(
 # of bins, so one weighted bincount per indicator and (group, PSU) cell replaces 6 indicator
 # columns. Cell totals of the linearised scores are (sum w x - mean sum w) / sum w.
 
+# R's glm.control(): what svyciprop's fit stops at
+GLM_EPSILON = 1e-8
+GLM_MAX_ITERATIONS = 25
 N_BINS = 8  # < -3, [-3, -2), [-2, -1), [-1, 1], (1, 2], (2, 3], > 3, missing
 HITS = np.array(
     [  # cut-offs (output order -3, -2, -1, +1, +2, +3) x bins
@@ -456,6 +459,7 @@ class _Cells:
 
     def __init__(self, design: Design, codes: np.ndarray, k: int) -> None:
         self.design, self.k = design, k
+        self._glm_rows: tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] | None = None
         self.rows = codes >= 0
         self.g = codes[self.rows]
         n_strata = len(design.n_per_stratum)
@@ -491,20 +495,23 @@ class _Cells:
         b: np.ndarray,
         count: np.ndarray,
         squares: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+        center: np.ndarray | None = None,
     ) -> _Estimates:
         """Means and SEs (groups x V) from the cell sums of w x (``a``) and w (``b``); when
         every row is its own PSU, ``squares(mean, sw)`` (per group) gives the per-cell sums of
-        the row totals of the linearised scores and of their squares."""
+        the row totals of the linearised scores and of their squares. ``center``: the SE of
+        the scores w (x - center) / sw instead of w (x - mean) / sw."""
         sw = self.to_groups(b)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = self.to_groups(a) / sw
+            c = mean if center is None else center
             shape = (self.k, self.n_strata, a.shape[1])
             if self.design.row_psu:
                 assert squares is not None
-                sum_t, sum_t2 = squares(mean, sw)
+                sum_t, sum_t2 = squares(c, sw)
                 var = self.design.strata_variance(sum_t.reshape(shape), sum_t2.reshape(shape))
             else:
-                t = (a - mean[self.key_g] * b) / sw[self.key_g]
+                t = (a - c[self.key_g] * b) / sw[self.key_g]
                 st_key = self.key_g * self.n_strata + self.key_h
                 size = self.k * self.n_strata
                 var = self.design.strata_variance(
@@ -517,7 +524,9 @@ class _Cells:
         se[none | np.isnan(mean)] = np.nan
         return _Estimates(sw, count, mean, se)
 
-    def binned(self, fam: _Family) -> _Estimates:
+    def binned(self, fam: _Family, center: np.ndarray | None = None) -> _Estimates:
+        """The prevalences of a family (groups x its columns) with their SEs (at ``center``
+        when given, see ``estimates``)."""
         w = self.design.weights[self.rows]
         bins = fam.bins[self.rows]
         nb = fam.n_bins
@@ -529,7 +538,7 @@ class _Cells:
         a = wb @ fam.hits
         b = np.repeat((wb @ fam.present)[:, None], n_cols, axis=1)
         if not self.design.row_psu:
-            return self.estimates(a, b, count)
+            return self.estimates(a, b, count, center=center)
         w2b = np.bincount(key, w * w, minlength=self.n_keys * nb).reshape(self.n_keys, nb)
         a2 = w2b @ fam.hits  # sum w^2 x = sum w^2 x^2 for 0/1
         b2 = (w2b @ fam.present)[:, None]
@@ -541,7 +550,71 @@ class _Cells:
             sq = np.maximum(a2 * (1.0 - 2.0 * m) + m * m * b2, 0.0) / (s * s)
             return (a - m * b) / s, sq
 
-        return self.estimates(a, b, count, squares)
+        return self.estimates(a, b, count, squares, center)
+
+    def _first_step(self) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """Per row of the grouping: the prior weight and the terms of the first IRLS step
+        (working weight, its product with the working response, deviance) for y = 1 and y =
+        0; the same for every family, so computed once."""
+        if self._glm_rows is None:
+            w = self.design.weights[self.rows]
+            rows_of = np.bincount(self.g, minlength=self.k).astype(np.float64)
+            weight_of = np.bincount(self.g, w, minlength=self.k)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                prior = np.where(w > 0, w * rows_of[self.g] / weight_of[self.g], 0.0)
+                m1, m0 = (prior + 0.5) / (prior + 1.0), 0.5 / (prior + 1.0)
+                v1, v0 = m1 * (1.0 - m1), m0 * (1.0 - m0)
+                terms = [
+                    (prior * v1, prior * v0),
+                    (
+                        prior * (v1 * np.log(m1 / (1.0 - m1)) + 1.0 - m1),
+                        prior * (v0 * np.log(m0 / (1.0 - m0)) - m0),
+                    ),
+                    (-2.0 * prior * np.log(m1), -2.0 * prior * np.log(1.0 - m0)),
+                ]
+            self._glm_rows = (prior, terms)
+        return self._glm_rows
+
+    def logit_fit(self, fam: _Family) -> tuple[np.ndarray, np.ndarray]:
+        """What ``svyciprop(method = "logit")`` builds its interval from: the intercept of
+        ``svyglm(y ~ 1, family = quasibinomial)`` on each group's design and its SE (groups x
+        columns). R's ``glm.fit`` is followed step by step, because it stops early: IRLS
+        from ``mustart = (w y + 0.5) / (w + 1)`` (prior weights w scaled to mean 1 over the
+        group's rows), stopping at a relative deviance change below 1e-8, so the intercept
+        is near, not at, logit(p). The SE is the design SE of the scores w (y - mu) / sum w
+        at the fitted mu, divided by mu (1 - mu) (``svy.varcoef``)."""
+        bins = fam.bins[self.rows]
+        nb, k = fam.n_bins, self.k
+        key = self.g * nb + bins
+        hit, miss = fam.hits, fam.present[:, None] - fam.hits
+
+        def by_y(one: np.ndarray, zero: np.ndarray) -> np.ndarray:
+            # sum over a group's rows of one (where y = 1) or zero (y = 0), per column
+            f1 = np.bincount(key, one, minlength=k * nb).reshape(k, nb)
+            f0 = np.bincount(key, zero, minlength=k * nb).reshape(k, nb)
+            out: np.ndarray = f1 @ hit + f0 @ miss
+            return out
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prior, first_step = self._first_step()
+            # the first IRLS step starts from mustart, which differs per row; then one mu
+            a1, b1, dev_old = (by_y(*pair) for pair in first_step)
+            by_bin = np.bincount(key, prior, minlength=k * nb).reshape(k, nb)
+            s1, s0 = by_bin @ hit, (by_bin @ fam.present)[:, None]
+            beta = b1 / a1
+            done = np.zeros(beta.shape, np.bool_)
+            for _ in range(GLM_MAX_ITERATIONS):
+                mu = 1.0 / (1.0 + np.exp(-beta))
+                dev = -2 * (s1 * np.log(mu) + (s0 - s1) * np.log(1.0 - mu))
+                done |= np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < GLM_EPSILON
+                if done.all():
+                    break
+                step = beta + (s1 - mu * s0) / (mu * (1.0 - mu) * s0)
+                beta = np.where(done, beta, step)
+                dev_old = np.where(done, dev_old, dev)
+            mu = 1.0 / (1.0 + np.exp(-beta))
+            se = self.binned(fam, center=mu).se / (mu * (1.0 - mu))
+        return beta, se
 
     def zscores(self, zr: _ZRows) -> tuple[_Estimates, np.ndarray]:
         """Mean, SE and SD (sqrt of ``svyvar``) of every z-score column."""
@@ -600,30 +673,52 @@ class _ZRows:
         self.wz = self.w * self.z0
 
 
-def _logit_ci(
-    p: np.ndarray, se: np.ndarray, t_value: float, backend: str = "simple"
-) -> tuple[np.ndarray, np.ndarray]:
-    """``svyciprop`` "logit": ``expit(logit(p) +- t se / (p (1 - p)))``."""
+def _logit_ci(p: np.ndarray, se: np.ndarray, t_value: float) -> tuple[np.ndarray, np.ndarray]:
+    """anthro's own logit interval (its simple backend, no weights or design):
+    ``expit(logit(p) +- t se / (p (1 - p)))``; p = 0 or 1 collapses the interval on p."""
     with np.errstate(invalid="ignore", divide="ignore"):
         logit = np.log(p / (1.0 - p))
         half = t_value * se / (p * (1.0 - p))
         ll = 1.0 / (1.0 + np.exp(-(logit - half)))
         ul = 1.0 / (1.0 + np.exp(-(logit + half)))
-    # The R function fits the logit with glm (IRLS, deviance tolerance 1e-8) where there are
-    # weights or a design; the closed form here agrees with it within 3e-7 percentage points.
-    # p = 0: the interval collapses on 0. p = 1: on 1 too, but where survey computes it
-    # (hybrid, survey) the glm's interval is NaN when t is (no degrees of freedom).
-    zero, one = p == 0.0, p == 1.0
-    if backend != "simple" and math.isnan(t_value):
-        one = np.zeros_like(one)
-    for edge in (zero, one):
-        ll[edge] = p[edge]
-        ul[edge] = p[edge]
-    if backend != "simple":
-        # anthro's survey path means to pin p = 1 to [1, 1] but tests the percentage: an
-        # estimate of exactly 1 % gets the interval [1 %, 1 %] (reproduced as R reports it)
-        pinned = p * 100 == 1.0
-        ll[pinned] = ul[pinned] = 0.01
+    edge = (p == 0.0) | (p == 1.0)
+    ll[edge] = p[edge]
+    ul[edge] = p[edge]
+    return ll, ul
+
+
+def _wald_multipliers(t_value: float) -> tuple[float, float]:
+    """The multipliers of the SE in ``confint.svyglm(method = "Wald", ddf = df)``: survey turns
+    t into a normal level, ``1 - 2 pnorm(-t)``, and back with ``qnorm``. The same t, except
+    that the level rounds to 1 when t is large (df = 1: t = 12.7): then they are -Inf, Inf."""
+    if math.isnan(t_value):
+        return math.nan, math.nan
+    level = 1.0 - 2.0 * NormalDist().cdf(-t_value)
+    a = (1.0 - level) / 2.0
+    if a <= 0.0:
+        return -math.inf, math.inf
+    return NormalDist().inv_cdf(a), NormalDist().inv_cdf(1.0 - a)
+
+
+def _glm_ci(
+    p: np.ndarray, beta: np.ndarray, se: np.ndarray, t_value: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``svyciprop`` "logit" (the survey and hybrid backends): survey's ``expit`` (exp(x) /
+    (1 + exp(x)), so NaN at +Inf) of ``beta + multiplier * se`` around the fitted intercept
+    (``_Cells.logit_fit``); NaN without degrees of freedom. anthro pins p = 0 to [0, 0]; it
+    means to pin p = 1 to [1, 1] too but tests the percentage, so an estimate of exactly 1 %
+    gets [1 %, 1 %] (reproduced as R reports it)."""
+    low, high = _wald_multipliers(t_value)
+    with np.errstate(invalid="ignore", over="ignore"):
+        ll, ul = (np.exp(x) / (1.0 + np.exp(x)) for x in (beta + low * se, beta + high * se))
+    if math.isinf(high):
+        # df = 1: [0, NaN]. (R's -Inf * SE is NaN where its SE comes out exactly 0 rather
+        # than a rounding error away; that cannot be told from here: 0 is taken.)
+        ll = np.where(np.isnan(beta + se), np.nan, 0.0)
+    zero = p == 0.0
+    ll[zero] = ul[zero] = 0.0
+    pinned = p * 100 == 1.0
+    ll[pinned] = ul[pinned] = 0.01
     return ll, ul
 
 
@@ -921,7 +1016,10 @@ def anthro_prevalence(
         cells = _Cells(design, codes, k)
         for fam, fname in zip(families, fam_names, strict=True):
             est = cells.binned(fam)
-            ll, ul = _logit_ci(est.mean, est.se, t, design.backend)
+            if design.backend == "simple":
+                ll, ul = _logit_ci(est.mean, est.se, t)
+            else:
+                ll, ul = _glm_ci(est.mean, *cells.logit_fit(fam), t)
             if fname == "HA_2_WH_2":
                 names = list(combined)
                 pop_name = "HA_2_WH_2"
