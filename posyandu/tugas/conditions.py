@@ -12,7 +12,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from posyandu.core.periods import day_in_month, month_bounds, month_index
-from posyandu.tugas.snapshot import Person
+from posyandu.tugas.snapshot import (
+    IMUNISASI,
+    KIA,
+    KUNJUNGAN_RUMAH,
+    PENGUKURAN,
+    RUJUKAN,
+    SESI,
+    SKRINING,
+    Person,
+)
 
 
 @dataclass(frozen=True)
@@ -27,11 +36,15 @@ class Hit:
 
 Condition = Callable[[Person, date, dict[str, Any]], list[Hit]]
 CONDITIONS: dict[str, Condition] = {}
+# The facts of the snapshot each condition reads (besides the person's own fields): a change
+# of another kind of record cannot change its hits.
+CONDITION_READS: dict[str, frozenset[str]] = {}
 
 
-def condition(name: str) -> Callable[[Condition], Condition]:
+def condition(name: str, *reads: str) -> Callable[[Condition], Condition]:
     def register(fn: Condition) -> Condition:
         CONDITIONS[name] = fn
+        CONDITION_READS[name] = frozenset(reads)
         return fn
 
     return register
@@ -45,7 +58,7 @@ def _referred_since(person: Person, day: date) -> bool:
     return any(r.tanggal >= day for r in person.referrals)
 
 
-@condition("not_weighed_this_month")
+@condition("not_weighed_this_month", PENGUKURAN, SESI)
 def not_weighed_this_month(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """No weight recorded this calendar month, once this month's Posyandu day has passed
     (or, with no session recorded, after `fallback_day`)."""
@@ -63,7 +76,7 @@ def _weighings(person: Person) -> list:
     return [m for m in person.measurements if m.berat]
 
 
-@condition("two_t")
+@condition("two_t", PENGUKURAN)
 def two_t(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """The last two weighings were both T (weight not up enough, two months running)."""
     weighed = [m for m in _weighings(person) if m.status_bb]
@@ -81,7 +94,7 @@ def two_t(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-@condition("wasting")
+@condition("wasting", PENGUKURAN)
 def wasting(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """The latest weight-for-length category (within `within_days`) is one of `categories`."""
     measured = [m for m in person.measurements if m.wfl]
@@ -101,7 +114,7 @@ def wasting(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-@condition("new_stunting")
+@condition("new_stunting", PENGUKURAN)
 def new_stunting(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """The latest length-for-age is stunted and the one before (if any) was not."""
     measured = [m for m in person.measurements if m.lfa]
@@ -121,7 +134,7 @@ def new_stunting(person: Person, today: date, params: dict[str, Any]) -> list[Hi
     ]
 
 
-@condition("high_bp_not_referred")
+@condition("high_bp_not_referred", PENGUKURAN, RUJUKAN)
 def high_bp_not_referred(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """The latest blood pressure is >= systolic/diastolic and no referral since."""
     measured = [m for m in person.measurements if m.sistole is not None and m.diastole is not None]
@@ -147,7 +160,7 @@ def high_bp_not_referred(person: Person, today: date, params: dict[str, Any]) ->
     ]
 
 
-@condition("referral_without_feedback")
+@condition("referral_without_feedback", RUJUKAN)
 def referral_without_feedback(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """Each open referral (sent or received, no feedback date) is a hit, shown `after_days`
     after it was sent (the referral rule's escalation deadline)."""
@@ -167,7 +180,7 @@ def referral_without_feedback(person: Person, today: date, params: dict[str, Any
 # --- Conditions over facts other apps load into Person.extra (see tugas.loaders) ---------
 
 
-@condition("immunization_overdue")
+@condition("immunization_overdue", IMUNISASI)
 def immunization_overdue(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """extra["imunisasi_terlambat"]: [(kode, label, overdue_since)]."""
     return [
@@ -179,7 +192,7 @@ def immunization_overdue(person: Person, today: date, params: dict[str, Any]) ->
     ]
 
 
-@condition("anc_missed")
+@condition("anc_missed", KIA)
 def anc_missed(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """extra["anc_terlewat"]: [(kunci, label, due_by)] of ANC contacts not made in time."""
     grace = timedelta(days=int(params.get("grace_days", 0)))
@@ -194,7 +207,7 @@ def anc_missed(person: Person, today: date, params: dict[str, Any]) -> list[Hit]
     ]
 
 
-@condition("pregnancy_high_risk")
+@condition("pregnancy_high_risk", KIA)
 def pregnancy_high_risk(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """extra["kehamilan_risiko"]: [(kunci, risks in words, since)] for current pregnancies."""
     return [
@@ -224,7 +237,7 @@ def _window_hits(
     return hits
 
 
-@condition("postnatal_visit_due")
+@condition("postnatal_visit_due", KIA, KUNJUNGAN_RUMAH)
 def postnatal_visit_due(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """extra["persalinan"]: [(delivery_date, {done visit codes})]; a task per KF window not
     yet made, shown during the window (a home visit in the window counts)."""
@@ -236,7 +249,7 @@ def postnatal_visit_due(person: Person, today: date, params: dict[str, Any]) -> 
     return hits
 
 
-@condition("newborn_visit_due")
+@condition("newborn_visit_due", KIA, KUNJUNGAN_RUMAH)
 def newborn_visit_due(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """A task per KN window of a newborn not visited yet (extra["kn_selesai"]: done codes)."""
     done = set(person.extra.get("kn_selesai", ()))
@@ -245,7 +258,7 @@ def newborn_visit_due(person: Person, today: date, params: dict[str, Any]) -> li
     )
 
 
-@condition("diabetes_not_referred")
+@condition("diabetes_not_referred", SKRINING, RUJUKAN)
 def diabetes_not_referred(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """extra["diabetes"]: [(tanggal, nilai)] screenings classed as diabetes; the latest
     within `within_days` with no referral since."""
@@ -258,7 +271,7 @@ def diabetes_not_referred(person: Person, today: date, params: dict[str, Any]) -
     return [Hit(kunci=day.isoformat(), anchor=day, params={"nilai": value, "tanggal": fmt(day)})]
 
 
-@condition("elderly_dependency")
+@condition("elderly_dependency", SKRINING)
 def elderly_dependency(person: Person, today: date, params: dict[str, Any]) -> list[Hit]:
     """extra["adl"]: [(tanggal, skor, dependent)]; the latest ADL within `within_days` shows
     dependency."""

@@ -3,10 +3,14 @@
 `evaluate` is pure (one person, one day). `recompute` runs it for some people (a record
 listener) or everyone (the nightly command) with the same few set-based queries, then
 creates new tasks, resolves tasks whose condition is gone and expires overdue ones in bulk.
+A listener that knows which kind of record changed (`facts`) recomputes only the rules whose
+condition reads it, loading only what those read: a measurement saved reads no doses,
+pregnancies or screenings. The tasks of the other rules keep their state until a change
+they read, or the nightly run (which also expires them).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,10 +19,10 @@ from django.utils import timezone
 
 from posyandu.core.periods import month_bounds
 from posyandu.sasaran.life_stage import completed_months
-from posyandu.tugas.conditions import CONDITIONS
+from posyandu.tugas.conditions import CONDITION_READS, CONDITIONS
 from posyandu.tugas.models import Tugas
 from posyandu.tugas.ruleset import Rule, RuleSet, ruleset
-from posyandu.tugas.snapshot import Person, chunks, load_people
+from posyandu.tugas.snapshot import FACTS, Person, chunks, load_people
 
 Key = tuple[int, str, str]  # sasaran_id, aturan, kunci
 
@@ -107,21 +111,37 @@ class RecomputeResult:
     open: int = 0
 
 
-def _tasks_of(ids: list[int] | None) -> Iterable[Any]:
+def _tasks_of(ids: list[int] | None, codes: list[str] | None) -> Iterable[Any]:
+    tasks = Tugas.objects.all() if codes is None else Tugas.objects.filter(aturan__in=codes)
     if ids is None:
-        return [Tugas.objects.all()]
-    return [Tugas.objects.filter(sasaran_id__in=chunk) for chunk in chunks(ids)]
+        return [tasks]
+    return [tasks.filter(sasaran_id__in=chunk) for chunk in chunks(ids)]
+
+
+def rules_reading(facts: frozenset[str]) -> RuleSet:
+    """The rules whose condition reads one of these facts."""
+    rules = ruleset()
+    return replace(
+        rules, rules=tuple(r for r in rules.rules if CONDITION_READS[r.condition] & facts)
+    )
 
 
 @transaction.atomic
 def recompute(
-    sasaran_ids: Iterable[int] | None = None, today: date | None = None
+    sasaran_ids: Iterable[int] | None = None,
+    today: date | None = None,
+    facts: frozenset[str] = FACTS,
 ) -> RecomputeResult:
-    """Bring the tasks of these people (None: everyone) in line with their records."""
+    """Bring the tasks of these people (None: everyone) in line with their records; with
+    `facts` (the kinds of records that changed), only the tasks of the rules reading them."""
     today = today or timezone.localdate()
     ids = sorted(set(sasaran_ids)) if sasaran_ids is not None else None
-    people = load_people(ids, today)
-    rules = ruleset()
+    partial = facts != FACTS
+    rules = rules_reading(facts) if partial else ruleset()
+    if not rules.rules:
+        return RecomputeResult()
+    read = frozenset().union(*(CONDITION_READS[r.condition] for r in rules.rules))
+    people = load_people(ids, today, read)
     wanted: dict[Key, TaskSpec] = {}
     for person in people.values():
         for spec in evaluate(person, today, rules):
@@ -129,7 +149,7 @@ def recompute(
 
     known: set[Key] = set()
     open_rows: list[tuple[int, Key, date]] = []
-    for qs in _tasks_of(ids):
+    for qs in _tasks_of(ids, [r.code for r in rules.rules] if partial else None):
         rows = qs.values_list("id", "sasaran_id", "aturan", "kunci", "status", "kedaluwarsa")
         # everyone: streamed; a few people (a listener): one plain fetch, not a server-side
         # cursor's three round trips

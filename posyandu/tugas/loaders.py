@@ -12,7 +12,7 @@ from posyandu.sasaran.bounds import may_have_pregnancy
 from posyandu.sasaran.life_stage import BALITA, born_between_for, born_in_q
 from posyandu.sasaran.models import Sasaran
 from posyandu.skrining import selectors as skrining_selectors
-from posyandu.tugas.snapshot import Person, register_loader
+from posyandu.tugas.snapshot import IMUNISASI, KIA, SKRINING, Person, register_loader
 
 
 def _people_qs(people: dict[int, Person], ids: list[int] | None) -> Any:
@@ -103,6 +103,6 @@ def screening(people: dict[int, Person], ids: list[int] | None, today: date) -> 
 
 
 def register() -> None:
-    register_loader(immunization)
-    register_loader(maternal)
-    register_loader(screening)
+    register_loader(immunization, IMUNISASI)
+    register_loader(maternal, KIA)
+    register_loader(screening, SKRINING)

@@ -4,6 +4,10 @@
 kind of record, whatever the number of people; the conditions then run in Python on each
 snapshot. Apps that hold more records (immunization, pregnancy, screening) add them through
 `register_loader`, filling `Person.extra`.
+
+Each kind of record is a *fact* (`FACTS`): a listener that knows which kind changed (a
+measurement) asks only for the conditions that read it (conditions.CONDITION_READS) and the
+snapshot loads only the facts those read.
 """
 
 from collections.abc import Callable, Iterable
@@ -19,6 +23,16 @@ from posyandu.sasaran.models import Sasaran
 from posyandu.sesi.models import Pengukuran, Sesi
 
 HISTORY_DAYS = 400  # a year of history and a month of margin
+
+# The kinds of records a snapshot holds beyond the person itself.
+PENGUKURAN = "pengukuran"  # measurements
+SESI = "sesi"  # this month's Posyandu day (hari_buka)
+RUJUKAN = "rujukan"  # referrals
+KUNJUNGAN_RUMAH = "kunjungan_rumah"  # home visits
+IMUNISASI = "imunisasi"
+KIA = "kia"  # pregnancies, deliveries, postnatal visits
+SKRINING = "skrining"
+FACTS = frozenset({PENGUKURAN, SESI, RUJUKAN, KUNJUNGAN_RUMAH, IMUNISASI, KIA, SKRINING})
 
 
 @dataclass
@@ -57,12 +71,13 @@ class Person:
 
 # loader(people_by_id, ids_or_None, today): adds facts to the snapshots.
 Loader = Callable[[dict[int, Person], list[int] | None, date], None]
-_loaders: list[Loader] = []
+_loaders: dict[Loader, str] = {}  # loader -> the fact it loads
 
 
-def register_loader(loader: Loader) -> Loader:
-    if loader not in _loaders:
-        _loaders.append(loader)
+def register_loader(loader: Loader, fact: str) -> Loader:
+    if fact not in FACTS:
+        raise ValueError(f"unknown fact {fact!r}")
+    _loaders[loader] = fact
     return loader
 
 
@@ -91,7 +106,10 @@ def _by_person(queryset: Any, ids: list[int] | None) -> Iterable[tuple]:
         yield from queryset.filter(sasaran_id__in=chunk)
 
 
-def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
+def load_people(
+    ids: Iterable[int] | None, today: date, facts: frozenset[str] = FACTS
+) -> dict[int, Person]:
+    """Snapshots of these people (None: everyone active) holding the given facts."""
     id_list = sorted(set(ids)) if ids is not None else None
     people: dict[int, Person] = {}
     base = Sasaran.objects.filter(status=Sasaran.Status.AKTIF, tanggal_lahir__lte=today)
@@ -109,6 +127,21 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
         return people
 
     since = today - timedelta(days=HISTORY_DAYS)
+    if SESI in facts:
+        _posyandu_days(people, id_list, today)
+    if PENGUKURAN in facts:
+        _measurements(people, id_list, since, today)
+    if RUJUKAN in facts:
+        _referrals(people, id_list, since, today)
+    if KUNJUNGAN_RUMAH in facts:
+        _home_visits(people, id_list, since, today)
+    for loader, fact in _loaders.items():
+        if fact in facts:
+            loader(people, id_list, today)
+    return people
+
+
+def _posyandu_days(people: dict[int, Person], id_list: list[int] | None, today: date) -> None:
     month_start, _end = month_bounds(today)
     sessions = Sesi.objects.filter(tanggal__gte=month_start, tanggal__lte=today)
     if id_list is not None:  # a few people: their Posyandu's sessions only
@@ -120,6 +153,10 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
     for person in people.values():
         person.hari_buka = first_day.get(person.posyandu_id)
 
+
+def _measurements(
+    people: dict[int, Person], id_list: list[int] | None, since: date, today: date
+) -> None:
     measurements = (
         Pengukuran.objects.filter(tanggal__gte=since, tanggal__lte=today)
         .order_by("sasaran_id", "tanggal", "id")
@@ -147,6 +184,10 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
             )
         )
 
+
+def _referrals(
+    people: dict[int, Person], id_list: list[int] | None, since: date, today: date
+) -> None:
     referrals = (
         Rujukan.objects.filter(tanggal__gte=since, tanggal__lte=today)
         .exclude(status=Rujukan.Status.BATAL)
@@ -157,6 +198,10 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
         if sid in people:
             people[sid].referrals.append(Referral(str(public_id), tgl, status, feedback))
 
+
+def _home_visits(
+    people: dict[int, Person], id_list: list[int] | None, since: date, today: date
+) -> None:
     visits = (
         AnggotaDikunjungi.objects.filter(
             kunjungan__tanggal__gte=since,
@@ -169,7 +214,3 @@ def load_people(ids: Iterable[int] | None, today: date) -> dict[int, Person]:
     for sid, tgl in _by_person(visits, id_list):
         if sid in people:
             people[sid].home_visits.append(tgl)
-
-    for loader in _loaders:
-        loader(people, id_list, today)
-    return people

@@ -233,3 +233,54 @@ def test_a_child_recompute_reads_no_pregnancies(world):
     with CaptureQueriesContext(connection) as queries:
         recompute([girl.pk], today=DAY)
     assert not [q for q in queries.captured_queries if 'FROM "kia_kehamilan"' in q["sql"]]
+
+
+def test_a_weighing_recomputes_only_the_rules_reading_measurements(
+    world, django_capture_on_commit_callbacks
+):
+    """A baby's weighing reads no doses, pregnancies or screenings and leaves the dose tasks
+    alone, yet opens the growth task; afterwards the tasks equal a full run's."""
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):  # a full recompute of the baby
+        baby = person(world.posyandu_a, today - timedelta(days=100))
+    dose_tasks = set(
+        Tugas.objects.filter(sasaran=baby, aturan="imunisasi_terlambat").values_list("id", "status")
+    )
+    assert dose_tasks  # BCG and others are overdue at 100 days
+    with django_capture_on_commit_callbacks(execute=True):
+        measure(baby, today - timedelta(days=35), status_bb="T")
+    with django_capture_on_commit_callbacks() as callbacks:
+        measure(baby, today - timedelta(days=3), status_bb="T")
+    with CaptureQueriesContext(connection) as queries:  # the task recompute after commit
+        for callback in callbacks:
+            callback()
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in ("imunisasi_imunisasi", "kia_kehamilan", "kia_persalinan", "skrining_hasil"):
+        assert table not in read, table
+    assert "2t" in open_codes(baby)
+    after_listener = set(
+        Tugas.objects.filter(sasaran=baby).values_list("aturan", "kunci", "status")
+    )
+    assert {
+        (i, s)
+        for i, s in Tugas.objects.filter(sasaran=baby, aturan="imunisasi_terlambat").values_list(
+            "id", "status"
+        )
+    } == dose_tasks
+    recompute(today=today)
+    assert (
+        set(Tugas.objects.filter(sasaran=baby).values_list("aturan", "kunci", "status"))
+        == after_listener
+    )
+
+
+def test_rules_reading_names_the_growth_rules_for_a_measurement():
+    from posyandu.tugas.engine import rules_reading
+    from posyandu.tugas.snapshot import IMUNISASI, PENGUKURAN
+
+    growth = {r.condition for r in rules_reading(frozenset({PENGUKURAN})).rules}
+    assert growth == {"not_weighed_this_month", "two_t", "wasting", "new_stunting",
+                      "high_bp_not_referred"}  # fmt: skip
+    assert {r.condition for r in rules_reading(frozenset({IMUNISASI})).rules} == {
+        "immunization_overdue"
+    }
