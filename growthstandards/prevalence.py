@@ -46,6 +46,9 @@ from . import inputs, who2006
 DAYS_PER_MONTH = who2006.DAYS_PER_MONTH
 MAX_AGE_DAYS = 1826
 SIGNIFICANCE = 0.05
+# R's glm.control(): what svyciprop's fit stops at
+GLM_EPSILON = 1e-8
+GLM_MAX_ITERATIONS = 25
 OEDEMA_Z = -3.1
 AGE_GROUPS = ("00-05 mo", "06-11 mo", "12-23 mo", "24-35 mo", "36-47 mo", "48-59 mo")
 AGE_BREAKS = np.array([0.0, 6.0, 12.0, 24.0, 36.0, 48.0, 60.0])
@@ -401,9 +404,6 @@ def _weighted_sd(
 # of bins, so one weighted bincount per indicator and (group, PSU) cell replaces 6 indicator
 # columns. Cell totals of the linearised scores are (sum w x - mean sum w) / sum w.
 
-# R's glm.control(): what svyciprop's fit stops at
-GLM_EPSILON = 1e-8
-GLM_MAX_ITERATIONS = 25
 N_BINS = 8  # < -3, [-3, -2), [-2, -1), [-1, 1], (1, 2], (2, 3], > 3, missing
 HITS = np.array(
     [  # cut-offs (output order -3, -2, -1, +1, +2, +3) x bins
