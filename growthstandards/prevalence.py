@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -810,6 +811,35 @@ def _r_text(v: Any) -> str:
     return str(v).strip()
 
 
+# CLDR root collation of ASCII punctuation and symbols (before digits, then letters)
+_PUNCTUATION = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+
+
+def r_text_order(text: str) -> tuple[list[tuple[int, str]], list[int], list[int]]:
+    """Sort key of R's ``sort()`` of text as R with ICU orders it (Linux and macOS builds,
+    also in the C.UTF-8 locale): punctuation, digits, then letters compared without case and
+    accents first, then by accent, then lowercase before uppercase ("a" < "A" < "ä" < "b").
+    Levels of a text factor come in this order under the survey backend."""
+    primary: list[tuple[int, str]] = []
+    accents: list[int] = []
+    cases: list[int] = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            if accents:
+                accents[-1] = accents[-1] * 1000 + ord(ch)
+            continue
+        if ch.isalpha():
+            primary.append((3, ch.lower()))
+        elif ch.isdigit():
+            primary.append((2, ch))
+        else:
+            rank = _PUNCTUATION.find(ch)
+            primary.append((1, chr(rank if rank >= 0 else 100 + ord(ch))))
+        accents.append(0)
+        cases.append(1 if ch.isupper() else 0)
+    return primary, accents, cases
+
+
 def _factor_values(values: Sequence[Any] | None, n: int) -> tuple[np.ndarray, list[str]]:
     """Codes 0..k-1 (-1 = NA) and the sorted levels, as R's factor() of the column."""
     if values is None:
@@ -821,7 +851,7 @@ def _factor_values(values: Sequence[Any] | None, n: int) -> tuple[np.ndarray, li
         as_number = {v: float(v) for v in distinct}
     except (TypeError, ValueError):
         texts = {v: _r_text(v) for v in distinct}
-        levels = sorted(set(texts.values()))
+        levels = sorted(set(texts.values()), key=r_text_order)
         index = {t: i for i, t in enumerate(levels)}
         code_of = {v: index[t] for v, t in texts.items()}
     else:

@@ -290,3 +290,95 @@ def test_wald_multipliers_as_survey_confint() -> None:
     ll, ul = prev._glm_ci(np.array([0.5]), np.array([0.0]), np.array([0.3]), 12.7062047)
     assert ll[0] == 0.0
     assert math.isnan(ul[0])
+
+
+# `sort(unique(x))` printed by R 4.2.2 (Debian, ICU) in the C.UTF-8 locale.
+R_SORTED = [
+    " lead",
+    "_x",
+    ";u",
+    ":t",
+    "!e",
+    "?f",
+    "'k",
+    '"l',
+    "(a)",
+    "[b]",
+    "{s",
+    "@g",
+    "*n",
+    "/m",
+    "&d",
+    "#c",
+    "%o",
+    "^q",
+    "+h",
+    "<v",
+    "=i",
+    ">w",
+    "|r",
+    "~j",
+    "$p",
+    "10",
+    "1a",
+    "2",
+    "a",
+    "A",
+    "ä",
+    "Ä",
+    "a1",
+    "b",
+    "B",
+    "Barat",
+    "barat daya",
+    "Barat Daya",
+    "Barat_Daya",
+    "Barat-Daya",
+    "e",
+    "é",
+    "f",
+    "jawa Barat",
+    "Jawa barat",
+    "Jawa Barat",
+    "none",
+    "None",
+    "NONE",
+    "q1",
+    "Q1",
+    "rural",
+    "Rural",
+    "timur",
+    "Timur",
+    "urban",
+    "Urban",
+    "x y",
+    "x_y",
+    "x-y",
+    "x,y",
+    "x.y",
+    "xy",
+    "xY",
+    "Xy",
+    "XY",
+    "Z",
+]
+
+
+def test_text_levels_sort_as_r_does() -> None:
+    shuffled = sorted(R_SORTED, key=lambda t: (len(t), t[::-1]))
+    assert sorted(shuffled, key=prev.r_text_order) == R_SORTED
+
+
+def test_survey_backend_orders_text_groups_as_r() -> None:
+    """Under a design, a text factor's groups come in R's order, not code point order."""
+    regions = ["barat", "Timur", "Barat Daya", "_lain", "timur"] * 8
+    table = prev.anthro_prevalence(
+        sex=[1, 2] * 20,
+        age=[400 + 20 * i for i in range(40)],
+        weight=[10.0] * 40,
+        lenhei=[80.0] * 40,
+        cluster=[i % 4 for i in range(40)],
+        gregion=regions,
+    )
+    shown = [g.split(": ", 1)[1] for g in table.groups if g.startswith("Geographical region")]
+    assert shown == ["_lain", "barat", "Barat Daya", "timur", "Timur"]
