@@ -375,31 +375,6 @@ def _single_value_sd(v: np.ndarray, n: np.ndarray, backend: str) -> None:
         v[n <= 1] = np.nan
 
 
-def _weighted_sd(
-    design: Design, x: np.ndarray, group: np.ndarray, n_groups: int, st: DomainStats
-) -> np.ndarray:
-    """SD (sqrt of ``svyvar``) per group of every column of ``x`` (rows x V)."""
-    rows = group >= 0
-    g = group[rows]
-    xs = x[rows]
-    ok = ~np.isnan(xs)
-    w = design.weights[rows][:, None]
-    # survey::svyvar's n: the domain's rows with a weight > 0, missing x included; anthro's
-    # simple and hybrid backends: n = the values present (zero weights included)
-    if design.full_survey:
-        n1 = np.bincount(g[w[:, 0] != 0], minlength=n_groups).astype(np.float64)
-        n = np.repeat(n1[:, None], x.shape[1], axis=1)
-    else:
-        n = st.count
-    mean = np.nan_to_num(st.mean)
-    d = np.where(ok, xs - mean[g], 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v = _sums(g, np.where(ok, w * d * d, 0.0), n_groups) / st.sw * n / (n - 1.0)
-    _single_value_sd(v, n, design.backend)
-    sd: np.ndarray = np.sqrt(v)
-    return sd
-
-
 # --- the fast path: every indicator of a grouping from a few bincounts ------------------------
 # A z-score falls in one of 7 bins between the cut-offs (8 = missing); each prevalence is a sum
 # of bins, so one weighted bincount per indicator and (group, PSU) cell replaces 6 indicator
