@@ -633,8 +633,34 @@ class _Cells:
         swdd = np.stack([np.bincount(self.g, c, minlength=self.k) for c in w * d * d], 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             v = swdd / est.sw * n / (n - 1.0)
-        _single_value_sd(v, n, self.design.backend)
+        if self.design.full_survey:
+            present = (zr.ok if every else zr.ok[:, self.rows]) > 0
+            self._svyvar_one_weight(v, n, z0, present)
+        else:
+            _single_value_sd(v, n, self.design.backend)
         return est, np.sqrt(v)
+
+    def _svyvar_one_weight(
+        self, v: np.ndarray, n: np.ndarray, z0: np.ndarray, ok: np.ndarray
+    ) -> None:
+        """svyvar where at most one row of the group has a weight > 0 (n <= 1), as survey
+        4.1 computes it: the weighted mean of (x - xbar)^2 n / (n - 1) over the values
+        present, its NaN terms (0 / 0) dropped, 0 when none is left. So one value of weight
+        > 0 beside missing ones gives 0, beside values of weight 0 NaN; a group without
+        values, or of a single row, NA (svyby's na.rm.all, anthro's robust_svyvar)."""
+        weights = self.design.weights[self.rows]
+        rows_in = np.bincount(self.g, minlength=self.k)
+        for gi, j in np.argwhere(n <= 1):
+            mine = (self.g == gi) & ok[j]
+            if rows_in[gi] <= 1 or not mine.any():
+                v[gi, j] = np.nan
+                continue
+            x, w = z0[j][mine], weights[mine]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                xbar = (w * x).sum() / w.sum()
+                terms = (x - xbar) * (x - xbar) * n[gi, j] / (n[gi, j] - 1.0)
+                kept = ~np.isnan(terms)
+                v[gi, j] = (terms[kept] * w[kept]).sum() / w[kept].sum() if kept.any() else 0.0
 
 
 class _ZRows:

@@ -27,10 +27,13 @@ CASES = (
 # Random designs (random_inputs.py) computed by the same R package on this project's machine:
 # weights only with missing weights and a factor with missing values (004), one cluster for
 # all (006), three strata of one PSU each: no degrees of freedom (011), a one-child group in
-# the weights-only backend (014, SD Inf), text factors in the simple backend (021), a lonely
-# stratum (030), small groups under clusters and strata where R's glm stops early enough to
-# move a CI bound by 1.5e-6 from the converged logit interval (024).
-GENERATED = tuple(f"generated_{seed}" for seed in ("004", "006", "011", "014", "021", "024", "030"))
+# the weights-only backend (014, SD Inf), text factors in the simple backend (021), small
+# groups under clusters and strata where R's glm stops early enough to move a CI bound by
+# 1.5e-6 from the converged logit interval (024), a lonely stratum (030), a group whose only
+# weighted child is its only WA value (098: svyvar gives 0, not NA).
+GENERATED = tuple(
+    f"generated_{seed}" for seed in ("004", "006", "011", "014", "021", "024", "030", "098")
+)
 # The tolerance. CI bounds follow R's glm iterations (within 2e-7 on 30 random
 # designs); everything else agrees within 1e-9.
 TOLERANCE = 1e-6
