@@ -36,7 +36,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from statistics import NormalDist
 from typing import Any
 
@@ -367,14 +367,6 @@ def _domain_mean(
     return st.mean[:, 0], st.se[:, 0], st.count[:, 0]
 
 
-def _single_value_sd(v: np.ndarray, n: np.ndarray, backend: str) -> None:
-    """The variance of a group of one value: NA from svyvar and sd(); the hybrid backend
-    computes it, n / (n - 1) = Inf times the squared rounding of its mean: NaN when that is
-    0, Inf otherwise (as R prints it)."""
-    if backend != "hybrid":
-        v[n <= 1] = np.nan
-
-
 # --- the fast path: every indicator of a grouping from a few bincounts ------------------------
 # A z-score falls in one of 7 bins between the cut-offs (8 = missing); each prevalence is a sum
 # of bins, so one weighted bincount per indicator and (group, PSU) cell replaces 6 indicator
@@ -428,6 +420,12 @@ class _Estimates:
     se: np.ndarray
 
 
+# a family's cell sums of w x and w, the observations per group, and (every row its own PSU)
+# the per-cell sums of the scores and their squares at a given mean (see _Cells.estimates)
+Squares = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+FamilySums = tuple[np.ndarray, np.ndarray, np.ndarray, Squares | None]
+
+
 class _Cells:
     """The cells of a grouping whose sums make the estimates: (group, PSU) pairs, or
     (group, stratum) pairs when every row is its own PSU (then the sums of squares of the
@@ -435,7 +433,6 @@ class _Cells:
 
     def __init__(self, design: Design, codes: np.ndarray, k: int) -> None:
         self.design, self.k = design, k
-        self._glm_rows: tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] | None = None
         self.rows = codes >= 0
         self.g = codes[self.rows]
         n_strata = len(design.n_per_stratum)
@@ -470,7 +467,7 @@ class _Cells:
         a: np.ndarray,
         b: np.ndarray,
         count: np.ndarray,
-        squares: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+        squares: Squares | None = None,
         center: np.ndarray | None = None,
     ) -> _Estimates:
         """Means and SEs (groups x V) from the cell sums of w x (``a``) and w (``b``); when
@@ -500,9 +497,9 @@ class _Cells:
         se[none | np.isnan(mean)] = np.nan
         return _Estimates(sw, count, mean, se)
 
-    def binned(self, fam: _Family, center: np.ndarray | None = None) -> _Estimates:
-        """The prevalences of a family (groups x its columns) with their SEs (at ``center``
-        when given, see ``estimates``)."""
+    def family_sums(self, fam: _Family) -> FamilySums:
+        """The cell sums of a family (groups x its columns) that ``estimates`` turns into
+        prevalences and their SEs."""
         w = self.design.weights[self.rows]
         bins = fam.bins[self.rows]
         nb = fam.n_bins
@@ -514,7 +511,7 @@ class _Cells:
         a = wb @ fam.hits
         b = np.repeat((wb @ fam.present)[:, None], n_cols, axis=1)
         if not self.design.row_psu:
-            return self.estimates(a, b, count, center=center)
+            return a, b, count, None
         w2b = np.bincount(key, w * w, minlength=self.n_keys * nb).reshape(self.n_keys, nb)
         a2 = w2b @ fam.hits  # sum w^2 x = sum w^2 x^2 for 0/1
         b2 = (w2b @ fam.present)[:, None]
@@ -526,32 +523,31 @@ class _Cells:
             sq = np.maximum(a2 * (1.0 - 2.0 * m) + m * m * b2, 0.0) / (s * s)
             return (a - m * b) / s, sq
 
-        return self.estimates(a, b, count, squares, center)
+        return a, b, count, squares
 
+    @cached_property
     def _first_step(self) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
         """Per row of the grouping: the prior weight and the terms of the first IRLS step
         (working weight, its product with the working response, deviance) for y = 1 and y =
         0; the same for every family, so computed once."""
-        if self._glm_rows is None:
-            w = self.design.weights[self.rows]
-            rows_of = np.bincount(self.g, minlength=self.k).astype(np.float64)
-            weight_of = np.bincount(self.g, w, minlength=self.k)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                prior = np.where(w > 0, w * rows_of[self.g] / weight_of[self.g], 0.0)
-                m1, m0 = (prior + 0.5) / (prior + 1.0), 0.5 / (prior + 1.0)
-                v1, v0 = m1 * (1.0 - m1), m0 * (1.0 - m0)
-                terms = [
-                    (prior * v1, prior * v0),
-                    (
-                        prior * (v1 * np.log(m1 / (1.0 - m1)) + 1.0 - m1),
-                        prior * (v0 * np.log(m0 / (1.0 - m0)) - m0),
-                    ),
-                    (-2.0 * prior * np.log(m1), -2.0 * prior * np.log(1.0 - m0)),
-                ]
-            self._glm_rows = (prior, terms)
-        return self._glm_rows
+        w = self.design.weights[self.rows]
+        rows_of = np.bincount(self.g, minlength=self.k).astype(np.float64)
+        weight_of = np.bincount(self.g, w, minlength=self.k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            prior = np.where(w > 0, w * rows_of[self.g] / weight_of[self.g], 0.0)
+            m1, m0 = (prior + 0.5) / (prior + 1.0), 0.5 / (prior + 1.0)
+            v1, v0 = m1 * (1.0 - m1), m0 * (1.0 - m0)
+            terms = [
+                (prior * v1, prior * v0),
+                (
+                    prior * (v1 * np.log(m1 / (1.0 - m1)) + 1.0 - m1),
+                    prior * (v0 * np.log(m0 / (1.0 - m0)) - m0),
+                ),
+                (-2.0 * prior * np.log(m1), -2.0 * prior * np.log(1.0 - m0)),
+            ]
+        return prior, terms
 
-    def logit_fit(self, fam: _Family) -> tuple[np.ndarray, np.ndarray]:
+    def logit_fit(self, fam: _Family, sums: FamilySums) -> tuple[np.ndarray, np.ndarray]:
         """What ``svyciprop(method = "logit")`` builds its interval from: the intercept of
         ``svyglm(y ~ 1, family = quasibinomial)`` on each group's design and its SE (groups x
         columns). R's ``glm.fit`` is followed step by step, because it stops early: IRLS
@@ -572,7 +568,7 @@ class _Cells:
             return out
 
         with np.errstate(invalid="ignore", divide="ignore"):
-            prior, first_step = self._first_step()
+            prior, first_step = self._first_step
             # the first IRLS step starts from mustart, which differs per row; then one mu
             a1, b1, dev_old = (by_y(*pair) for pair in first_step)
             by_bin = np.bincount(key, prior, minlength=k * nb).reshape(k, nb)
@@ -589,7 +585,7 @@ class _Cells:
                 beta = np.where(done, beta, step)
                 dev_old = np.where(done, dev_old, dev)
             mu = 1.0 / (1.0 + np.exp(-beta))
-            se = self.binned(fam, center=mu).se / (mu * (1.0 - mu))
+            se = self.estimates(*sums, center=mu).se / (mu * (1.0 - mu))
         return beta, se
 
     def zscores(self, zr: _ZRows) -> tuple[_Estimates, np.ndarray]:
@@ -636,8 +632,10 @@ class _Cells:
         if self.design.full_survey:
             present = (zr.ok if every else zr.ok[:, self.rows]) > 0
             self._svyvar_one_weight(v, n, z0, present)
-        else:
-            _single_value_sd(v, n, self.design.backend)
+        elif self.design.backend == "simple":
+            v[n <= 1] = np.nan  # sd() of one value: NA
+        # (hybrid: n / (n - 1) = Inf times the squared rounding of the mean, NaN when that is
+        # 0 and Inf otherwise, as R computes it)
         return est, np.sqrt(v)
 
     def _svyvar_one_weight(
@@ -1046,11 +1044,12 @@ def anthro_prevalence(
         groups += ["All" if label == "All" else f"{label}: {lv}" for lv in levels]
         cells = _Cells(design, codes, k)
         for fam, fname in zip(families, fam_names, strict=True):
-            est = cells.binned(fam)
+            sums = cells.family_sums(fam)
+            est = cells.estimates(*sums)
             if design.backend == "simple":
                 ll, ul = _logit_ci(est.mean, est.se, t)
             else:
-                ll, ul = _glm_ci(est.mean, *cells.logit_fit(fam), t)
+                ll, ul = _glm_ci(est.mean, *cells.logit_fit(fam, sums), t)
             if fname == "HA_2_WH_2":
                 names = list(combined)
                 pop_name = "HA_2_WH_2"
