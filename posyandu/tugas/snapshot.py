@@ -126,15 +126,6 @@ def load_people(
     if not people:
         return people
 
-    since = today - timedelta(days=HISTORY_DAYS)
-    if SESI in facts:
-        _posyandu_days(people, id_list, today)
-    if PENGUKURAN in facts:
-        _measurements(people, id_list, since, today)
-    if RUJUKAN in facts:
-        _referrals(people, id_list, since, today)
-    if KUNJUNGAN_RUMAH in facts:
-        _home_visits(people, id_list, since, today)
     for loader, fact in _loaders.items():
         if fact in facts:
             loader(people, id_list, today)
@@ -154,9 +145,8 @@ def _posyandu_days(people: dict[int, Person], id_list: list[int] | None, today: 
         person.hari_buka = first_day.get(person.posyandu_id)
 
 
-def _measurements(
-    people: dict[int, Person], id_list: list[int] | None, since: date, today: date
-) -> None:
+def _measurements(people: dict[int, Person], id_list: list[int] | None, today: date) -> None:
+    since = today - timedelta(days=HISTORY_DAYS)
     measurements = (
         Pengukuran.objects.filter(tanggal__gte=since, tanggal__lte=today)
         .order_by("sasaran_id", "tanggal", "id")
@@ -185,9 +175,8 @@ def _measurements(
         )
 
 
-def _referrals(
-    people: dict[int, Person], id_list: list[int] | None, since: date, today: date
-) -> None:
+def _referrals(people: dict[int, Person], id_list: list[int] | None, today: date) -> None:
+    since = today - timedelta(days=HISTORY_DAYS)
     referrals = (
         Rujukan.objects.filter(tanggal__gte=since, tanggal__lte=today)
         .exclude(status=Rujukan.Status.BATAL)
@@ -199,9 +188,8 @@ def _referrals(
             people[sid].referrals.append(Referral(str(public_id), tgl, status, feedback))
 
 
-def _home_visits(
-    people: dict[int, Person], id_list: list[int] | None, since: date, today: date
-) -> None:
+def _home_visits(people: dict[int, Person], id_list: list[int] | None, today: date) -> None:
+    since = today - timedelta(days=HISTORY_DAYS)
     visits = (
         AnggotaDikunjungi.objects.filter(
             kunjungan__tanggal__gte=since,
@@ -214,3 +202,10 @@ def _home_visits(
     for sid, tgl in _by_person(visits, id_list):
         if sid in people:
             people[sid].home_visits.append(tgl)
+
+
+# The snapshot's own facts, loaded first; the other apps' loaders follow (tugas.loaders).
+register_loader(_posyandu_days, SESI)
+register_loader(_measurements, PENGUKURAN)
+register_loader(_referrals, RUJUKAN)
+register_loader(_home_visits, KUNJUNGAN_RUMAH)
