@@ -1,9 +1,11 @@
 """The report tables follow the records they count (derived data, see posyandu/core/derived.py).
 
-RekapBulanan (SKDN) and RekapLayanan (coverage and SPM) are rebuilt per Posyandu and month or
+RekapBulanan (SKDN) and RekapLayanan (coverage and SPM) are kept per Posyandu and month or
 year. Each source model names what its change touches, at save time while the record still
-knows its previous values; the handler resolves people to their Posyandu and recomputes each
-Posyandu once for all the keys of the save (or of a re-evaluation batch).
+knows its previous values (`_loaded`). A saved measurement moves its child's share of the
+SKDN rows by the difference (build/rekap_delta.py); anything else (a changed person, a
+coverage record) recomputes each touched Posyandu once for all the keys of the save (or of a
+re-evaluation batch).
 """
 
 from collections import defaultdict
@@ -15,7 +17,14 @@ from django.utils import timezone
 
 from posyandu.core import derived
 from posyandu.core.periods import last_day, month_index
-from posyandu.laporan.build.rekap_bulanan import maintained_months, rekap_recompute
+from posyandu.laporan import skdn
+from posyandu.laporan.build.rekap_bulanan import (
+    MEASUREMENT_FIELDS,
+    maintained_months,
+    measurement_of,
+    rekap_recompute,
+)
+from posyandu.laporan.build.rekap_delta import Befores, rekap_add_changes
 from posyandu.laporan.build.rekap_layanan import cakupan_recompute
 from posyandu.laporan.models import RekapLayanan
 from posyandu.sasaran.life_stage import BALITA
@@ -96,11 +105,50 @@ def affected_months(days_of: dict[int, set[date]]) -> dict[int, set[int]]:
     return out
 
 
-def rekap_keys_of_measurement(record: Pengukuran, created: bool) -> set[Weighing]:
+# The fields of a measurement the SKDN rows read: its child, day, values, flags, and whether
+# it counts at all (deleted, or neither weight nor length).
+COUNTED_FIELDS = (*MEASUREMENT_FIELDS[:2], *MEASUREMENT_FIELDS[3:], "tinggi_cm", "deleted_at")
+
+
+class MeasurementSaved(NamedTuple):
+    """A measurement was created, changed or deleted: how it counted before the save (None
+    when it did not: new, deleted, or with neither weight nor length), and of which child."""
+
+    pengukuran_id: int
+    sasaran_id: int
+    day: date
+    before: tuple[int, skdn.Measurement] | None
+
+
+def _counted(values: dict[str, Any]) -> tuple[int, skdn.Measurement] | None:
+    """(child, measurement) as the SKDN rows count it, from a measurement's field values."""
+    if values["deleted_at"] is not None:
+        return None
+    if values["berat_kg"] is None and values["tinggi_cm"] is None:
+        return None
+    return measurement_of(tuple(values[f] for f in MEASUREMENT_FIELDS))
+
+
+def rekap_keys_of_measurement(
+    record: Pengukuran, created: bool
+) -> set[MeasurementSaved] | set[Weighing]:
+    """The measurement as it counted before the save (from its loaded values), so that its
+    child's share of the rows moves by the difference (build/rekap_delta.py); nothing when
+    no counted value changed. A record loaded without every counted field: its days, for a
+    whole recompute."""
     old = _loaded(record)
-    people = {record.sasaran_id, old.get("sasaran_id") or record.sasaran_id}
-    days = {record.tanggal, old.get("tanggal") or record.tanggal}
-    return {Weighing(sid, day) for sid in people for day in days}
+    if created:
+        before = None
+    elif all(f in old for f in COUNTED_FIELDS):
+        before = _counted({**old, "id": record.pk})
+        now = {f: getattr(record, f) for f in COUNTED_FIELDS}
+        if before == _counted({**now, "id": record.pk}):
+            return set()
+    else:
+        people = {record.sasaran_id, old.get("sasaran_id") or record.sasaran_id}
+        days = {record.tanggal, old.get("tanggal") or record.tanggal}
+        return {Weighing(sid, day) for sid in people for day in days}
+    return {MeasurementSaved(record.pk, record.sasaran_id, record.tanggal, before)}
 
 
 def rekap_keys_of_person(record: Sasaran, created: bool) -> set[PosyanduMonth]:
@@ -129,14 +177,47 @@ def rekap_keys_of_people(records: Sequence[Sasaran], created: bool) -> set[Posya
     return keys
 
 
-def rekap_update(keys: set[Weighing | PosyanduMonth]) -> None:
+def _befores(
+    saved: Iterable[MeasurementSaved],
+) -> tuple[Befores, dict[int, set[date]], dict[int, set[date]]]:
+    """Each child's saved measurements as they counted before (build/rekap_delta.py), the
+    days they touch, and the days of children to recompute whole: a measurement saved twice
+    in one flush with different previous values (which came first cannot be told from a set
+    of keys)."""
+    befores: Befores = defaultdict(dict)
+    days: dict[int, set[date]] = defaultdict(set)
+    ambiguous: set[int] = set()
+    for key in saved:
+        for sid in {key.sasaran_id, key.before[0] if key.before else key.sasaran_id}:
+            was = key.before[1] if key.before and key.before[0] == sid else None
+            if befores[sid].get(key.pengukuran_id, was) != was:
+                ambiguous.add(sid)
+            befores[sid][key.pengukuran_id] = was
+            days[sid] |= {key.day, was.day} if was else {key.day}
+    whole = {sid: days.pop(sid) for sid in ambiguous}
+    return {sid: befores[sid] for sid in days}, days, whole
+
+
+def rekap_update(keys: set[MeasurementSaved | Weighing | PosyanduMonth]) -> None:
+    """Saved measurements first, as differences of their children's shares; then whole
+    Posyandu-months (a person changed, or a difference could not be added). In this order a
+    whole recompute also corrects a row a difference moved in the same flush."""
     months: dict[int, set[int]] = defaultdict(set)
     days: dict[int, set[date]] = defaultdict(set)
+    saved: list[MeasurementSaved] = []
     for key in keys:
-        if isinstance(key, Weighing):
+        if isinstance(key, MeasurementSaved):
+            saved.append(key)
+        elif isinstance(key, Weighing):
             days[key.sasaran_id].add(key.day)
         else:
             months[key.posyandu_id].add(key.month)
+    befores, touched, whole = _befores(saved)
+    for sid, more in whole.items():
+        days[sid] |= more
+    if befores:
+        for pid, month in rekap_add_changes(befores, affected_months(touched)):
+            months[pid].add(month)
     posyandu_of = _posyandu_of(days)
     for sid, affected in affected_months({s: days[s] for s in posyandu_of}).items():
         months[posyandu_of[sid]] |= affected

@@ -374,16 +374,21 @@ def result_of(p: Pengukuran, *, danger_signs: bool = False) -> GrowthResult:
 
 
 @transaction.atomic
-def measurements_reevaluate(sasaran: Sasaran, since: date | None = None) -> int:
-    """Evaluate a person's stored measurements again, oldest first (each N/T/O/B looks at the
-    one before): after a merge brought measurements over, a birth date or sex was corrected,
-    or a measurement was entered before later ones. Returns how many changed.
+def measurements_reevaluate(
+    sasaran: Sasaran, since: date | None = None, until: date | None = None
+) -> int:
+    """Evaluate a person's stored measurements again (dated `since`..`until` where given),
+    oldest first (each N/T/O/B looks at the one before): after a merge brought measurements
+    over, a birth date or sex was corrected, or a measurement was entered before later ones
+    or corrected. Returns how many changed.
 
     All of them in one `measurements_evaluate` (each looks back at the ones before it, as if
     saved again one by one) and the changed ones written by one `records_update`."""
     rows = Pengukuran.objects.filter(sasaran=sasaran).order_by("tanggal", "id")
     if since is not None:
         rows = rows.filter(tanggal__gte=since)
+    if until is not None:
+        rows = rows.filter(tanggal__lte=until)
     stored = list(rows)
     fresh = measurements_evaluate(
         [

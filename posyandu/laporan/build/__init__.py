@@ -1,7 +1,8 @@
 """Writes of the report tables (derived data; nothing here is entered by a user).
 
 - `rekap_bulanan`: RekapBulanan, SKDN and nutrition per Posyandu x month x sex, from
-  sasaran.Sasaran and sesi.Pengukuran (the rules themselves are pure, in `laporan/skdn.py`).
+  sasaran.Sasaran and sesi.Pengukuran (the rules themselves are pure, in `laporan/skdn.py`);
+  `rekap_delta`: a saved measurement's difference to its child's share of those rows.
 - `rekap_layanan`: RekapLayanan, coverage and SPM per Posyandu x period x indicator, stored
   from the counts of `coverage_counts` (one Posyandu-year counted from the service records).
 

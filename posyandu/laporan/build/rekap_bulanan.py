@@ -11,6 +11,7 @@ takes milliseconds, inside the saving transaction.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -33,7 +34,35 @@ from posyandu.sesi.models import NUTRITION_Z_FIELDS, Pengukuran
 from posyandu.wilayah.models import in_region
 
 SEXES = ("L", "P")
+Row = tuple[int, str, str]  # (posyandu_id, periode, jk) of a RekapBulanan row
+Counts = tuple[int, ...]  # in skdn.FIELDS order
 _MEASURED = Q(berat_kg__isnull=False) | Q(tinggi_cm__isnull=False)
+
+
+# What a child's share of the rows depends on (skdn.Child), in its constructor's order.
+CHILD_FIELDS = (
+    "id", "posyandu_id", "jenis_kelamin", "tanggal_lahir", "status", "status_sejak",
+    "punya_buku_kia", "digabung_ke_id",
+)  # fmt: skip
+# What of a measurement the rows depend on (skdn.Measurement), with its child first.
+MEASUREMENT_FIELDS = (
+    "sasaran_id", "tanggal", "id", "berat_kg", *NUTRITION_Z_FIELDS, "perlu_cek_ulang",
+    "dikonfirmasi_pada",
+)  # fmt: skip
+
+
+def child_of(row: tuple[Any, ...]) -> skdn.Child:
+    """A skdn.Child from the values of CHILD_FIELDS."""
+    i, p, sex, birth, status, since, kms, merged = row
+    return skdn.Child(i, p, sex, birth, status, since, kms, merged is not None)
+
+
+def measurement_of(row: tuple[Any, ...]) -> tuple[int, skdn.Measurement]:
+    """(child id, skdn.Measurement) from the values of MEASUREMENT_FIELDS."""
+    sid, day, mid, berat, zlen, flen, zwei, fwei, zwfl, fwfl, recheck, confirmed = row
+    unconfirmed = bool(recheck) and confirmed is None
+    weight = skdn.weight_units(berat)
+    return sid, skdn.Measurement(day, mid, weight, zlen, flen, zwei, fwei, zwfl, fwfl, unconfirmed)
 
 
 def _children(posyandu_ids: list[int], months: list[int]) -> list[skdn.Child]:
@@ -43,65 +72,58 @@ def _children(posyandu_ids: list[int], months: list[int]) -> list[skdn.Child]:
         posyandu_id__in=posyandu_ids,
         tanggal_lahir__lte=last_day(max(months)),
         tanggal_lahir__gt=oldest,
-    ).values_list(
-        "id",
-        "posyandu_id",
-        "jenis_kelamin",
-        "tanggal_lahir",
-        "status",
-        "status_sejak",
-        "punya_buku_kia",
-        "digabung_ke_id",
+    ).values_list(*CHILD_FIELDS)
+    return [child_of(row) for row in rows]
+
+
+def measurements_of(
+    child_ids: list[int], months: Iterable[int]
+) -> dict[int, list[skdn.Measurement]]:
+    """The measurements the rows of these months count (with a weight or a length, from two
+    months before the first), by child."""
+    months = list(months)
+    start, end = first_day(min(months) - 2), last_day(max(months))
+    # By child id, so the (sasaran, tanggal) index answers: a join on the Posyandu made
+    # PostgreSQL scan months of the whole province (seconds at 5 million rows).
+    rows: dict[int, list[skdn.Measurement]] = defaultdict(list)
+    measured = (
+        Pengukuran.objects.filter(_MEASURED, sasaran_id__in=child_ids, tanggal__range=(start, end))
+        .values_list(*MEASUREMENT_FIELDS)
+        .order_by()
     )
-    return [
-        skdn.Child(i, p, sex, birth, status, since, kms, merged is not None)
-        for i, p, sex, birth, status, since, kms, merged in rows
-    ]
+    # a Posyandu or two (a save): one plain fetch; a rebuild's batch: streamed
+    for row in measured.iterator(4000) if len(child_ids) > 1000 else measured:
+        sid, measurement = measurement_of(row)
+        rows[sid].append(measurement)
+    return rows
+
+
+def note_earlier_weighings(series: list[skdn.ChildSeries], months: Iterable[int]) -> None:
+    """B or O needs to know about weighings before the loaded window (two months before the
+    first of `months`) only for a child whose first loaded weighing falls in one of the
+    months: ask for those few children only."""
+    wanted = set(months)
+    unsure = {one.child.id for one in series if one.first_weighing_month in wanted}
+    if not unsure:
+        return
+    earlier = set(
+        Pengukuran.objects.filter(
+            sasaran_id__in=unsure, berat_kg__isnull=False, tanggal__lt=first_day(min(wanted) - 2)
+        )
+        .order_by()
+        .values_list("sasaran_id", flat=True)
+        .distinct()
+    )
+    for one in series:
+        one.weighed_earlier = one.child.id in earlier
 
 
 def _series(children: list[skdn.Child], months: list[int]) -> list[skdn.ChildSeries]:
     if not children:
         return []
-    start, end = first_day(min(months) - 2), last_day(max(months))
-    # By child id, so the (sasaran, tanggal) index answers: a join on the Posyandu made
-    # PostgreSQL scan months of the whole province (seconds at 5 million rows).
-    child_ids = [c.id for c in children]
-    rows: dict[int, list[skdn.Measurement]] = defaultdict(list)
-    measured = (
-        Pengukuran.objects.filter(_MEASURED, sasaran_id__in=child_ids, tanggal__range=(start, end))
-        .values_list(
-            "sasaran_id",
-            "tanggal",
-            "id",
-            "berat_kg",
-            *NUTRITION_Z_FIELDS,
-            "perlu_cek_ulang",
-            "dikonfirmasi_pada",
-        )
-        .order_by()
-    )
-    # a Posyandu or two (a save): one plain fetch; a rebuild's batch: streamed
-    for row in measured.iterator(4000) if len(child_ids) > 1000 else measured:
-        sid, day, mid, berat, zlen, flen, zwei, fwei, zwfl, fwfl, recheck, confirmed = row
-        z = (zlen, flen, zwei, fwei, zwfl, fwfl)
-        unconfirmed = recheck and confirmed is None
-        rows[sid].append(skdn.Measurement(day, mid, skdn.weight_units(berat), *z, unconfirmed))
+    rows = measurements_of([c.id for c in children], months)
     series = [skdn.ChildSeries(c, rows.get(c.id, ()), False) for c in children]
-    # B or O needs to know about weighings before the loaded window only for a child whose
-    # first loaded weighing falls in a recomputed month: ask for those few children only.
-    wanted = set(months)
-    unsure = [one.child.id for one in series if one.first_weighing_month in wanted]
-    if unsure:
-        earlier = set(
-            Pengukuran.objects.filter(
-                sasaran_id__in=unsure, berat_kg__isnull=False, tanggal__lt=start
-            )
-            .order_by()
-            .values_list("sasaran_id", flat=True)
-            .distinct()
-        )
-        for one in series:
-            one.weighed_earlier = one.child.id in earlier
+    note_earlier_weighings(series, months)
     return series
 
 
@@ -128,43 +150,58 @@ def rekap_recompute(
         by_unit: dict[tuple[int, str], list[skdn.ChildSeries]] = defaultdict(list)
         for one in series:
             by_unit[(one.child.posyandu_id, one.child.sex)].append(one)
-        new: dict[tuple[int, str, str], tuple[str, tuple[int, ...]]] = {}
+        new: dict[Row, tuple[str, Counts]] = {}
         for pid, desa_kode in desa.items():
             for sex in SEXES:
                 unit = by_unit.get((pid, sex), [])
                 for month in months:
                     counts = skdn.unit_counts(unit, month)
                     new[(pid, period_of(month), sex)] = (desa_kode, counts)
-        old = {
-            (row[0], row[2], row[3]): (row[1], tuple(row[5:]), row[4])
-            for row in RekapBulanan.objects.filter(posyandu_id__in=list(desa), periode__in=periods)
-            .values_list("posyandu_id", "desa_kode", "periode", "jk", "id", *skdn.FIELDS)
-            .order_by()
-        }
-        changed = [k for k, v in new.items() if k not in old or old[k][:2] != v]
-        if not changed:
-            return 0
-        stale = [old[k][2] for k in changed if k in old]
-        if stale:
-            RekapBulanan.objects.filter(id__in=stale).delete()
-        RekapBulanan.objects.bulk_create(
-            [
-                RekapBulanan(
-                    posyandu_id=pid,
-                    desa_kode=new[(pid, periode, sex)][0],
-                    periode=periode,
-                    jk=sex,
-                    **dict(zip(skdn.FIELDS, new[(pid, periode, sex)][1], strict=True)),
-                )
-                for pid, periode, sex in changed
-            ],
-            batch_size=2000,
-        )
-        if roll_up:
-            add_rekap(
-                {(old[k][0], k[1], k[2]): old[k][1] for k in changed if k in old},
-                {(new[k][0], k[1], k[2]): new[k][1] for k in changed},
+        return write_rows(new, stored_rows(list(desa), periods), roll_up=roll_up)
+
+
+def stored_rows(posyandu_ids: list[int], periods: list[str]) -> dict[Row, tuple[str, Counts, int]]:
+    """{(posyandu, periode, jk): (desa_kode, counts in skdn.FIELDS order, row id)}."""
+    rows = (
+        RekapBulanan.objects.filter(posyandu_id__in=posyandu_ids, periode__in=periods)
+        .values_list("posyandu_id", "desa_kode", "periode", "jk", "id", *skdn.FIELDS)
+        .order_by()
+    )
+    return {(r[0], r[2], r[3]): (r[1], tuple(r[5:]), r[4]) for r in rows}
+
+
+def write_rows(
+    new: dict[Row, tuple[str, Counts]],
+    old: dict[Row, tuple[str, Counts, int]],
+    *,
+    roll_up: bool,
+) -> int:
+    """Write the rows of `new` ({row: (desa_kode, counts)}) that differ from the stored `old`
+    and, with `roll_up`, add the differences to the regions above. Returns rows written."""
+    changed = [k for k, v in new.items() if k not in old or old[k][:2] != v]
+    if not changed:
+        return 0
+    stale = [old[k][2] for k in changed if k in old]
+    if stale:
+        RekapBulanan.objects.filter(id__in=stale).delete()
+    RekapBulanan.objects.bulk_create(
+        [
+            RekapBulanan(
+                posyandu_id=pid,
+                desa_kode=new[(pid, periode, sex)][0],
+                periode=periode,
+                jk=sex,
+                **dict(zip(skdn.FIELDS, new[(pid, periode, sex)][1], strict=True)),
             )
+            for pid, periode, sex in changed
+        ],
+        batch_size=2000,
+    )
+    if roll_up:
+        add_rekap(
+            {(old[k][0], k[1], k[2]): old[k][1] for k in changed if k in old},
+            {(new[k][0], k[1], k[2]): new[k][1] for k in changed},
+        )
     return len(changed)
 
 
