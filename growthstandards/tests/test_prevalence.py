@@ -33,9 +33,11 @@ CASES = (
 # weighted child is its only WA value (098: svyvar gives 0, not NA), two clusters: one degree
 # of freedom, where R's lower bound is NA for the groups whose SE R computes as exactly 0 and
 # 0 for the others (042: two children, y = 1 then 0, in one cluster give NA, y = 0 then 1 a
-# rounding error and 0).
+# rounding error and 0; 123: one degree of freedom from two PSUs in a stratum beside two
+# lonely strata, whose PSU totals must be exactly 0 too).
 GENERATED = tuple(
-    f"generated_{seed}" for seed in ("004", "006", "011", "014", "021", "024", "030", "042", "098")
+    f"generated_{seed}"
+    for seed in ("004", "006", "011", "014", "021", "024", "030", "042", "098", "123")
 )
 # The tolerance. CI bounds follow R's glm iterations (within 2e-7 on 30 random
 # designs); everything else agrees within 1e-9.
