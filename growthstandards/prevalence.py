@@ -588,6 +588,34 @@ class _Cells:
             se = self.estimates(*sums, center=mu).se / (mu * (1.0 - mu))
         return beta, se
 
+    @cached_property
+    def _r_groups(self) -> list[tuple[np.ndarray, _RStart]]:
+        """Per group: its rows (file order) and where R's glm starts on them."""
+        rows = np.flatnonzero(self.rows)
+        order = np.argsort(self.g, kind="stable")
+        bounds = np.searchsorted(self.g[order], np.arange(self.k + 1))
+        out = []
+        for gi in range(self.k):
+            mine = rows[order[bounds[gi] : bounds[gi + 1]]]
+            out.append((mine, _RStart.of(_r_prior_weights(self.design.weights[mine]))))
+        return out
+
+    def r_se_is_zero(self, fam: _Family, p: np.ndarray) -> np.ndarray:
+        """Per group and column: whether R's SE of the logit fit is exactly 0, computed as R
+        computes it (the section "one degree of freedom" below); where p > 0 only, as p = 0
+        is pinned to [0, 0]."""
+        zero = np.zeros(p.shape, np.bool_)
+        wanted = np.isfinite(p) & (p > 0)
+        for gi in np.flatnonzero(wanted.any(axis=1)):
+            mine, start = self._r_groups[gi]
+            present = fam.present[fam.bins[mine]] > 0  # glm drops the rows with y NA
+            kept = _RStart(*(a[present] for a in vars(start).values()))
+            bins, psu = fam.bins[mine][present], self.design.psu[mine][present]
+            for j in np.flatnonzero(wanted[gi]):
+                _, scores = _r_glm(fam.hits[bins, j], kept)
+                zero[gi, j] = _r_variance_is_zero(self.design, scores, psu)
+        return zero
+
     def zscores(self, zr: _ZRows) -> tuple[_Estimates, np.ndarray]:
         """Mean, SE and SD (sqrt of ``svyvar``) of every z-score column."""
         every = bool(self.rows.all())
@@ -701,7 +729,11 @@ def _wald_multipliers(t_value: float) -> tuple[float, float]:
 
 
 def _glm_ci(
-    p: np.ndarray, beta: np.ndarray, se: np.ndarray, t_value: float
+    p: np.ndarray,
+    beta: np.ndarray,
+    se: np.ndarray,
+    t_value: float,
+    r_se_zero: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``svyciprop`` "logit" (the survey and hybrid backends): survey's ``expit`` (exp(x) /
     (1 + exp(x)), so NaN at +Inf) of ``beta + multiplier * se`` around the fitted intercept
@@ -712,14 +744,177 @@ def _glm_ci(
     with np.errstate(invalid="ignore", over="ignore"):
         ll, ul = (np.exp(x) / (1.0 + np.exp(x)) for x in (beta + low * se, beta + high * se))
     if math.isinf(high):
-        # df = 1: [0, NaN]. (R's -Inf * SE is NaN where its SE comes out exactly 0 rather
-        # than a rounding error away; that cannot be told from here: 0 is taken.)
-        ll = np.where(np.isnan(beta + se), np.nan, 0.0)
+        # df = 1: [0, NaN], and NaN for the lower bound too where R's SE is exactly 0
+        # (-Inf * 0). Ours is a few rounding errors off R's, so whether R's is exactly 0 is
+        # told by R's own arithmetic (``r_se_zero``, from ``_Cells.r_se_is_zero``)
+        exact_zero = np.zeros(p.shape, np.bool_) if r_se_zero is None else r_se_zero
+        ll = np.where(np.isnan(beta + se) | exact_zero, np.nan, 0.0)
     zero = p == 0.0
     ll[zero] = ul[zero] = 0.0
     pinned = p * 100 == 1.0
     ll[pinned] = ul[pinned] = 0.01
     return ll, ul
+
+
+# --- one degree of freedom: is R's SE of the logit fit exactly 0? ----------------------------
+# At df = 1 survey's Wald multiplier is infinite, so the lower bound is expit(beta - Inf * SE):
+# 0 where R's SE > 0 and NA where it is exactly 0. Whether it is exactly 0 is a matter of R's
+# floating-point arithmetic. Two children of weight 1 in one of two PSUs, y = 1 then 0: R's QR
+# gives beta = -0, mu = 0.5, scores 1 and -1, a PSU total of 0, SE 0 (the bound NA); y = 0
+# then 1: beta = 4.7e-16, scores -1.0000000000000002 and 0.9999999999999999, a PSU total of
+# -4.4e-16, SE 4.4e-16 (the bound 0). Our own fit and SE (``_Cells.logit_fit``) are a few
+# rounding errors off R's, so they cannot tell. Here the fit is followed operation by
+# operation as R computes it: glm.fit (stats' C logit functions, LINPACK dqrdc2/dqrsl on one
+# column with the reference BLAS of LAPACK 3.10+, deviances summed in long double),
+# svy.varcoef's scores, rowsum's PSU totals in row order, and svyrecvar's centring, which
+# leaves 0 exactly where every PSU total of a stratum is the same (a PSU without rows: 0) and
+# a lonely PSU's total is 0. Checked against R 4.2.2 / survey 4.1 on 4,342 fits of 6 data
+# sets: the same intercept to the last bit and the same exact zeros. It only runs at df = 1,
+# the only place where it changes a number.
+
+_DBL_EPSILON = 2.220446049250313e-16
+_THRESH = 30.0  # stats' family.c: eta beyond +-30 is cut
+
+
+def _r_linkinv(eta: float) -> float:
+    """stats' C ``logit_linkinv``."""
+    if eta < -_THRESH:
+        tmp = _DBL_EPSILON
+    elif eta > _THRESH:
+        tmp = 1.0 / _DBL_EPSILON
+    else:
+        tmp = math.exp(eta)
+    return tmp / (1.0 + tmp)
+
+
+def _r_mu_eta(eta: float) -> float:
+    """stats' C ``logit_mu_eta``."""
+    if eta > _THRESH or eta < -_THRESH:
+        return _DBL_EPSILON
+    opexp = 1.0 + math.exp(eta)
+    return math.exp(eta) / (opexp * opexp)
+
+
+def _each(fn: Callable[[float], float], x: np.ndarray) -> np.ndarray:
+    """A scalar libm function (the one R calls) of every value, once per distinct value."""
+    uniq, inverse = np.unique(x, return_inverse=True)
+    out: np.ndarray = np.array([fn(float(u)) for u in uniq], np.float64)[inverse]
+    return out.reshape(x.shape)
+
+
+def _r_sum(x: np.ndarray) -> float:
+    """R's ``sum()`` of doubles: in order, in long double (80 bits on x86-64)."""
+    return float(np.cumsum(x, dtype=np.longdouble)[-1]) if len(x) else 0.0
+
+
+def _r_mean(x: np.ndarray) -> float:
+    """R's ``mean()`` of doubles: the long double sum / n, corrected by a second pass."""
+    if not len(x):
+        return math.nan
+    n = np.longdouble(len(x))
+    s = np.cumsum(x, dtype=np.longdouble)[-1] / n
+    if math.isfinite(float(s)):
+        s += np.cumsum(x.astype(np.longdouble) - s)[-1] / n
+    return float(s)
+
+
+def _seq_sum(x: np.ndarray) -> float:
+    """A sum in order in double, as the reference BLAS ``ddot`` and ``dnrm2`` (mid-range
+    values) accumulate it."""
+    return float(np.cumsum(x)[-1])
+
+
+def _r_dqrls(w: np.ndarray, zw: np.ndarray) -> tuple[float, float]:
+    """The least squares fit of ``zw`` on the column ``w`` (> 0) by R's ``Cdqrls``: LINPACK's
+    Householder QR (dqrdc2) and its application (dqrsl). Returns the coefficient and R[1, 1]."""
+    if len(w) == 1:  # dqrdc2 leaves a single row as it is
+        return float(zw[0] / w[0]), float(w[0])
+    norm = math.sqrt(_seq_sum(w * w))  # dnrm2 (LAPACK 3.10+: the plain sum for mid-range)
+    house = w * (1.0 / norm)  # dscal by the reciprocal
+    head = 1.0 + float(house[0])
+    house[0] = head
+    t = -_seq_sum(house * zw) / head  # ddot
+    return (float(zw[0]) + t * head) / -norm, -norm  # daxpy on the first element, b = qty / R
+
+
+@dataclass
+class _RStart:
+    """Where glm.fit starts, per row of a group (its prior weight) and y (columns: y = 1, y =
+    0): eta = logit(mustart), mu = linkinv(eta), mu.eta(eta) and the deviance term
+    ``dev.resids``. The same for all the group's indicators, so computed once."""
+
+    prior: np.ndarray
+    eta: np.ndarray
+    mu: np.ndarray
+    mu_eta: np.ndarray
+    dev: np.ndarray
+
+    @classmethod
+    def of(cls, prior: np.ndarray) -> _RStart:
+        col = prior[:, None]
+        mustart = (col * np.array([1.0, 0.0]) + 0.5) / (col + 1.0)  # binomial()$initialize
+        eta = _each(math.log, mustart / (1.0 - mustart))  # logit_link
+        mu = _each(_r_linkinv, eta)
+        mu_eta = _each(_r_mu_eta, eta)
+        # 2 prior (y log(y / mu) + (1 - y) log((1 - y) / (1 - mu))) for y = 1, 0
+        with np.errstate(divide="ignore"):
+            logs = np.stack(
+                [_each(math.log, 1.0 / mu[:, 0]), _each(math.log, 1.0 / (1.0 - mu[:, 1]))], 1
+            )
+        return cls(prior, eta, mu, mu_eta, 2.0 * col * logs)
+
+
+def _r_glm(y: np.ndarray, start: _RStart) -> tuple[float, np.ndarray]:
+    """``glm(y ~ 1, family = quasibinomial, weights = prior)`` as glm.fit computes it: the
+    intercept, and svy.varcoef's scores of it, ``resid(working) * weights(working) %*%
+    cov.unscaled`` per row. After the first step every row has the same eta."""
+    prior = start.prior
+    y = np.where(prior == 0, 0.0, y)  # binomial()$initialize
+    pick = (np.arange(len(y)), np.where(y != 0, 0, 1))
+    eta, mu, mu_eta = start.eta[pick], start.mu[pick], start.mu_eta[pick]
+    dev_old = _r_sum(start.dev[pick])
+    good = prior > 0  # and mu.eta != 0, which it never is (at least DBL_EPSILON)
+    for _ in range(GLM_MAX_ITERATIONS):
+        z = eta[good] + (y - mu)[good] / mu_eta[good]
+        w = np.sqrt(prior[good] * (mu_eta[good] * mu_eta[good]) / (mu[good] * (1.0 - mu[good])))
+        beta, r11 = _r_dqrls(w, z * w)
+        eta_1 = beta + 0.0  # x %*% coef + offset (-0 becomes 0)
+        mu_1, mu_eta_1 = _r_linkinv(eta_1), _r_mu_eta(eta_1)
+        with np.errstate(divide="ignore"):
+            logs = (math.log(1.0 / mu_1), math.log(1.0 / (1.0 - mu_1)))
+        dev = _r_sum(2.0 * prior * np.where(y != 0, *logs))
+        eta, mu, mu_eta = (np.full(len(y), v) for v in (eta_1, mu_1, mu_eta_1))
+        if abs(dev - dev_old) / (0.1 + abs(dev)) < GLM_EPSILON:
+            break
+        dev_old = dev
+    weights = np.zeros(len(y))
+    weights[good] = w * w
+    inv = 1.0 / r11  # chol2inv: LAPACK dtrti2, then dlauu2
+    residuals = (y - mu_1) / mu_eta_1
+    scores: np.ndarray = residuals * weights * (inv * inv)
+    return beta, scores
+
+
+def _r_prior_weights(weights: np.ndarray) -> np.ndarray:
+    """svyglm's prior weights over a group's rows: ``(1 / prob) / mean(1 / prob)``, where
+    svydesign's ``prob = 1 / weight`` (Inf for a weight of 0)."""
+    with np.errstate(divide="ignore"):
+        inverse = 1.0 / (1.0 / weights)
+    prior: np.ndarray = inverse / _r_mean(inverse)
+    return prior
+
+
+def _r_variance_is_zero(design: Design, scores: np.ndarray, psu: np.ndarray) -> bool:
+    """Whether svyrecvar's variance of the row scores is exactly 0. Its PSU totals are
+    rowsum's (rows in order; a PSU without rows 0); a stratum of several PSUs is centred on
+    their mean, which leaves all of them at 0 exactly when they are all equal; a lonely PSU
+    ("adjust", survey 4.1's onestrat) is not centred: its total must be 0."""
+    totals = np.bincount(psu, scores, minlength=design.n_psu)
+    one_per_stratum = np.zeros(len(design.n_per_stratum))
+    one_per_stratum[design.psu_stratum] = totals
+    lonely = design.n_per_stratum[design.psu_stratum] == 1
+    equal = bool((totals == one_per_stratum[design.psu_stratum]).all())
+    return equal and not totals[lonely].any()
 
 
 # --- counts only: a simple random sample -------------------------------------------------------
@@ -1049,7 +1244,10 @@ def anthro_prevalence(
             if design.backend == "simple":
                 ll, ul = _logit_ci(est.mean, est.se, t)
             else:
-                ll, ul = _glm_ci(est.mean, *cells.logit_fit(fam, sums), t)
+                beta, se = cells.logit_fit(fam, sums)
+                one_df = math.isinf(_wald_multipliers(t)[1])
+                r_zero = cells.r_se_is_zero(fam, est.mean) if one_df else None
+                ll, ul = _glm_ci(est.mean, beta, se, t, r_zero)
             if fname == "HA_2_WH_2":
                 names = list(combined)
                 pop_name = "HA_2_WH_2"

@@ -30,9 +30,14 @@ CASES = (
 # the weights-only backend (014, SD Inf), text factors in the simple backend (021), small
 # groups under clusters and strata where R's glm stops early enough to move a CI bound by
 # 1.5e-6 from the converged logit interval (024), a lonely stratum (030), a group whose only
-# weighted child is its only WA value (098: svyvar gives 0, not NA).
+# weighted child is its only WA value (098: svyvar gives 0, not NA), two clusters: one degree
+# of freedom, where R's lower bound is NA for the groups whose SE R computes as exactly 0 and
+# 0 for the others (042: two children, y = 1 then 0, in one cluster give NA, y = 0 then 1 a
+# rounding error and 0; 123: one degree of freedom from two PSUs in a stratum beside two
+# lonely strata, whose PSU totals must be exactly 0 too).
 GENERATED = tuple(
-    f"generated_{seed}" for seed in ("004", "006", "011", "014", "021", "024", "030", "098")
+    f"generated_{seed}"
+    for seed in ("004", "006", "011", "014", "021", "024", "030", "042", "098", "123")
 )
 # The issue's tolerance. CI bounds follow R's glm iterations (within 2e-7 on 30 random
 # designs); everything else agrees within 1e-9.
@@ -293,6 +298,17 @@ def test_wald_multipliers_as_survey_confint() -> None:
     ll, ul = prev._glm_ci(np.array([0.5]), np.array([0.0]), np.array([0.3]), 12.7062047)
     assert ll[0] == 0.0
     assert math.isnan(ul[0])
+
+
+def test_exactly_zero_se_as_r_computes_it() -> None:
+    """At one degree of freedom the lower bound is NA where R's SE is exactly 0. Two children
+    of weight 1 in one PSU: R's glm gives beta = -0 for y = 1, 0 (mu = 0.5, the scores
+    cancel) and 4.7e-16 for y = 0, 1 (their sum a rounding error, the bound 0)."""
+    beta, scores = prev._r_glm(np.array([1.0, 0.0]), prev._RStart.of(np.ones(2)))
+    assert (beta, math.copysign(1.0, beta), scores.sum()) == (0.0, -1.0, 0.0)
+    beta, scores = prev._r_glm(np.array([0.0, 1.0]), prev._RStart.of(np.ones(2)))
+    assert beta == 4.7102773760513267328e-16  # R's, sprintf("%.20g")
+    assert scores.sum() != 0.0
 
 
 # `sort(unique(x))` printed by R 4.2.2 (Debian, ICU) in the C.UTF-8 locale.
