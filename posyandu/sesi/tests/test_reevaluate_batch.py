@@ -46,19 +46,26 @@ def stored(child) -> list[tuple]:
     return [tuple(getattr(p, f) for f in DERIVED_FIELDS) for p in rows]
 
 
-def test_a_corrected_first_weighing_re_evaluates_the_later_ones_as_one_by_one(world):
+def weighed_monthly(world, *, lengths: bool):
+    """A boy weighed every 31 days (WEIGHTS), measured lengths too when asked."""
     child = SasaranFactory.create(
         posyandu=world.posyandu_a, tanggal_lahir=TODAY - timedelta(days=700), jenis_kelamin="L"
     )
     start = TODAY - timedelta(days=31 * len(WEIGHTS))
     for i, weight in enumerate(WEIGHTS):
+        length = {"tinggi_cm": Decimal("76.0") + i} if lengths else {}
         measurement_record(
             sasaran=child,
             tanggal=start + timedelta(days=31 * i),
             by=world.kader_a,
             berat_kg=Decimal(weight),
-            tinggi_cm=Decimal("76.0") + i,
+            **length,
         )
+    return child
+
+
+def test_a_corrected_first_weighing_re_evaluates_the_later_ones_as_one_by_one(world):
+    child = weighed_monthly(world, lengths=True)
     before = stored(child)
     first, _second, third, *_later = Pengukuran.objects.filter(sasaran=child).order_by("tanggal")
     events = AuditEvent.objects.filter(model="sesi.Pengukuran").count()
@@ -112,17 +119,7 @@ def test_corrected_values_re_evaluate_only_what_looks_back_at_them_and_stay_righ
 
 
 def test_a_corrected_weight_leaves_measurements_that_do_not_look_back_at_it(world, monkeypatch):
-    child = SasaranFactory.create(
-        posyandu=world.posyandu_a, tanggal_lahir=TODAY - timedelta(days=700), jenis_kelamin="L"
-    )
-    start = TODAY - timedelta(days=31 * len(WEIGHTS))
-    for i, weight in enumerate(WEIGHTS):
-        measurement_record(
-            sasaran=child,
-            tanggal=start + timedelta(days=31 * i),
-            by=world.kader_a,
-            berat_kg=Decimal(weight),
-        )
+    child = weighed_monthly(world, lengths=False)
     first = Pengukuran.objects.filter(sasaran=child).order_by("tanggal").first()
     evaluated = []
     original = growth.measurements_evaluate
