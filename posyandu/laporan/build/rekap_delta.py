@@ -36,7 +36,8 @@ Befores = dict[int, dict[int, skdn.Measurement | None]]
 def _series_pairs(
     befores: Befores, months: dict[int, set[int]]
 ) -> list[tuple[skdn.ChildSeries, skdn.ChildSeries]]:
-    """(after, before) series of each child that still has a Posyandu."""
+    """(after, before) series of each child that still has a Posyandu, over the same loaded
+    window: the union of the children's months, from two months before the first."""
     # The live manager, as rekap_bulanan._children: a deleted person counts nowhere.
     rows = Sasaran.objects.filter(id__in=list(befores), posyandu_id__isnull=False)
     children = [child_of(row) for row in rows.values_list(*CHILD_FIELDS)]
@@ -51,10 +52,10 @@ def _series_pairs(
         then = [m for m in now if m.id not in saved]
         then += [m for m in saved.values() if m is not None]
         pairs.append((skdn.ChildSeries(child, now, False), skdn.ChildSeries(child, then, False)))
-    for after, before in pairs:
-        wanted = months[after.child.id]
-        note_earlier_weighings([after], wanted)
-        before.weighed_earlier = after.weighed_earlier  # the same weighings before the window
+    # Both series of a child: the weighings before the window are the same for them (every
+    # saved day lies in the window), but either series may be the one whose first loaded
+    # weighing needs to know them (a deleted first weighing: only "before" asks).
+    note_earlier_weighings([one for pair in pairs for one in pair], every_month)
     return pairs
 
 
