@@ -34,15 +34,10 @@ Befores = dict[int, dict[int, skdn.Measurement | None]]
 
 
 def _series_pairs(
-    befores: Befores, months: dict[int, set[int]]
+    children: list[skdn.Child], befores: Befores, months: dict[int, set[int]]
 ) -> list[tuple[skdn.ChildSeries, skdn.ChildSeries]]:
-    """(after, before) series of each child that still has a Posyandu, over the same loaded
-    window: the union of the children's months, from two months before the first."""
-    # The live manager, as rekap_bulanan._children: a deleted person counts nowhere.
-    rows = Sasaran.objects.filter(id__in=list(befores), posyandu_id__isnull=False)
-    children = [child_of(row) for row in rows.values_list(*CHILD_FIELDS)]
-    if not children:
-        return []
+    """(after, before) series of each child, over the same loaded window: the union of the
+    children's months, from two months before the first."""
     every_month = set().union(*(months[c.id] for c in children))
     stored = measurements_of([c.id for c in children], every_month)
     pairs = []
@@ -86,12 +81,20 @@ def rekap_add_changes(befores: Befores, months: dict[int, set[int]]) -> set[tupl
     (a touched month gets its rows, as a whole recompute gives them) and those whose rows
     cannot take the difference."""
     with transaction.atomic(savepoint=False):
-        differences, touched = _differences(_series_pairs(befores, months), months)
+        # The live manager, as rekap_bulanan._children: a deleted person counts nowhere.
+        rows = Sasaran.objects.filter(id__in=list(befores), posyandu_id__isnull=False)
+        children = [child_of(row) for row in rows.values_list(*CHILD_FIELDS)]
+        if not children:
+            return set()
+        # The same row lock as a whole recompute, taken before the measurements are read: a
+        # save of the same child in another transaction has committed by then and is seen,
+        # and the region sums move against the rows read below.
+        posyandu_ids = sorted({c.posyandu_id for c in children})
+        list(Posyandu.objects.filter(id__in=posyandu_ids).select_for_update().values("id"))
+        pairs = _series_pairs(children, befores, months)
+        differences, touched = _differences(pairs, months)
         if not touched:
             return set()
-        posyandu_ids = sorted({pid for pid, _periode in touched})
-        # The same row lock as a whole recompute: the region sums move against these rows.
-        list(Posyandu.objects.filter(id__in=posyandu_ids).select_for_update().values("id"))
         old = stored_rows(posyandu_ids, sorted({periode for _pid, periode in touched}))
         missing = touched - {(pid, periode) for pid, periode, _sex in old}
         whole = {(pid, parse_period(periode)) for pid, periode in missing}
