@@ -53,13 +53,12 @@ def weighed_monthly(world, *, lengths: bool):
     )
     start = TODAY - timedelta(days=31 * len(WEIGHTS))
     for i, weight in enumerate(WEIGHTS):
-        length = {"tinggi_cm": Decimal("76.0") + i} if lengths else {}
         measurement_record(
             sasaran=child,
             tanggal=start + timedelta(days=31 * i),
             by=world.kader_a,
             berat_kg=Decimal(weight),
-            **length,
+            tinggi_cm=Decimal("76.0") + i if lengths else None,
         )
     return child
 
