@@ -105,9 +105,9 @@ def affected_months(days_of: dict[int, set[date]]) -> dict[int, set[int]]:
     return out
 
 
-# The fields of a measurement the SKDN rows read: its child, day, values, flags, and whether
+# The fields of a measurement the SKDN rows read (its child, day, values and flags) and whether
 # it counts at all (deleted, or neither weight nor length).
-COUNTED_FIELDS = (*MEASUREMENT_FIELDS[:2], *MEASUREMENT_FIELDS[3:], "tinggi_cm", "deleted_at")
+COUNTED_FIELDS = (*MEASUREMENT_FIELDS, "tinggi_cm", "deleted_at")
 
 
 class MeasurementSaved(NamedTuple):
@@ -140,9 +140,8 @@ def rekap_keys_of_measurement(
     if created:
         before = None
     elif all(f in old for f in COUNTED_FIELDS):
-        before = _counted({**old, "id": record.pk})
-        now = {f: getattr(record, f) for f in COUNTED_FIELDS}
-        if before == _counted({**now, "id": record.pk}):
+        before = _counted(old)
+        if before == _counted({f: getattr(record, f) for f in COUNTED_FIELDS}):
             return set()
     else:
         people = {record.sasaran_id, old.get("sasaran_id") or record.sasaran_id}

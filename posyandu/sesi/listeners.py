@@ -2,9 +2,9 @@
 posyandu/core/derived.py).
 
 A key is (person id, first day to re-evaluate or None for all, last day or None for every
-later one). Re-evaluating re-saves the
-measurements whose results changed; their saves only add keys for the handlers of the apps
-above (aggregates, tasks), which then run once for the person, not once per re-save.
+later one). Re-evaluating re-saves the measurements whose results changed; their saves only
+add keys for the handlers of the apps above (aggregates, tasks), which then run once for the
+person, not once per re-save.
 """
 
 from collections import defaultdict
