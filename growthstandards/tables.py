@@ -156,3 +156,12 @@ def weight_for_lenhei_table() -> LmsTable:
         sl=out["s"] * out["l"],
         l_is_one=False,
     )
+
+
+def preload() -> None:
+    """Load every table now (about 0.1 s), not on the first measurement that needs it: a
+    server calls this at start, before it forks its workers, so that no request pays it and
+    the workers share the arrays."""
+    for name in TABLE_SPECS:
+        load_table(name)
+    weight_for_lenhei_table()

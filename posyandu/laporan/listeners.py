@@ -22,6 +22,7 @@ from posyandu.laporan.build.rekap_bulanan import (
     MEASUREMENT_FIELDS,
     maintained_months,
     measurement_of,
+    months_touched,
     rekap_recompute,
 )
 from posyandu.laporan.build.rekap_delta import Befores, rekap_add_changes
@@ -77,10 +78,8 @@ class PosyanduMonth(NamedTuple):
 
 
 def affected_months(days_of: dict[int, set[date]]) -> dict[int, set[int]]:
-    """A measurement dated in month m changes the figures of m (D, N/T/O/B, nutrition), m+1
-    (N/T looks back one month), m+2 (2T looks back two) and the child's next weighed month
-    after those (whose B becomes O, or back). `days_of`: person id -> days measured; the
-    weighings of every person are read in one query per 500 people."""
+    """`months_touched` of each person (id -> days measured); the later weighings of every
+    person are read in one query per 500 people."""
     weighed: dict[int, list[date]] = defaultdict(list)
     ids = sorted(days_of)
     for start in range(0, len(ids), 500):
@@ -91,18 +90,7 @@ def affected_months(days_of: dict[int, set[date]]) -> dict[int, set[int]]:
         ).values_list("sasaran_id", "tanggal")
         for sid, day in rows:
             weighed[sid].append(day)
-    out: dict[int, set[int]] = {}
-    for sid, days in days_of.items():
-        months: set[int] = set()
-        for day in days:
-            m = month_index(day)
-            months |= {m, m + 1, m + 2}
-            after = last_day(m + 2)
-            later = min((d for d in weighed[sid] if d > after), default=None)
-            if later is not None:
-                months.add(month_index(later))
-        out[sid] = months
-    return out
+    return {sid: months_touched(days, weighed[sid]) for sid, days in days_of.items()}
 
 
 # The fields of a measurement the SKDN rows read (its child, day, values and flags) and whether
@@ -215,7 +203,7 @@ def rekap_update(keys: set[MeasurementSaved | Weighing | PosyanduMonth]) -> None
     for sid, more in whole.items():
         days[sid] |= more
     if befores:
-        for pid, month in rekap_add_changes(befores, affected_months(touched)):
+        for pid, month in rekap_add_changes(befores, touched):
             months[pid].add(month)
     posyandu_of = _posyandu_of(days)
     for sid, affected in affected_months({s: days[s] for s in posyandu_of}).items():

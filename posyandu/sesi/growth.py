@@ -216,13 +216,17 @@ def measurement_evaluate(
 
 
 def measurements_evaluate(
-    readings: Sequence[dict[str, Any]], *, exclude: Iterable[int] = ()
+    readings: Sequence[dict[str, Any]],
+    *,
+    exclude: Iterable[int] = (),
+    stored: dict[int, History] | None = None,
 ) -> list[GrowthResult]:
     """`measurement_evaluate` of several readings (dicts of its arguments) at once: z-scores
     in one engine call, the stored measurements of all their people in one query. Readings of
     one person are evaluated as if saved one after another, oldest first: each looks back at
     the stored measurements and at the readings dated before it (what
-    `sesi.services.measurements_record` then saves)."""
+    `sesi.services.measurements_record` then saves). `stored`: their people's `histories`,
+    where the caller has them already."""
     built = [_unsaved(**reading) for reading in readings]
     zscores = compute_zscores_many(
         [
@@ -235,11 +239,12 @@ def measurements_evaluate(
     )  # fmt: skip
     if not built:
         return []
-    stored = histories(
-        [p.sasaran_id for p, _danger in built],
-        until=max(p.tanggal for p, _danger in built),
-        exclude=exclude,
-    )
+    if stored is None:
+        stored = histories(
+            [p.sasaran_id for p, _danger in built],
+            until=max(p.tanggal for p, _danger in built),
+            exclude=exclude,
+        )
     order = sorted(
         range(len(built)), key=lambda i: (built[i][0].sasaran_id, built[i][0].tanggal, i)
     )
@@ -373,9 +378,14 @@ def result_of(p: Pengukuran, *, danger_signs: bool = False) -> GrowthResult:
     return GrowthResult(pengukuran=p, previous=prev, is_2t=is_2t, referral_reasons=reasons)
 
 
-@transaction.atomic
+# No savepoint: inside a save (the derived-data listener) a failure rolls the save back anyway.
+@transaction.atomic(savepoint=False)
 def measurements_reevaluate(
-    sasaran: Sasaran, since: date | None = None, until: date | None = None
+    sasaran: Sasaran,
+    since: date | None = None,
+    until: date | None = None,
+    *,
+    stored: Sequence[Pengukuran] | None = None,
 ) -> int:
     """Evaluate a person's stored measurements again (dated `since`..`until` where given),
     oldest first (each N/T/O/B looks at the one before): after a merge brought measurements
@@ -383,13 +393,23 @@ def measurements_reevaluate(
     or corrected. Returns how many changed.
 
     All of them in one `measurements_evaluate` (each looks back at the ones before it, as if
-    saved again one by one) and the changed ones written by one `records_update`."""
-    rows = Pengukuran.objects.filter(sasaran=sasaran).order_by("tanggal", "id")
-    if since is not None:
-        rows = rows.filter(tanggal__gte=since)
-    if until is not None:
-        rows = rows.filter(tanggal__lte=until)
-    stored = list(rows)
+    saved again one by one) and the changed ones written by one `records_update`. One query
+    reads them with the earlier ones they look back at (`histories`), unless the caller has
+    read them: `stored`, every live measurement of the person in (date, id) order."""
+    if stored is None:
+        stored = list(Pengukuran.objects.filter(sasaran=sasaran).order_by("tanggal", "id"))
+    again: list[Pengukuran] = []
+    history: History = []
+    for p in stored:
+        if until is not None and p.tanggal > until:
+            break
+        p.sasaran = sasaran  # known: its audit event and readings need not load it again
+        if since is None or p.tanggal >= since:
+            again.append(p)
+        else:
+            history.append(((p.tanggal, 0, p.pk), p))
+    if not again:
+        return 0
     fresh = measurements_evaluate(
         [
             {
@@ -398,12 +418,12 @@ def measurements_reevaluate(
                 "tanda_bahaya": p.tanda_bahaya,
                 **{f: getattr(p, f) for f in INPUT_FIELDS},
             }
-            for p in stored
+            for p in again
         ],
-        exclude=[p.pk for p in stored],
+        stored={sasaran.pk: history},
     )
     changed = []
-    for p, result in zip(stored, fresh, strict=True):
+    for p, result in zip(again, fresh, strict=True):
         differing = [f for f in DERIVED_FIELDS if getattr(result.pengukuran, f) != getattr(p, f)]
         for f in differing:
             setattr(p, f, getattr(result.pengukuran, f))

@@ -126,7 +126,6 @@ def rules_reading(facts: frozenset[str]) -> RuleSet:
     )
 
 
-@transaction.atomic
 def recompute(
     sasaran_ids: Iterable[int] | None = None,
     today: date | None = None,
@@ -134,6 +133,15 @@ def recompute(
 ) -> RecomputeResult:
     """Bring the tasks of these people (None: everyone) in line with their records; with
     `facts` (the kinds of records that changed), only the tasks of the rules reading them."""
+    if sasaran_ids is None:  # everyone: streamed reads, whose cursors live in a transaction
+        with transaction.atomic():
+            return _recompute(None, today, facts)
+    return _recompute(sasaran_ids, today, facts)
+
+
+def _recompute(
+    sasaran_ids: Iterable[int] | None, today: date | None, facts: frozenset[str]
+) -> RecomputeResult:
     today = today or timezone.localdate()
     ids = sorted(set(sasaran_ids)) if sasaran_ids is not None else None
     partial = facts != FACTS
@@ -179,9 +187,6 @@ def recompute(
         for key, s in wanted.items()
         if key not in known
     ]
-    Tugas.objects.bulk_create(new, batch_size=1000)
-    result.created = len(new)
-
     resolved: list[int] = []
     expired: list[int] = []
     gone: list[int] = []
@@ -192,15 +197,22 @@ def recompute(
             (expired if today > expires else resolved).append(pk)
         elif today > expires:
             expired.append(pk)
-    for pks, status, cara in (
-        (resolved, Tugas.Status.SELESAI, Tugas.Cara.LAYANAN),
-        (gone, Tugas.Status.SELESAI, Tugas.Cara.TIDAK_BERLAKU),
-        (expired, Tugas.Status.KEDALUWARSA, ""),
-    ):
-        for chunk in chunks(pks):
-            Tugas.objects.filter(id__in=chunk).update(
-                status=status, cara_selesai=cara, selesai_pada=today
-            )
+    # The writes as one unit; the reads above need none (each sees what has committed, as
+    # it would inside a READ COMMITTED transaction), so a recompute that changes nothing
+    # costs no BEGIN and COMMIT.
+    if new or resolved or gone or expired:
+        with transaction.atomic():
+            Tugas.objects.bulk_create(new, batch_size=1000)
+            for pks, status, cara in (
+                (resolved, Tugas.Status.SELESAI, Tugas.Cara.LAYANAN),
+                (gone, Tugas.Status.SELESAI, Tugas.Cara.TIDAK_BERLAKU),
+                (expired, Tugas.Status.KEDALUWARSA, ""),
+            ):
+                for chunk in chunks(pks):
+                    Tugas.objects.filter(id__in=chunk).update(
+                        status=status, cara_selesai=cara, selesai_pada=today
+                    )
+    result.created = len(new)
     result.resolved, result.expired, result.not_applicable = len(resolved), len(expired), len(gone)
     result.open = len(open_rows) - len(resolved) - len(expired) - len(gone) + len(new)
     return result

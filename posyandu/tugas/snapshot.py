@@ -133,10 +133,20 @@ def load_people(
 
 
 def _posyandu_days(people: dict[int, Person], id_list: list[int] | None, today: date) -> None:
+    """Only `not_weighed_this_month` reads the day, for people not weighed this month. For a
+    few people (a listener) whose measurements are loaded (that loader runs first) and who
+    were weighed, no query: a weighing saved today asks for none."""
     month_start, _end = month_bounds(today)
     sessions = Sesi.objects.filter(tanggal__gte=month_start, tanggal__lte=today)
     if id_list is not None:  # a few people: their Posyandu's sessions only
-        sessions = sessions.filter(posyandu_id__in={p.posyandu_id for p in people.values()})
+        unweighed = {
+            p.posyandu_id
+            for p in people.values()
+            if not any(m.berat and m.tanggal >= month_start for m in p.measurements)
+        }
+        if not unweighed:
+            return
+        sessions = sessions.filter(posyandu_id__in=unweighed)
     first_day: dict[int, date] = {}
     for posyandu_id, tanggal in sessions.values_list("posyandu_id", "tanggal"):
         if posyandu_id not in first_day or tanggal < first_day[posyandu_id]:
@@ -205,7 +215,7 @@ def _home_visits(people: dict[int, Person], id_list: list[int] | None, today: da
 
 
 # The snapshot's own facts, loaded first; the other apps' loaders follow (tugas.loaders).
-register_loader(_posyandu_days, SESI)
 register_loader(_measurements, PENGUKURAN)
+register_loader(_posyandu_days, SESI)  # after the measurements: see its docstring
 register_loader(_referrals, RUJUKAN)
 register_loader(_home_visits, KUNJUNGAN_RUMAH)

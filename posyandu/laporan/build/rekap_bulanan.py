@@ -11,6 +11,7 @@ takes milliseconds, inside the saving transaction.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from posyandu.core.periods import (
     current_month,
     first_day,
     last_day,
+    month_index,
     parse_period,
     period_of,
 )
@@ -76,21 +78,41 @@ def _children(posyandu_ids: list[int], months: list[int]) -> list[skdn.Child]:
     return [child_of(row) for row in rows]
 
 
-def measurements_of(
-    child_ids: list[int], months: Iterable[int]
-) -> dict[int, list[skdn.Measurement]]:
-    """The measurements the rows of these months count (with a weight or a length, from two
-    months before the first), by child."""
+def months_touched(days: Iterable[date], weighed: Iterable[date]) -> set[int]:
+    """The months whose figures a measurement of the child on one of `days` changes: its own
+    month m, m+1 and m+2, and the child's next weighed month after those (`weighed`: the
+    days the child was weighed)."""
+    weighed = sorted(weighed)
+    months: set[int] = set()
+    for day in days:
+        m = month_index(day)
+        months |= {m, m + 1, m + 2}
+        after = last_day(m + 2)
+        later = next((d for d in weighed if d > after), None)
+        if later is not None:
+            months.add(month_index(later))
+    return months
+
+
+def window(months: Iterable[int]) -> tuple[date, date]:
+    """The days whose measurements the rows of these months read: from two months before
+    the first (2T looks back two months) to the end of the last."""
     months = list(months)
-    start, end = first_day(min(months) - 2), last_day(max(months))
+    return first_day(min(months) - 2), last_day(max(months))
+
+
+def measurements_of(
+    child_ids: list[int], months: Iterable[int] | None
+) -> dict[int, list[skdn.Measurement]]:
+    """The measurements the rows of these months count (with a weight or a length, in their
+    `window`), by child; every one of the children with `months=None`."""
     # By child id, so the (sasaran, tanggal) index answers: a join on the Posyandu made
     # PostgreSQL scan months of the whole province (seconds at 5 million rows).
     rows: dict[int, list[skdn.Measurement]] = defaultdict(list)
-    measured = (
-        Pengukuran.objects.filter(_MEASURED, sasaran_id__in=child_ids, tanggal__range=(start, end))
-        .values_list(*MEASUREMENT_FIELDS)
-        .order_by()
-    )
+    found = Pengukuran.objects.filter(_MEASURED, sasaran_id__in=child_ids)
+    if months is not None:
+        found = found.filter(tanggal__range=window(months))
+    measured = found.values_list(*MEASUREMENT_FIELDS).order_by()
     # a Posyandu or two (a save): one plain fetch; a rebuild's batch: streamed
     for row in measured.iterator(4000) if len(child_ids) > 1000 else measured:
         sid, measurement = measurement_of(row)
@@ -108,7 +130,7 @@ def note_earlier_weighings(series: list[skdn.ChildSeries], months: Iterable[int]
         return
     earlier = set(
         Pengukuran.objects.filter(
-            sasaran_id__in=unsure, berat_kg__isnull=False, tanggal__lt=first_day(min(wanted) - 2)
+            sasaran_id__in=unsure, berat_kg__isnull=False, tanggal__lt=window(wanted)[0]
         )
         .order_by()
         .values_list("sasaran_id", flat=True)

@@ -11,11 +11,11 @@ recomputed whole (rekap_bulanan.rekap_recompute), which writes any row from scra
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import transaction
 
 from posyandu.core.periods import current_month, parse_period, period_of
-from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import skdn
 from posyandu.laporan.build.rekap_bulanan import (
     CHILD_FIELDS,
@@ -23,8 +23,9 @@ from posyandu.laporan.build.rekap_bulanan import (
     Row,
     child_of,
     measurements_of,
-    note_earlier_weighings,
+    months_touched,
     stored_rows,
+    window,
     write_rows,
 )
 from posyandu.sasaran.models import Sasaran
@@ -34,24 +35,33 @@ Befores = dict[int, dict[int, skdn.Measurement | None]]
 
 
 def _series_pairs(
-    children: list[skdn.Child], befores: Befores, months: dict[int, set[int]]
-) -> list[tuple[skdn.ChildSeries, skdn.ChildSeries]]:
-    """(after, before) series of each child, over the same loaded window: the union of the
-    children's months, from two months before the first."""
-    every_month = set().union(*(months[c.id] for c in children))
-    stored = measurements_of([c.id for c in children], every_month)
+    children: list[skdn.Child], befores: Befores, days: dict[int, set[date]]
+) -> tuple[list[tuple[skdn.ChildSeries, skdn.ChildSeries]], dict[int, set[int]]]:
+    """(after, before) series of each child, over the same loaded window (the union of the
+    months the changes touch, from two months before the first), and the touched months of
+    each child. One query reads every measurement of the children: what the window holds,
+    which later weighed month the change touches, whether any weighing came before."""
+    every = measurements_of([c.id for c in children], None)
+    months = {
+        c.id: months_touched(
+            days[c.id], (m.day for m in every.get(c.id, ()) if m.weight_dag is not None)
+        )
+        for c in children
+    }
+    start, end = window(set().union(*months.values()))
     pairs = []
     for child in children:
-        now = stored.get(child.id, [])
+        now = [m for m in every.get(child.id, ()) if start <= m.day <= end]
+        # The weighings before the window are the same before and after the save: every
+        # saved day lies in the window.
+        earlier = any(m.day < start and m.weight_dag is not None for m in every.get(child.id, ()))
         saved = befores[child.id]
         then = [m for m in now if m.id not in saved]
         then += [m for m in saved.values() if m is not None]
-        pairs.append((skdn.ChildSeries(child, now, False), skdn.ChildSeries(child, then, False)))
-    # Both series of a child: the weighings before the window are the same for them (every
-    # saved day lies in the window), but either series may be the one whose first loaded
-    # weighing needs to know them (a deleted first weighing: only "before" asks).
-    note_earlier_weighings([one for pair in pairs for one in pair], every_month)
-    return pairs
+        pairs.append(
+            (skdn.ChildSeries(child, now, earlier), skdn.ChildSeries(child, then, earlier))
+        )
+    return pairs, months
 
 
 def _differences(
@@ -74,24 +84,30 @@ def _differences(
     return found, touched
 
 
-def rekap_add_changes(befores: Befores, months: dict[int, set[int]]) -> set[tuple[int, int]]:
+def rekap_add_changes(befores: Befores, days: dict[int, set[date]]) -> set[tuple[int, int]]:
     """Add to the stored rows what the saved measurements changed in each child's share.
-    `months`: child id -> the months the change can touch (listeners.affected_months).
-    Returns the (Posyandu, month) pairs to recompute whole instead: those without rows yet
-    (a touched month gets its rows, as a whole recompute gives them) and those whose rows
-    cannot take the difference."""
+    `days`: child id -> the days of the saved measurements, before and after. Returns the
+    (Posyandu, month) pairs to recompute whole instead: those without rows yet (a touched
+    month gets its rows, as a whole recompute gives them) and those whose rows cannot take
+    the difference."""
     with transaction.atomic(savepoint=False):
-        # The live manager, as rekap_bulanan._children: a deleted person counts nowhere.
-        rows = Sasaran.objects.filter(id__in=list(befores), posyandu_id__isnull=False)
-        children = [child_of(row) for row in rows.values_list(*CHILD_FIELDS)]
+        # The children through the live manager, as rekap_bulanan._children (a deleted person
+        # counts nowhere), with the same row lock on their Posyandu as a whole recompute, in
+        # Posyandu order. Taken before the measurements are read: a save of the same child in
+        # another transaction has committed by then and is seen, and the region sums move
+        # against the rows read below.
+        rows = (
+            Sasaran.objects.filter(id__in=list(befores), posyandu__isnull=False)
+            .select_related("posyandu")
+            .only(*CHILD_FIELDS, "posyandu__id")
+            .select_for_update(of=("posyandu",))
+            .order_by("posyandu_id", "id")
+        )
+        children = [child_of(tuple(getattr(r, f) for f in CHILD_FIELDS)) for r in rows]
         if not children:
             return set()
-        # The same row lock as a whole recompute, taken before the measurements are read: a
-        # save of the same child in another transaction has committed by then and is seen,
-        # and the region sums move against the rows read below.
         posyandu_ids = sorted({c.posyandu_id for c in children})
-        list(Posyandu.objects.filter(id__in=posyandu_ids).select_for_update().values("id"))
-        pairs = _series_pairs(children, befores, months)
+        pairs, months = _series_pairs(children, befores, days)
         differences, touched = _differences(pairs, months)
         if not touched:
             return set()

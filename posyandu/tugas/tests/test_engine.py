@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from posyandu.rujukan.services import referral_feedback
 from posyandu.sasaran.models import Sasaran
+from posyandu.sesi.tests.factories import SesiFactory
 from posyandu.tugas.engine import recompute
 from posyandu.tugas.models import Tugas
+from posyandu.tugas.snapshot import PENGUKURAN
 from posyandu.tugas.tests.factories import measure, person, refer
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +282,25 @@ def test_rules_reading_names_the_growth_rules_for_a_measurement():
     assert {r.condition for r in rules_reading(frozenset({IMUNISASI})).rules} == {
         "immunization_overdue"
     }
+
+
+def test_the_posyandu_day_is_read_only_for_people_not_weighed_this_month(world):
+    """`not_weighed_this_month` needs this month's Posyandu day only for a child not weighed
+    yet: the recompute after a weighing saved this month reads no session, and the child
+    still unweighed gets the task anchored on the day the Posyandu opened."""
+    SesiFactory.create(posyandu=world.posyandu_a, tanggal=date(2026, 5, 6))
+    weighed = person(world.posyandu_a, date(2025, 1, 5))
+    unweighed = person(world.posyandu_a, date(2025, 2, 5), nama="Anak Dua")
+    measure(weighed, date(2026, 5, 6))
+    facts = frozenset({PENGUKURAN})
+    with CaptureQueriesContext(connection) as queries:
+        recompute([weighed.pk], today=DAY, facts=facts)
+    assert not [q for q in queries.captured_queries if 'FROM "sesi_sesi"' in q["sql"]]
+    assert open_codes(weighed) == []
+
+    with CaptureQueriesContext(connection) as queries:
+        recompute([weighed.pk, unweighed.pk], today=DAY, facts=facts)
+    assert [q for q in queries.captured_queries if 'FROM "sesi_sesi"' in q["sql"]]
+    assert open_codes(unweighed) == ["belum_ditimbang"]
+    task = Tugas.objects.get(sasaran=unweighed)
+    assert (task.tanggal_acuan, task.params["hari_buka"]) == (date(2026, 5, 6), "06-05-2026")

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
+from growthstandards.tables import preload as preload_growth_tables
 from posyandu.core import derived
 from posyandu.core.periods import current_month
 from posyandu.demo.synth import generate
@@ -189,6 +190,7 @@ class Command(BaseCommand):
             .values_list("id", flat=True)[:5000]
         )
         samples, listener, coverage = [], [], []
+        preload_growth_tables()  # as the server does at start (config/wsgi.py)
         for i, pid in enumerate(rng.sample(ids, min(runs + 1, len(ids)))):
             m = Pengukuran.objects.get(id=pid)
             weight, stored = m.berat_kg, m._loaded
