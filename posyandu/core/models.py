@@ -261,7 +261,7 @@ def records_create(records: Sequence[_R]) -> Sequence[_R]:
     for record in records:
         if record.dibuat_oleh_id is None:
             record.dibuat_oleh_id = actor
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nested, a failure fails the caller's unit
         bulk_insert(records)
         bulk_insert(events_of_saves(records, created=True, changed=[[] for _ in records]))
         derived.records_changed(records, True)
@@ -295,7 +295,7 @@ def records_update(records: Sequence[_R], fields: Sequence[str]) -> Sequence[_R]
     for record, row in zip(records, values, strict=True):
         key = row if all(isinstance(v, Hashable) for v in row) else (_OWN_UPDATE, record.pk)
         groups.setdefault(key, (row, []))[1].append(record.pk)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nested, a failure fails the caller's unit
         for row, pks in groups.values():
             for start in range(0, len(pks), BULK_ROWS):
                 model.all_objects.filter(pk__in=pks[start : start + BULK_ROWS]).update(

@@ -143,13 +143,13 @@ def pengukuran_new(request: HttpRequest, payload: PengukuranIn) -> Status[dict[s
     if unknown:
         raise HttpError(422, f"Tanda bahaya tidak dikenal: {', '.join(unknown)}.")
     # voided ones too: a retry of a measurement replaced ("ganti") since is still a retry
-    stored = Pengukuran.all_objects.filter(public_id=payload.id) if payload.id else None
-    if stored is not None and stored.exclude(sasaran=person).exists():
+    first = Pengukuran.all_objects.filter(public_id=payload.id).first() if payload.id else None
+    if first is not None and first.sasaran_id != person.pk:
         # another person's measurement id: the same answer as an unknown person, so the
         # caller learns nothing about records outside its scope
         raise Http404
-    first = stored.first() if stored is not None else None
     if first is not None:
+        first.sasaran = person
         return Status(200, _out(result_of(first), person))
     values = payload.dict(exclude={"id", "sasaran_id", "tanggal", "sumber", "same_day"})
     refused = hard_limit_errors(  # what cannot be true is a 422 before any same-day question

@@ -197,7 +197,8 @@ def measurement_record_again(*, choice: str, by: Any, **fields: Any) -> GrowthRe
     """Record a measurement when one of that day exists, as the kader chose (REPLACE, ADD)."""
     if choice not in (REPLACE, ADD):
         raise CorrectionError(_("Say whether the new measurement replaces the first one."))
-    existing = same_day_measurement(fields["sasaran"], fields["tanggal"])
-    if choice == REPLACE and existing is not None:
-        record_void(existing, by=by, reason=REASON_REPLACED)
+    if choice == REPLACE:
+        existing = same_day_measurement(fields["sasaran"], fields["tanggal"])
+        if existing is not None:
+            record_void(existing, by=by, reason=REASON_REPLACED)
     return measurement_record(by=by, **fields)

@@ -269,7 +269,6 @@ def measurement_record(
     return measurements_record(readings=[reading], by=by)[0]
 
 
-@transaction.atomic
 def measurements_record(*, readings: Sequence[Reading], by: Any) -> list[GrowthResult]:
     """`measurement_record` of several readings at once (an import): evaluated together
     (sesi.growth.measurements_evaluate: a person's readings oldest first, each looking back
@@ -311,8 +310,11 @@ def measurements_record(*, readings: Sequence[Reading], by: Any) -> list[GrowthR
             for i in fresh
         ]
     )
-    records_create([result.pengukuran for result in evaluated])
-    _advance_all((readings[i].kunjungan for i in fresh), 3)
+    # Refused and evaluated before the writes: inside the caller's transaction they need no
+    # savepoint, and a refusal leaves that transaction usable.
+    with transaction.atomic(savepoint=False):
+        records_create([result.pengukuran for result in evaluated])
+        _advance_all((readings[i].kunjungan for i in fresh), 3)
     for i, result in zip(fresh, evaluated, strict=True):
         results[i] = result
     return [r for r in results if r is not None]
