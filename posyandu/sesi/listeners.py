@@ -1,10 +1,10 @@
 """Stored growth results follow the facts they were computed from (derived data, see
 posyandu/core/derived.py).
 
-A key is (person id, first day to re-evaluate or None for all, last day, None for every
-later one, or NEXT). Re-evaluating re-saves the measurements whose results changed; their saves only
-add keys for the handlers of the apps above (aggregates, tasks), which then run once for the
-person, not once per re-save.
+A key is (person id, first day to re-evaluate or None for all, last day: a day, None for
+every later one, or NEXT). Re-evaluating re-saves the measurements whose results changed;
+their saves only add keys for the handlers of the apps above (aggregates, tasks), which then
+run once for the person, not once per re-save.
 """
 
 from collections import defaultdict
