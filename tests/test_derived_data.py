@@ -6,8 +6,11 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from posyandu.audit.models import AuditEvent
+from posyandu.core.corrections import record_correct
 from posyandu.core.periods import parse_period
 from posyandu.laporan import listeners as laporan_listeners
 from posyandu.laporan import skdn
@@ -120,4 +123,19 @@ def test_a_late_weighing_updates_each_derived_table_once(world, boy, calls):
     statuses = boy.pengukuran.order_by("tanggal").values_list("status_bb", flat=True)
     assert list(statuses) == ["B", "N", "T", "N"]  # May +100 g: T; June +400 g: N
     assert calls == MEASUREMENTS_ONCE
+    assert_equals_a_full_rebuild()
+
+
+def test_a_corrected_weight_reads_the_childs_measurements_once_per_handler(
+    world, boy, django_capture_on_commit_callbacks
+):
+    """The correction evaluates itself (one read of what it looks back at); re-evaluating the
+    weighing after it and moving the SKDN rows by the difference read the child's
+    measurements once each: no separate query for the later days, the window, the earlier
+    weighings or the look-back (sesi.listeners, laporan.build.rekap_delta)."""
+    april = Pengukuran.objects.get(sasaran=boy, tanggal=date(2026, 4, 10))
+    with django_capture_on_commit_callbacks(), CaptureQueriesContext(connection) as queries:
+        record_correct(april, by=world.bidan_1, reason="salah baca", changes={"berat_kg": 9.7})
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "sesi_pengukuran"' in s for s in reads) == 3
     assert_equals_a_full_rebuild()
