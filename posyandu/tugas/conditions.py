@@ -63,7 +63,7 @@ def not_weighed_this_month(person: Person, today: date, params: dict[str, Any]) 
     """No weight recorded this calendar month, once this month's Posyandu day has passed
     (or, with no session recorded, after `fallback_day`)."""
     month_start, _end = month_bounds(today)
-    if any(m.berat and m.tanggal >= month_start for m in person.measurements):
+    if person.weighed_since(month_start):
         return []
     fallback = day_in_month(month_index(today), int(params.get("fallback_day", 20)))
     hari_buka = person.hari_buka or fallback

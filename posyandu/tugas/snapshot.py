@@ -68,6 +68,9 @@ class Person:
     # Facts from other apps' loaders, e.g. "imunisasi_terlambat": [(kode, label, since)].
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def weighed_since(self, day: date) -> bool:
+        return any(m.berat and m.tanggal >= day for m in self.measurements)
+
 
 # loader(people_by_id, ids_or_None, today): adds facts to the snapshots.
 Loader = Callable[[dict[int, Person], list[int] | None, date], None]
@@ -139,11 +142,7 @@ def _posyandu_days(people: dict[int, Person], id_list: list[int] | None, today: 
     month_start, _end = month_bounds(today)
     sessions = Sesi.objects.filter(tanggal__gte=month_start, tanggal__lte=today)
     if id_list is not None:  # a few people: their Posyandu's sessions only
-        unweighed = {
-            p.posyandu_id
-            for p in people.values()
-            if not any(m.berat and m.tanggal >= month_start for m in p.measurements)
-        }
+        unweighed = {p.posyandu_id for p in people.values() if not p.weighed_since(month_start)}
         if not unweighed:
             return
         sessions = sessions.filter(posyandu_id__in=unweighed)
