@@ -27,6 +27,7 @@ from django.test import Client
 from django.utils import timezone
 
 from growthstandards.tables import preload as preload_growth_tables
+from posyandu.demo.management.commands.laporan_bench import StatementCounter
 
 ROUNDS = 30
 # the newest plan of bench/load/run.py (it works in a fresh temporary directory)
@@ -83,15 +84,6 @@ def summary(client: Client, me: dict) -> Any:
     return client.get(f"/hari/{me['sesi']}/ringkasan/")
 
 
-class Counter:
-    def __init__(self) -> None:
-        self.statements = 0
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        self.statements += 1
-        return execute(sql, params, many, context)
-
-
 preload_growth_tables()  # as the server does at start
 kader = [(signed_in(me), me) for me in PLAN["kader"][:10]]
 pokjanal = signed_in(PLAN["pokjanal"][0])
@@ -108,7 +100,7 @@ for name, request in KINDS.items():
     walls, cpus, sent = [], [], []
     for i in range(ROUNDS):
         client, me = kader[i % len(kader)]
-        counted = Counter()
+        counted = StatementCounter()
         with connection.execute_wrapper(counted):
             wall, cpu = time.perf_counter(), time.process_time()
             answer = request(client, me)
