@@ -10,7 +10,13 @@ from posyandu.core.registry import Panel
 from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
-from posyandu.imunisasi.selectors import bias_status_of, due_list, status_of, td_status_of
+from posyandu.imunisasi.selectors import (
+    bias_status_of,
+    doses_of,
+    due_list,
+    status_of,
+    td_status_of,
+)
 from posyandu.imunisasi.selectors import idl_status as idl_of
 from posyandu.sasaran.life_stage import BALITA, DEWASA, completed_months
 from posyandu.sasaran.models import Sasaran
@@ -36,12 +42,13 @@ def panel_context(sasaran: Sasaran, on: date, kunjungan: Any = None) -> dict[str
         "mode": "",
     }
     if BALITA.contains(months):
-        doses = [d for d in status_of(sasaran, on) if d.status != schedule.NOT_APPLICABLE]
+        given = doses_of(sasaran)  # read once for the schedule and the IDL
+        doses = [d for d in status_of(sasaran, on, given) if d.status != schedule.NOT_APPLICABLE]
         ctx |= {
             "mode": "anak",
             "doses": doses,
             "actionable": [d for d in doses if d.actionable],
-            "idl": idl_of(sasaran),
+            "idl": idl_of(sasaran, given=given),
             "recordable": [d.code for d in doses if d.status != schedule.GIVEN],
         }
     elif months < DEWASA.low:

@@ -3,7 +3,7 @@
 Functions taking a queryset expect the caller to have restricted it already
 (accounts.scope.restrict); each loads the doses of all the people in one query.
 
-- given_doses(ids) -> {sasaran_id: {dose code: date}}
+- given_doses(ids) -> {sasaran_id: {dose code: date}}; doses_of(sasaran) for one person
 - doses_due(sasaran, on) -> doses that may be given on that day (due or overdue/catch-up)
 - child_statuses(sasaran_qs, on) -> {sasaran_id: [DoseStatus]} for many children
 - overdue_children(posyandu_qs, on) -> [(Sasaran, [overdue DoseStatus])] children < 5 y
@@ -39,8 +39,16 @@ def province_of(sasaran: Sasaran) -> str:
     return sasaran.desa_id[:2]
 
 
-def status_of(sasaran: Sasaran, on: date) -> list[schedule.DoseStatus]:
-    given = given_doses([sasaran.id]).get(sasaran.id, {})
+def doses_of(sasaran: Sasaran) -> dict[str, date]:
+    """The doses given to one person: {dose code: date}."""
+    return given_doses([sasaran.id]).get(sasaran.id, {})
+
+
+def status_of(
+    sasaran: Sasaran, on: date, given: dict[str, date] | None = None
+) -> list[schedule.DoseStatus]:
+    """`given`: the person's doses when the caller has read them (doses_of)."""
+    given = doses_of(sasaran) if given is None else given
     return schedule.child_status(sasaran.tanggal_lahir, given, on, province=province_of(sasaran))
 
 
@@ -48,9 +56,11 @@ def doses_due(sasaran: Sasaran, on: date) -> list[schedule.DoseStatus]:
     return [d for d in status_of(sasaran, on) if d.actionable]
 
 
-def idl_status(sasaran: Sasaran, on: date | None = None) -> schedule.IdlStatus:
-    """IDL counts doses given up to `on` (default: all recorded)."""
-    given = given_doses([sasaran.id]).get(sasaran.id, {})
+def idl_status(
+    sasaran: Sasaran, on: date | None = None, given: dict[str, date] | None = None
+) -> schedule.IdlStatus:
+    """IDL counts doses given up to `on` (default: all recorded); `given` as in status_of."""
+    given = doses_of(sasaran) if given is None else given
     if on is not None:
         given = {c: d for c, d in given.items() if d <= on}
     return schedule.idl_status(sasaran.tanggal_lahir, given, province=province_of(sasaran))

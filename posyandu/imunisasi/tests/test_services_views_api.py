@@ -2,11 +2,14 @@ from datetime import date, timedelta
 from typing import cast
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from posyandu.fasilitas.models import Posyandu
 from posyandu.imunisasi import schedule, selectors
 from posyandu.imunisasi.models import Imunisasi
+from posyandu.imunisasi.panels import panel_context
 from posyandu.imunisasi.services import DoseError, dose_record
 from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi.models import Jadwal
@@ -33,6 +36,18 @@ def test_record_and_status(world, baby):
     assert due["DPT-HB-Hib-1"] == schedule.OVERDUE and due["OPV2"] == schedule.OVERDUE
     assert "DPT-HB-Hib-2" not in due  # waits for dose 1
     assert selectors.idl_status(baby).kurang[:2] == ("DPT-HB-Hib-1", "OPV2")
+
+
+def test_the_visit_panel_reads_the_childs_doses_once(world, baby):
+    for code in ("HB0", "BCG", "OPV1"):
+        dose_record(sasaran=baby, vaksin=code, tanggal=baby.tanggal_lahir, by=world.kader_a)
+    with CaptureQueriesContext(connection) as reads:
+        ctx = panel_context(baby, TODAY)
+    assert sum("imunisasi_imunisasi" in q["sql"] for q in reads.captured_queries) == 1
+    # the schedule and the IDL both see the three doses given at birth
+    assert {d.code for d in ctx["doses"] if d.status == schedule.GIVEN} == {"HB0", "BCG", "OPV1"}
+    assert ctx["idl"].kurang[:2] == ("DPT-HB-Hib-1", "OPV2")
+    assert [d.code for d in ctx["actionable"]][:2] == ["DPT-HB-Hib-1", "OPV2"]
 
 
 def test_overdue_children_and_due_list(world, baby):
