@@ -10,7 +10,8 @@ stops by itself.
 It creates a fresh database (`posyandu_load` on the PostgreSQL server, or a SQLite file in a
 temporary directory), loads the regions and the full demo, starts gunicorn with
 deploy/gunicorn.conf.py (DEBUG off), runs locust headless for each number of users and prints
-requests/s, p50, p95 and errors per step and per request kind, and the knee: the first step
+requests/s, p50, p95 and errors per step and per request kind, the CPU (in cores) that the
+server, PostgreSQL and locust used in the middle half of each step, and the knee: the first step
 whose p95 passes --limit-ms (it goes on until p95 passes ten times the limit)."""
 
 import argparse
@@ -26,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+import psutil
 import psycopg
 import requests
 
@@ -100,9 +102,11 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise SystemExit("gunicorn did not become ready")
 
 
-def step(env: dict[str, str], port: int, users: int, seconds: int, out: Path) -> list[dict]:
+def step(
+    env: dict[str, str], port: int, users: int, seconds: int, out: Path
+) -> tuple[list[dict], dict[str, float]]:
     prefix = out / f"u{users}"
-    subprocess.run(  # noqa: S603 - locust from this venv
+    locust = subprocess.Popen(  # noqa: S603 - locust from this venv
         [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless"]
         + ["-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s"]
         + ["--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"]
@@ -111,12 +115,52 @@ def step(env: dict[str, str], port: int, users: int, seconds: int, out: Path) ->
         # hash) happens once a day per kader, not in the mix of the Posyandu day.
         + ["--reset-stats"],
         env=env,
-        check=False,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    time.sleep(seconds / 4)  # the users are started (10% a second) and working
+    cores = cpu_cores(seconds / 2)
+    locust.wait()
     with open(f"{prefix}_stats.csv") as stats:
-        return list(csv.DictReader(stats))
+        return list(csv.DictReader(stats)), cores
+
+
+def cpu_cores(seconds: float) -> dict[str, float]:
+    """CPU used by the server (gunicorn), PostgreSQL, locust and the rest, in cores, sampled
+    once a second (a worker recycled by max_requests loses at most its last second), and the
+    machine's busy time (the kernel's and a hypervisor's "steal" included)."""
+    seen: dict[tuple[int, float], tuple[str, float]] = {}
+    used: dict[str, float] = dict.fromkeys(("gunicorn", "postgres", "locust", "other"), 0.0)
+    idle_before, total_before = _idle_and_total()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for proc in psutil.process_iter():
+            try:
+                times = proc.cpu_times()
+                key = (proc.pid, proc.create_time())
+                kind = seen[key][0] if key in seen else _kind(proc)
+            except psutil.Error:
+                continue
+            now = times.user + times.system
+            if key in seen:
+                used[kind] += now - seen[key][1]
+            seen[key] = (kind, now)
+        time.sleep(1)
+    idle_after, total_after = _idle_and_total()
+    used["machine busy"] = (total_after - total_before) - (idle_after - idle_before)
+    return {kind: total / seconds for kind, total in used.items()}
+
+
+def _idle_and_total() -> tuple[float, float]:
+    times = psutil.cpu_times()
+    return times.idle + getattr(times, "iowait", 0.0), sum(times)
+
+
+def _kind(proc: psutil.Process) -> str:
+    command = " ".join(proc.cmdline())
+    if proc.name() == "postgres" or command.startswith("postgres"):
+        return "postgres"
+    return next((k for k in ("gunicorn", "locust") if k in command), "other")
 
 
 def main() -> None:
@@ -147,7 +191,7 @@ def main() -> None:
     knee = None
     try:
         for users in (int(u) for u in args.users.split(",")):
-            rows = step(env, args.port, users, args.seconds, workdir)
+            rows, cores = step(env, args.port, users, args.seconds, workdir)
             total = next(r for r in rows if r["Name"] == "Aggregated")
             p95 = float(total["95%"])
             print(
@@ -157,6 +201,7 @@ def main() -> None:
             for r in rows:
                 if r["Name"] != "Aggregated":
                     print(f"{'':>6}   {r['Name']:<30} p95 {float(r['95%']):>6.0f} ms")
+            print(f"{'':>6}   CPU, cores: " + ", ".join(f"{k} {v:.2f}" for k, v in cores.items()))
             if knee is None and p95 > args.limit_ms:
                 knee = users
             if p95 > 10 * args.limit_ms:  # far past the knee: more users only queue
