@@ -33,8 +33,11 @@ def form_context(
     errors: list | None = None,
     kunjungan: Any = None,
     last: HasilSkrining | None = None,
+    measured_today: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    measured = from_measurement(definition, prefill(sasaran, on))
+    """`measured_today`: prefill(sasaran, on) when the caller has read it for several forms."""
+    today = prefill(sasaran, on) if measured_today is None else measured_today
+    measured = from_measurement(definition, today)
     values = {**(values if values is not None else {}), **measured}
     messages = errors_by_field(errors or [])
     fields = []
@@ -68,13 +71,20 @@ def visit_panels(request: Any, sasaran: Sasaran, on: date, kunjungan: Any = None
     context = person_context(sasaran, on)
     defs = due_definitions(sasaran, on, context)
     last = _last_results(sasaran, [d["id"] for d in defs])
+    today = prefill(sasaran, on) if defs else {}
     return [
         Panel(
             key=f"skrining-{d['id']}",
             title=loc(d["title"]),
             template="skrining/_form.html",
             context=form_context(
-                d, sasaran, on, context=context, kunjungan=kunjungan, last=last.get(d["id"])
+                d,
+                sasaran,
+                on,
+                context=context,
+                kunjungan=kunjungan,
+                last=last.get(d["id"]),
+                measured_today=today,
             ),
             order=60 + d.get("order", 50) // 10,
             # done today: a closed section (the result is inside)

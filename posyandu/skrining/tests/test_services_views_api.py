@@ -2,6 +2,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from posyandu.core.registry import visit_panels
@@ -9,6 +11,8 @@ from posyandu.kia.services import pregnancy_register
 from posyandu.rujukan.models import Rujukan
 from posyandu.sasaran.tests.factories import SasaranFactory
 from posyandu.sesi.models import Pengukuran
+from posyandu.sesi.services import measurement_record
+from posyandu.skrining import panels as skrining_panels
 from posyandu.skrining import selectors
 from posyandu.skrining.models import HasilSkrining
 from posyandu.skrining.services import ScreeningInputError, screening_record, screening_refer
@@ -254,3 +258,22 @@ def test_screening_without_a_measured_pressure_asks_for_it_on_the_number_pad(cli
     assert 'inputmode="numeric" id="td_dewasa-sistole" name="sistole"' in html
     assert 'inputmode="numeric" id="td_dewasa-diastole" name="diastole"' in html
     assert "dari pengukuran hari ini" not in html
+
+
+def test_todays_measurement_is_read_once_for_every_screening_form(world, adult):
+    measurement_record(
+        sasaran=adult, tanggal=TODAY, by=None, berat_kg=80, tinggi_cm=170, sistole=150, diastole=95
+    )
+    with CaptureQueriesContext(connection) as reads:
+        panels = {p.key: p for p in skrining_panels.visit_panels(None, adult, TODAY)}
+    # one read for the latest weighing (PMT context), one for today's values, however many forms
+    assert sum("sesi_pengukuran" in q["sql"] for q in reads.captured_queries) == 2
+    assert len(panels) >= 5
+
+    def prefilled(key):
+        return {
+            f["name"]: f["value"] for f in panels[key].context["fields"] if f["from_measurement"]
+        }
+
+    assert prefilled("skrining-td_dewasa") == {"sistole": 150, "diastole": 95}
+    assert prefilled("skrining-imt_dewasa") == {"berat_kg": 80.0, "tinggi_cm": 170.0}
