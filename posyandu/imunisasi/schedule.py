@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from posyandu.core.periods import add_months
@@ -80,19 +81,32 @@ def applies(d: dict[str, Any], birth: date, province: str = "") -> bool:
     return not endemic or province[:2] in endemic
 
 
+@lru_cache(maxsize=2048)  # about 4.4 MB per 1,000 birth dates
+def _dates_by_age(birth: date) -> tuple[tuple[date, date, date, date], ...]:
+    """(due, due_until, latest, min_age) of every dose, in schedule order, for a birth date.
+    The schedule is read once per process, so a child's dates are the same on every page
+    (a session summary computes them for every child of the Posyandu)."""
+    catch_up = schedule()["catch_up_until"]
+    return tuple(
+        (
+            add_offset(birth, d["due_age"]),
+            add_offset(birth, d["due_until"]),
+            add_offset(birth, d.get("latest", catch_up)),
+            add_offset(birth, d["min_age"]),
+        )
+        for d in doses()
+    )
+
+
 def child_status(
     birth: date, given: dict[str, date], on: date, *, province: str = ""
 ) -> list[DoseStatus]:
     """Every dose of the routine schedule for one child on a day."""
     result: list[DoseStatus] = []
     by_series: dict[tuple[str, int], str] = {(d["series"], d["dose"]): d["code"] for d in doses()}
-    catch_up = schedule()["catch_up_until"]
-    for d in doses():
-        due = add_offset(birth, d["due_age"])
-        due_until = add_offset(birth, d["due_until"])
-        latest = add_offset(birth, d.get("latest", catch_up))
+    for d, (due, due_until, latest, min_age) in zip(doses(), _dates_by_age(birth), strict=True):
         earliest: date | None
-        earliest = add_offset(birth, d["min_age"])  # (assigned apart: mypy narrows it to date)
+        earliest = min_age  # (assigned apart: mypy narrows it to date)
         previous = by_series.get((d["series"], d["dose"] - 1))
         waiting_for = ""
         if previous and applies(dose(previous), birth, province):

@@ -169,3 +169,18 @@ def test_td_status_t1_to_t5_with_minimum_intervals():
     assert (st.label, st.next_earliest) == ("T5", None)
     st = s.td_status([t1, date(2024, 1, 29), date(2024, 7, 28)])  # 6 months minus a day
     assert st.label == "T2" and st.next_earliest == date(2024, 7, 29)
+
+
+def test_each_dose_date_is_its_offset_from_birth_on_every_call():
+    """The dates of a birth date are computed once per process and reused: a second child
+    born the same day, asked on another day, gets the same dates, each its schedule offset."""
+    catch_up = s.schedule()["catch_up_until"]
+    for birth in (date(2024, 1, 31), date(2024, 2, 29), date(2025, 12, 31)):
+        for on in (birth, date(2026, 11, 30)):
+            for d, got in zip(s.doses(), s.child_status(birth, {}, on), strict=True):
+                assert got.code == d["code"]
+                assert got.due == s.add_offset(birth, d["due_age"])
+                assert got.due_until == s.add_offset(birth, d["due_until"])
+                assert got.latest == s.add_offset(birth, d.get("latest", catch_up))
+    # 31 January + 1 month is clamped to the month's end: 29 February in a leap year
+    assert s.add_offset(date(2024, 1, 31), {"months": 1}) == date(2024, 2, 29)
