@@ -172,8 +172,8 @@ def test_td_status_t1_to_t5_with_minimum_intervals():
 
 
 def test_each_dose_date_is_its_offset_from_birth_on_every_call():
-    """The dates of a birth date are computed once per process and reused: a second child
-    born the same day, asked on another day, gets the same dates, each its schedule offset."""
+    """A birth date's dates are computed once per process and reused: asked again on another
+    day, each dose still has its schedule offset from that birth date."""
     catch_up = s.schedule()["catch_up_until"]
     for birth in (date(2024, 1, 31), date(2024, 2, 29), date(2025, 12, 31)):
         for on in (birth, date(2026, 11, 30)):
