@@ -139,5 +139,4 @@ def td_status_of(sasaran: Sasaran) -> schedule.TdStatus:
 
 
 def bias_status_of(sasaran: Sasaran, on: date) -> list[schedule.BiasDose]:
-    given = given_doses([sasaran.id]).get(sasaran.id, {})
-    return schedule.bias_status(sasaran.tanggal_lahir, sasaran.jenis_kelamin, given, on)
+    return schedule.bias_status(sasaran.tanggal_lahir, sasaran.jenis_kelamin, doses_of(sasaran), on)
