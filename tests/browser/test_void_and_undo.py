@@ -29,6 +29,8 @@ def save_weight(page, typed: str) -> None:
     if step.get_attribute("open") is None:
         step.locator("summary").click()
     page.get_by_label("Berat badan (kg)").fill(typed)
+    # the preview lands above the button: a click while it lands misses the button
+    page.locator("#hasil").get_by_text("Hasil (belum disimpan)").wait_for()
     with page.expect_navigation():
         page.get_by_role("button", name="Simpan pengukuran").click()
     page.wait_for_load_state("load")
