@@ -41,6 +41,7 @@ $py manage.py citus_distribute --check
 tests=(
   posyandu/citus
   posyandu/audit/tests/test_audit_trail.py
+  posyandu/core/tests/test_colocation.py
   posyandu/core/tests/test_derived.py
   posyandu/core/tests/test_idempotency.py
   posyandu/wilayah/tests/test_import_wilayah.py

@@ -20,8 +20,9 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import ForeignKey
+
+from posyandu.core.colocation import on_citus, takes_kabkota_from
 
 PLAN_FILE = Path(__file__).parent / "rules" / "distribution.json"
 ADD_LOCAL = "SELECT citus_add_local_table_to_metadata(%s, cascade_via_foreign_keys => true)"
@@ -58,13 +59,7 @@ def load_plan(path: Path = PLAN_FILE) -> Plan:
     return plan
 
 
-def citus_available(conn: BaseDatabaseWrapper = connection) -> bool:
-    """True on a database where the citus extension is installed (a Citus coordinator)."""
-    if conn.vendor != "postgresql":
-        return False
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
-        return cursor.fetchone() is not None
+citus_available = on_citus  # a Citus coordinator: the one check, in core.colocation
 
 
 def _rows(cursor: Any, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
@@ -149,46 +144,85 @@ def _key_with_column(cursor: Any, table: str, column: str) -> str | None:
     return f"{table}: primary key ({', '.join([*columns, column])})"
 
 
+def _uniques_with_column(cursor: Any, table: str, column: str) -> list[str]:
+    """Make every unique constraint and unique index of `table` include the distribution
+    column (Citus requires it): a key unique in the whole table becomes unique within a
+    kab/kota, which for a UUID (`public_id`) changes nothing. The actions, one line each."""
+    qn = connection.ops.quote_name
+    rows = _rows(
+        cursor,
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname "
+        "FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+        "AND c.contype = 'u' WHERE i.indrelid = %s::regclass AND i.indisunique "
+        "AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_attribute a "
+        "WHERE a.attrelid = i.indrelid AND a.attname = %s AND a.attnum = ANY(i.indkey))",
+        [table, column],
+    )
+    done = []
+    for index, definition, constraint in rows:
+        head, _, rest = definition.partition(" USING btree (")
+        columns, _, tail = rest.partition(")")
+        with transaction.atomic():
+            if constraint:
+                cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(constraint)}")
+            else:
+                cursor.execute(f"DROP INDEX {qn(index)}")
+            cursor.execute(f"{head} USING btree ({columns}, {qn(column)}){tail}")
+        done.append(f"{table}: unique ({columns}, {column})")
+    return done
+
+
 def _drop_foreign_keys(cursor: Any, table: str) -> None:
+    """The foreign keys of `table` and those pointing to it (from other tables to be
+    distributed: the plan allows no others), added back by _restore_foreign_keys."""
     qn = connection.ops.quote_name
     names = _rows(
         cursor,
-        "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass",
-        [table],
+        "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' "
+        "AND (conrelid = %s::regclass OR confrelid = %s::regclass)",
+        [table, table],
     )
-    for (name,) in names:
-        cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+    for owner, name in names:
+        cursor.execute(f"ALTER TABLE {qn(owner)} DROP CONSTRAINT {qn(name)}")
 
 
-def _restore_foreign_keys(cursor: Any, table: str) -> list[str]:
-    """The model's foreign keys of a distributed table (all to reference tables), added back
-    where missing: Django's constraints, deferred to the commit as Django makes them."""
+def _restore_foreign_keys(cursor: Any, table: str, distributed: dict[str, str]) -> list[str]:
+    """The model's foreign keys of a distributed table, added back where missing, deferred
+    to the commit as Django makes them: to a reference table as they are; to the row a
+    co-located row belongs to (`kabkota_from`) with the distribution column on both sides.
+    A key to another distributed row (a child's mother, a session's household) cannot be a
+    database constraint on Citus: the application keeps it, as Django does for deletes."""
     model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
     present = {
-        column
-        for (column,) in _rows(
+        name
+        for (name,) in _rows(
             cursor,
-            "SELECT a.attname FROM pg_constraint c JOIN pg_attribute a "
-            "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-            "WHERE c.contype = 'f' AND c.conrelid = %s::regclass",
+            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass",
             [table],
         )
     }
     qn = connection.ops.quote_name
     added = []
     for field in model._meta.concrete_fields:
-        if not isinstance(field, ForeignKey) or field.column in present:
-            continue
-        if not getattr(field, "db_constraint", True):
+        if not isinstance(field, ForeignKey) or not getattr(field, "db_constraint", True):
             continue
         target = field.target_field
+        target_table = target.model._meta.db_table
+        columns, target_columns = [field.column], [target.column]
+        if target_table in distributed:
+            if not takes_kabkota_from(model, field.name):
+                continue
+            columns.insert(0, distributed[table])
+            target_columns.insert(0, distributed[target_table])
         name = f"{table}_{field.column}_fk_citus"[:63]
+        if name in present:
+            continue
         cursor.execute(
-            f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} FOREIGN KEY ({qn(field.column)}) "
-            f"REFERENCES {qn(target.model._meta.db_table)} ({qn(target.column)}) "
-            "DEFERRABLE INITIALLY DEFERRED"
+            f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} FOREIGN KEY "
+            f"({', '.join(map(qn, columns))}) REFERENCES {qn(target_table)} "
+            f"({', '.join(map(qn, target_columns))}) DEFERRABLE INITIALLY DEFERRED"
         )
-        added.append(f"{table}.{field.column}: foreign key to {target.model._meta.db_table}")
+        added.append(f"{table}.{field.column}: foreign key to {target_table}")
     return added
 
 
@@ -220,6 +254,7 @@ def apply(plan: Plan, say: Callable[[str], None]) -> list[str]:
             with transaction.atomic():
                 _drop_foreign_keys(cursor, item.table)
                 change = _key_with_column(cursor, item.table, item.column)
+                actions += _uniques_with_column(cursor, item.table, item.column)
                 cursor.execute(
                     "SELECT create_distributed_table(%s, %s, colocate_with => %s)",
                     [item.table, item.column, item.colocate_with],
@@ -243,9 +278,10 @@ def apply(plan: Plan, say: Callable[[str], None]) -> list[str]:
                 cursor.execute("SELECT create_reference_table(%s)", [table])
                 actions.append(f"{table}: reference table")
 
-        # 4. The distributed tables' foreign keys, now to reference tables.
+        # 4. The distributed tables' foreign keys, now to reference or co-located tables.
+        columns = {d.table: d.column for d in plan.distributed}
         for item in plan.distributed:
-            actions += _restore_foreign_keys(cursor, item.table)
+            actions += _restore_foreign_keys(cursor, item.table, columns)
     for line in actions:
         say(line)
     return actions

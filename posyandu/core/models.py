@@ -14,11 +14,17 @@ from django.utils import timezone
 from posyandu.audit.context import current_actor
 from posyandu.audit.recorder import events_of_saves, record_saved
 from posyandu.core import derived
+from posyandu.core.colocation import CoLocated, fill_kabkota
 
 _M = TypeVar("_M", bound=models.Model)
 
 
 class LiveQuerySet(models.QuerySet[_M]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[_M]:
+        objs = list(objs)
+        fill_kabkota(objs)  # save() is bypassed: the rows' kab/kota (core.colocation)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self) -> tuple[int, dict[str, int]]:
         """Bulk deletes are soft too, one record at a time so each leaves an audit event."""
         count = 0
@@ -155,6 +161,7 @@ def bulk_insert(rows: Sequence[models.Model]) -> None:
         return
     model = type(rows[0])
     opts = model._meta
+    fill_kabkota(rows)
     connection = connections[router.db_for_write(model)]
     fields = [f for f in opts.concrete_fields if f is not opts.pk]
     if (
@@ -243,7 +250,9 @@ MEMO_SIZE = 4096
 def _saves_like_a_record(model: type[Record]) -> bool:
     """Rows of `model` can be written in bulk with what Record.save does: the model adds
     nothing to save() and is no multi-table child."""
-    return model.save is Record.save and not model._meta.parents
+    saves: Any = model.save  # CoLocated adds only the kab/kota, which bulk_insert fills
+    own_save = saves is Record.save or saves is CoLocated.save
+    return own_save and not model._meta.parents
 
 
 def records_create(records: Sequence[_R]) -> Sequence[_R]:

@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 import growthstandards as gs
+from posyandu.core.colocation import kabkota_of
 from posyandu.core.periods import first_day, last_day
 from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.sasaran.models import Sasaran
@@ -197,7 +198,8 @@ def populate(posyandu: list[tuple[int, str, int]], end: int, months: int,
                 "id": int(ids[i]), "public_id": uuid.uuid4(), "created_at": now,
                 "updated_at": now, "nama": f"Balita {ids[i]}", "jenis_kelamin": sexes[i],
                 "tanggal_lahir": births[i], "posyandu_id": int(pids[i]),
-                "desa_id": desas[i], "punya_buku_kia": bool(kms[i]),
+                "desa_id": desas[i], "kabkota_kode": kabkota_of(desas[i]),
+                "punya_buku_kia": bool(kms[i]),
             })  # fmt: skip
         rows = []
         for m in range(start, end + 1):
@@ -225,7 +227,7 @@ def populate(posyandu: list[tuple[int, str, int]], end: int, months: int,
             for j, (i, day) in enumerate(rows):
                 rec = {
                     "id": mid, "public_id": uuid.uuid4(), "created_at": now, "updated_at": now,
-                    "sasaran_id": int(ids[i]), "tanggal": day,
+                    "sasaran_id": int(ids[i]), "kabkota_kode": kabkota_of(desas[i]), "tanggal": day,
                     "berat_kg": f"{weight[j]:.2f}", "umur_hari": int(age_days[j]),
                     "mesin_versi": gs.ENGINE_VERSION,
                 }  # fmt: skip

@@ -4,11 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.sasaran.models import Sasaran
 
 
-class Imunisasi(Record):
+class Imunisasi(CoLocated, Record):
+    kabkota_from = "sasaran"
+
     class Tempat(models.TextChoices):
         POSYANDU = "posyandu", _("Posyandu")
         PUSTU = "pustu", _("Pustu")

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.sasaran.models import Sasaran
 
 USER = settings.AUTH_USER_MODEL
 
 
-class Kehamilan(Record):
+class Kehamilan(CoLocated, Record):
+    kabkota_from = "sasaran"
+
     class Dasar(models.TextChoices):
         HPHT = "hpht", _("last menstrual period (HPHT)")
         USG = "usg", _("ultrasound")
@@ -57,7 +60,8 @@ class Kehamilan(Record):
         indexes = [models.Index(fields=["status", "hpl"])]
 
 
-class KunjunganAnc(Record):
+class KunjunganAnc(CoLocated, Record):
+    kabkota_from = "kehamilan"
     kehamilan = models.ForeignKey(Kehamilan, on_delete=models.CASCADE, related_name="anc")
     tanggal = models.DateField(_("date"))
     oleh_dokter = models.BooleanField(_("by a doctor (with ultrasound)"), default=False)
@@ -93,7 +97,8 @@ class KunjunganAnc(Record):
         verbose_name_plural = _("antenatal visits")
 
 
-class Persalinan(Record):
+class Persalinan(CoLocated, Record):
+    kabkota_from = "kehamilan"
     kehamilan = models.OneToOneField(Kehamilan, on_delete=models.CASCADE, related_name="persalinan")
     tanggal = models.DateField(_("date of delivery"))
     tempat = models.CharField(_("place"), max_length=100, blank=True)
@@ -112,8 +117,10 @@ class Persalinan(Record):
     }
 
 
-class KunjunganNifas(Record):
+class KunjunganNifas(CoLocated, Record):
     """A KF visit (mother, 0-42 days) or KN visit (newborn, 0-28 days)."""
+
+    kabkota_from = "persalinan"
 
     class Jenis(models.TextChoices):
         KF = "KF", _("postpartum visit (KF)")

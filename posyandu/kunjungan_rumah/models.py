@@ -4,13 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Keluarga, Sasaran
 from posyandu.wilayah.models import Wilayah
 
 
-class KunjunganRumah(Record):
+class KunjunganRumah(CoLocated, Record):
     """One visit to a household: who was met, what was checked, found, done and planned."""
 
     class TindakLanjut(models.TextChoices):
@@ -54,8 +55,10 @@ class KunjunganRumah(Record):
         return f"{self.keluarga or self.posyandu} {self.tanggal:%d-%m-%Y}"
 
 
-class AnggotaDikunjungi(Record):
+class AnggotaDikunjungi(CoLocated, Record):
     """A family member seen at a home visit, with the checklist of their life stage."""
+
+    kabkota_from = "kunjungan"  # a member seen lives with the home visit
 
     kunjungan = models.ForeignKey(KunjunganRumah, on_delete=models.CASCADE, related_name="anggota")
     sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="+")

@@ -11,8 +11,8 @@ from posyandu.sasaran.models import Sasaran
 
 
 def visits(*, user: Any) -> QuerySet[KunjunganRumah]:
-    qs = KunjunganRumah.objects.select_related("posyandu", "keluarga", "petugas")
-    return restrict(qs, user, "personal").prefetch_related("anggota__sasaran")
+    qs = KunjunganRumah.objects.select_related("posyandu", "petugas")
+    return restrict(qs, user, "personal").prefetch_related("keluarga", "anggota__sasaran")
 
 
 def visit_get(*, user: Any, public_id: UUID) -> KunjunganRumah:

@@ -133,8 +133,11 @@ def _headers(columns: list[Column]) -> list[str]:
 def children(user: Any, place: Place, month: int) -> QuerySet[Sasaran]:
     """The balita of the place in S on the month's last day that the user may see."""
     people = restrict(s_of(last_day(month)), user, "personal").filter(place.q())
-    return people.select_related("posyandu__puskesmas", "desa", "keluarga", "ibu").order_by(
-        "posyandu__nama", "nama", "pk"
+    # mother and household by queries of their own: on a cluster, maybe another kab/kota
+    return (
+        people.select_related("posyandu__puskesmas", "desa")
+        .prefetch_related("keluarga", "ibu")
+        .order_by("posyandu__nama", "nama", "pk")
     )
 
 

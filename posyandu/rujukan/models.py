@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.fasilitas.models import Puskesmas, Pustu
 from posyandu.sasaran.models import Sasaran
 
 
-class Rujukan(Record):
+class Rujukan(CoLocated, Record):
+    kabkota_from = "sasaran"
+
     class Status(models.TextChoices):
         DIKIRIM = "dikirim", _("sent")
         DITERIMA = "diterima", _("received")

@@ -38,7 +38,7 @@ def rujukan_list(request: HttpRequest) -> HttpResponse:
     if status == "terbuka":
         # Escalated first: open referrals still without feedback after the rule's days.
         qs = qs.filter(status__in=OPEN).annotate(
-            terlambat=Case(When(pk__in=late.values("pk"), then=1), default=0)
+            terlambat=Case(When(pk__in=list(late.values_list("pk", flat=True)), then=1), default=0)
         )
         qs = qs.order_by("-terlambat", "tanggal", "id")
     elif status == "terlambat":

@@ -83,7 +83,7 @@ def likely_duplicates(new: Candidate, candidates: QuerySet, limit: int = 10) -> 
     """People among `candidates` (already scoped) who may be `new`, each with `.dup_reason`."""
     found = []
     qs = candidates.filter(tanggal_lahir=new.tanggal_lahir).exclude(status="digabung")
-    for other in qs.select_related("posyandu", "ibu")[:200]:
+    for other in qs.select_related("posyandu").prefetch_related("ibu")[:200]:
         reason = duplicate_reason(new, other)
         if reason:
             other.dup_reason = reason

@@ -123,7 +123,7 @@ class SasaranForm(forms.ModelForm):
         # a mother does not fit this child rather than "not one of the choices".
         ibu = model_choice_field(self, "ibu")
         assert ibu.queryset is not None
-        women = ibu.queryset.select_related("keluarga")
+        women = ibu.queryset.prefetch_related("keluarga")
         if self.is_bound:
             _earliest, latest = bounds.mother_born_range(today)
             ibu.queryset = women.filter(tanggal_lahir__lte=latest)

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.fasilitas.models import Posyandu
 from posyandu.wilayah.models import Wilayah
 
 
-class Keluarga(Record):
+class Keluarga(CoLocated, Record):
     no_kk = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
     kepala_keluarga = models.CharField(_("head of household"), max_length=150, blank=True)
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+")
@@ -30,7 +31,7 @@ class Keluarga(Record):
         return self.kepala_keluarga or self.no_kk or str(self.public_id)
 
 
-class Sasaran(Record):
+class Sasaran(CoLocated, Record):
     """A person the Posyandu serves: baby, child, pregnant woman, adult, elderly."""
 
     class Sex(models.TextChoices):
@@ -105,8 +106,10 @@ class Sasaran(Record):
         return self.nama
 
 
-class Persetujuan(Record):
+class Persetujuan(CoLocated, Record):
     """Consent for processing personal data (UU 27/2022 PDP): who gave it, when, for what."""
+
+    kabkota_from = "sasaran"
 
     class Tujuan(models.TextChoices):
         PELAYANAN = "pelayanan", _("health services and records")
@@ -131,11 +134,13 @@ class Persetujuan(Record):
         verbose_name_plural = _("consents")
 
 
-class PermintaanPindah(Record):
+class PermintaanPindah(CoLocated, Record):
     """A request to move a person registered at another Posyandu to the requester's one
     ("pindah masuk"). The requester gives the NIK and what the person told them (name, birth
     date) and learns nothing about where the person is registered; the bidan of the person's
     current Posyandu (or its Puskesmas) approves, and only then the person moves."""
+
+    kabkota_from = "sasaran"
 
     class Status(models.TextChoices):
         MENUNGGU = "menunggu", _("waiting for a decision")

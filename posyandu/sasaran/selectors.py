@@ -7,7 +7,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from posyandu.accounts.scope import restrict, visible_or_404
 from posyandu.audit.models import AuditEvent
@@ -18,8 +19,14 @@ from posyandu.sasaran.models import Keluarga, PermintaanPindah, Persetujuan, Sas
 from posyandu.sasaran.nik import mask_nik
 
 
+# A person's mother and household by a query of their own, not a join: on a Citus cluster
+# they may live in another kab/kota than the person (docs/scaling.md).
+def _with_family(qs: QuerySet[Sasaran]) -> QuerySet[Sasaran]:
+    return qs.select_related("posyandu").prefetch_related("ibu", "keluarga")
+
+
 def people_visible(user: Any, *, include_merged: bool = False) -> QuerySet[Sasaran]:
-    qs = restrict(Sasaran.objects.select_related("posyandu", "ibu", "keluarga"), user, "personal")
+    qs = restrict(_with_family(Sasaran.objects.all()), user, "personal")
     return qs if include_merged else qs.exclude(status=Sasaran.Status.DIGABUNG)
 
 
@@ -33,7 +40,7 @@ def person_or_404(
     """The one lookup of a person by id for every view and API: a person outside the user's
     scope (or not at `posyandu_id`, when given) is a 404, as if they did not exist. A merged
     record is found only with `include_merged` (its page says where it went)."""
-    qs = Sasaran.objects.select_related("posyandu", "ibu", "keluarga")
+    qs = _with_family(Sasaran.objects.all())
     if not include_merged:
         qs = qs.exclude(status=Sasaran.Status.DIGABUNG)
     if posyandu_id is not None:
@@ -54,7 +61,11 @@ def people_search(user: Any, q: str, *, posyandu_id: int | None = None) -> Query
         return qs.filter(Q(nik__startswith=digits) | Q(nik_ibu__startswith=digits))
     cond = Q()
     for word in q.split():
-        cond &= Q(nama__icontains=word) | Q(nama_ibu__icontains=word) | Q(ibu__nama__icontains=word)
+        # the linked mother's name: in the person's kab/kota, where a cluster can look
+        mother = Sasaran.objects.filter(
+            pk=OuterRef("ibu_id"), kabkota_kode=OuterRef("kabkota_kode"), nama__icontains=word
+        )
+        cond &= Q(nama__icontains=word) | Q(nama_ibu__icontains=word) | Q(Exists(mother))
     return qs.filter(cond).order_by("nama")
 
 
@@ -64,9 +75,13 @@ def households_visible(user: Any) -> QuerySet[Keluarga]:
 
 def households_search(user: Any, q: str) -> QuerySet[Keluarga]:
     """Households with their number of live members; `q` matches head, KK, dusun or address."""
-    qs = households_visible(user).annotate(
-        n_anggota=Count("anggota", filter=Q(anggota__deleted_at__isnull=True))
-    )
+    members_counted = (
+        Sasaran.objects.filter(keluarga=OuterRef("pk"), kabkota_kode=OuterRef("kabkota_kode"))
+        .values("keluarga")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )  # a subquery in the household's kab/kota, not a join (docs/scaling.md)
+    qs = households_visible(user).annotate(n_anggota=Coalesce(Subquery(members_counted), 0))
     for word in (q or "").split():
         qs = qs.filter(
             Q(kepala_keluarga__icontains=word)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from posyandu.accounts.scope import can_decide_transfers, can_merge_people, restrict
 from posyandu.audit.models import AuditEvent
 from posyandu.audit.recorder import log
-from posyandu.core import derived
+from posyandu.core import colocation, derived
 from posyandu.core.concurrency import save_if_current
 from posyandu.core.models import records_create
 from posyandu.core.registry import merge_resolver
@@ -141,6 +141,7 @@ def sasaran_merge(*, keep: Sasaran, merged: Sasaran, by: Any, today: date | None
         count = _move_rows(model, rows, rel.field.name, keep)
         if count:
             moved[model._meta.label] = count
+    colocation.follow(keep)  # what moved takes the kept person's kab/kota
     # Fill what the kept record lacks from the merged one.
     for name in ("nik", "nama_ibu", "nik_ibu", "telepon", "no_bpjs", "satusehat_ihs"):
         if not getattr(keep, name) and getattr(merged, name):
@@ -175,10 +176,14 @@ def _move_rows(model: type[models.Model], rows: models.QuerySet, field: str, kee
     """Re-point rows; a row that would break a unique constraint with a row the kept person
     already has (e.g. both checked in at one session) is re-pointed one by one where possible."""
     count = 0
+    takes_kabkota = colocation.takes_kabkota_from(model, field)
     for pk in list(rows.values_list("pk", flat=True)):
         try:
             with transaction.atomic():
-                model._base_manager.filter(pk=pk).update(**{field: keep})
+                row = model._base_manager.filter(pk=pk)
+                row.update(**{field: keep})
+                if takes_kabkota:  # the rows below it follow at the end (follow)
+                    colocation.set_kabkota(row, keep.kabkota_kode)
             count += 1
         except IntegrityError:
             count += _merge_conflicting_row(model, pk, field, keep)

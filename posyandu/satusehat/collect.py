@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from posyandu.core.models import Record
 from posyandu.fasilitas.models import Posyandu, Puskesmas
 from posyandu.imunisasi import schedule
 from posyandu.imunisasi.models import Imunisasi
@@ -368,9 +369,9 @@ def build(key: Key, parts: Parts, facts: Facts) -> Mapped:
 def people_of(ids_: Iterable[int]) -> dict[int, Sasaran]:
     return {
         p.pk: p
-        for p in Sasaran.all_objects.filter(pk__in=list(ids_)).select_related(
-            "posyandu__puskesmas", "posyandu__desa", "keluarga", "ibu"
-        )
+        for p in Sasaran.all_objects.filter(pk__in=list(ids_))
+        .select_related("posyandu__puskesmas", "posyandu__desa")
+        .prefetch_related("keluarga", "ibu")  # queries of their own (docs/scaling.md)
     }
 
 
@@ -383,9 +384,13 @@ def mapped(keys_parts: dict[Key, Parts], facts: Facts) -> Iterator[tuple[Key, Ma
             yield key, str(exc)
 
 
+def clinical_records(parts: Parts) -> list[Record]:
+    return [*parts.pengukuran, *parts.imunisasi, *parts.rujukan]
+
+
 def has_content(parts: Parts) -> bool:
     return bool(
-        [x for x in (*parts.pengukuran, *parts.imunisasi, *parts.rujukan) if x.deleted_at is None]
+        [x for x in clinical_records(parts) if x.deleted_at is None]
         or parts.kunjungan
         or parts.anggota
     )

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.sasaran.models import Sasaran
 
 
@@ -34,11 +35,13 @@ class IdSatusehat(models.Model):
         return f"{self.resource}/{self.remote} ({self.lokal})"
 
 
-class Kiriman(models.Model):
+class Kiriman(CoLocated, models.Model):
     """One change to send (the outbox): the resources of one encounter (a person's Posyandu
     day or home visit) or of one immunization recorded from the Buku KIA. The bundle is built
     from the records when it is sent, so a correction made while it waits goes with it; a
     change after it was sent is a new revision."""
+
+    kabkota_from = "sasaran"
 
     class Jenis(models.TextChoices):
         ENCOUNTER = "encounter", _("visit (Encounter)")

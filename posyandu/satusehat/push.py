@@ -165,7 +165,7 @@ def send(
     found = collect.gather([item.sasaran_id], item.tanggal, item.tanggal, deleted_too=True)
     parts = _sent_before(found.get(key, collect.Parts()))
     if not collect.has_content(parts) and not any(
-        r.deleted_at for r in (*parts.pengukuran, *parts.imunisasi, *parts.rujukan)
+        r.deleted_at for r in collect.clinical_records(parts)
     ):
         return _finish(item, S.BATAL, "Tidak ada lagi data untuk dikirim.")
     facts = collect.Facts(collect.people_of([item.sasaran_id]))

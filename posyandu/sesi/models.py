@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
@@ -67,8 +68,10 @@ class Sesi(Record):
         return f"{self.posyandu} {self.tanggal:%d-%m-%Y}"
 
 
-class Kunjungan(Record):
+class Kunjungan(CoLocated, Record):
     """A person checked in at a session (langkah 1), and how far through the 5 langkah."""
+
+    kabkota_from = "sasaran"
 
     sesi = models.ForeignKey(Sesi, on_delete=models.CASCADE, related_name="kunjungan")
     sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="kunjungan")
@@ -112,12 +115,14 @@ WHO_FLAG_FIELDS = Z_FIELDS[1::2]
 NUTRITION_Z_FIELDS = Z_FIELDS[:6]
 
 
-class Pengukuran(Record):
+class Pengukuran(CoLocated, Record):
     """One set of measurements of a person on a day, wherever taken.
 
     Growth results (z-scores, categories, N/T/O/B) are computed by `growthstandards` when the
     measurement is saved and stored with the engine version, so reports never recompute them.
     """
+
+    kabkota_from = "sasaran"
 
     class Sumber(models.TextChoices):
         POSYANDU = "posyandu", _("Posyandu")
@@ -218,8 +223,10 @@ class Pengukuran(Record):
         indexes = [models.Index(fields=["sasaran", "tanggal"])]
 
 
-class LayananDiberikan(Record):
+class LayananDiberikan(CoLocated, Record):
     """Langkah 4: a service given at a visit (imunisasi, vitamin A, TTD, KB, PMT, ...)."""
+
+    kabkota_from = "kunjungan"
 
     kunjungan = models.ForeignKey(Kunjungan, on_delete=models.CASCADE, related_name="layanan")
     jenis = models.CharField(_("service"), max_length=50)
@@ -232,8 +239,10 @@ class LayananDiberikan(Record):
     }
 
 
-class Penyuluhan(Record):
+class Penyuluhan(CoLocated, Record):
     """Langkah 5: an education topic given to a person at a visit."""
+
+    kabkota_from = "kunjungan"
 
     kunjungan = models.ForeignKey(Kunjungan, on_delete=models.CASCADE, related_name="penyuluhan")
     topik = models.CharField(_("topic"), max_length=100)

@@ -268,13 +268,13 @@ def package_build(
     person_ids = {k: str(v) for k, v in person_ids.items()}
     here = {person_ids[pk] for pk in present.values_list("pk", flat=True)}
 
-    people_changed = _changed(present, since).select_related("ibu", "keluarga").order_by("nama")
+    people_changed = _changed(present, since).prefetch_related("ibu", "keluarga").order_by("nama")
     pregnant = _pregnant_ids(present, today)
     people = [person_row(p, today, p.pk in pregnant) for p in people_changed]
 
     measurements_qs = (
         Pengukuran.objects.filter(sasaran__in=present)
-        .select_related("kunjungan")
+        .prefetch_related("kunjungan")  # by id, not a join (docs/scaling.md)
         .order_by("sasaran_id", "-tanggal", "-created_at")
     )
     if since is None:
@@ -357,7 +357,7 @@ def package_build(
                 sasaran__in=present, tanggal__gte=today - timedelta(days=SCREENING_DAYS)
             ),
             since,
-        ).select_related("kunjungan")
+        ).prefetch_related("kunjungan")  # by id, not a join (docs/scaling.md)
     ]
     referrals = [
         {

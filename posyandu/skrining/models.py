@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.core.models import Record
 from posyandu.rujukan.models import Rujukan
 from posyandu.sasaran.models import Sasaran
 
 
-class HasilSkrining(Record):
+class HasilSkrining(CoLocated, Record):
+    kabkota_from = "sasaran"
     sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="hasil_skrining")
     tanggal = models.DateField(_("date"))
     definisi = models.CharField(_("screening"), max_length=50)

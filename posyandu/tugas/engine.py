@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from posyandu.core.colocation import fill_kabkota
 from posyandu.core.periods import month_bounds
 from posyandu.sasaran.life_stage import completed_months
 from posyandu.tugas.conditions import CONDITION_READS, CONDITIONS
@@ -202,6 +203,7 @@ def _recompute(
     # costs no BEGIN and COMMIT.
     if new or resolved or gone or expired:
         with transaction.atomic():
+            fill_kabkota(new)
             Tugas.objects.bulk_create(new, batch_size=1000)
             for pks, status, cara in (
                 (resolved, Tugas.Status.SELESAI, Tugas.Cara.LAYANAN),

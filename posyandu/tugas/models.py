@@ -11,13 +11,16 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from posyandu.core.colocation import CoLocated
 from posyandu.fasilitas.models import Posyandu
 from posyandu.sasaran.models import Sasaran
 from posyandu.tugas.ruleset import reason_text
 from posyandu.wilayah.models import Wilayah
 
 
-class Tugas(models.Model):
+class Tugas(CoLocated, models.Model):
+    kabkota_from = "sasaran"
+
     class Status(models.TextChoices):
         TERBUKA = "terbuka", _("open")
         SELESAI = "selesai", _("done")

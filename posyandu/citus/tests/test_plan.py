@@ -10,6 +10,7 @@ from django.db import connection, models
 
 from posyandu.audit.models import AuditEvent
 from posyandu.citus import distribution
+from posyandu.core import colocation
 from posyandu.sasaran.tests.factories import SasaranFactory
 
 PLAN = distribution.load_plan()
@@ -46,6 +47,12 @@ def test_reference_tables_point_only_to_reference_tables():
                 assert _target(field) in REFERENCE, (model, field.name)
 
 
+def _group(table: str) -> str:
+    """The co-location group of a distributed table: the table its chain starts with."""
+    item = DISTRIBUTED[table]
+    return table if item.colocate_with in ("default", "none") else _group(item.colocate_with)
+
+
 def test_distributed_tables_point_only_to_reference_or_colocated_tables():
     for model in _models():
         item = DISTRIBUTED.get(model._meta.db_table)
@@ -53,7 +60,15 @@ def test_distributed_tables_point_only_to_reference_or_colocated_tables():
             continue
         for field in _foreign_keys(model):
             target = _target(field)
-            assert target in REFERENCE or (target in DISTRIBUTED and field.column == item.column)
+            assert target in REFERENCE or (
+                target in DISTRIBUTED and _group(target) == _group(item.table)
+            ), (model, field.name)
+
+
+def test_the_person_tables_are_distributed_together_by_their_kabkota():
+    located = {m._meta.db_table for m in colocation.located_models()}
+    assert {t for t, d in DISTRIBUTED.items() if d.column == "kabkota_kode"} == located
+    assert {_group(t) for t in located} == {"sasaran_sasaran"}
 
 
 def test_nothing_points_to_a_distributed_table():
@@ -65,23 +80,10 @@ def test_nothing_points_to_a_distributed_table():
                 assert model._meta.db_table in DISTRIBUTED, (model, field.name)
 
 
-def test_unique_constraints_of_distributed_tables_contain_the_column():
-    for model in _models():
-        item = DISTRIBUTED.get(model._meta.db_table)
-        if item is None:
-            continue
-        column = {f.column: f.name for f in model._meta.concrete_fields}[item.column]
-        for constraint in model._meta.constraints:
-            if isinstance(constraint, models.UniqueConstraint):
-                assert column in constraint.fields, (model, constraint.name)
-        unique = [f.column for f in model._meta.concrete_fields if f.unique and not f.primary_key]
-        assert unique in ([], [item.column]), model
-
-
 def test_colocated_tables_share_the_column_type():
     by_table = {m._meta.db_table: m for m in _models()}
     for item in PLAN.distributed:
-        if item.colocate_with == "default":
+        if item.colocate_with in ("default", "none"):
             continue
         other = DISTRIBUTED[item.colocate_with]
         types = [
@@ -113,6 +115,15 @@ def test_on_citus_every_table_is_placed_and_a_save_reaches_the_shards(world):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(DISTINCT nodeport) FROM citus_shards")
         assert cursor.fetchone()[0] >= 2  # shards live on the workers
+        # every unique key of a distributed table holds its distribution column
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_dist_partition p "
+            "ON p.logicalrelid = i.indrelid WHERE i.indisunique AND p.partmethod = 'h' "
+            "AND NOT column_to_column_name(p.logicalrelid, p.partkey) = ANY(ARRAY(SELECT "
+            "a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey)))"
+        )
+        assert cursor.fetchall() == []
 
 
 @pytest.mark.django_db

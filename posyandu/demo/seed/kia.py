@@ -40,7 +40,7 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
     }
     births: dict[int, list[tuple[date, int]]] = defaultdict(list)
     balita: dict[int, int] = defaultdict(int)
-    for cid, mother, born, posyandu in Sasaran.objects.filter(ibu__isnull=False).values_list(
+    for cid, mother, born, posyandu in Sasaran.objects.filter(ibu_id__isnull=False).values_list(
         "id", "ibu_id", "tanggal_lahir", "posyandu_id"
     ):
         births[mother].append((born, cid))

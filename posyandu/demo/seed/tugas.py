@@ -27,7 +27,8 @@ def seed(rng: random.Random, today: date) -> dict[str, int]:
                 status=Tugas.Status.TERBUKA,
                 aturan__in=["2t", "gizi_buruk_kurang", "belum_ditimbang", "stunting_baru"],
             )
-            .select_related("sasaran", "sasaran__keluarga")
+            .select_related("sasaran")
+            .prefetch_related("sasaran__keluarga")
             .order_by("jatuh_tempo", "id")
         )
         # Answer some, leave the rest (and all overdue ones) for the kader to find.

@@ -16,6 +16,7 @@ from datetime import date
 from django.db import transaction
 
 from posyandu.core.periods import current_month, parse_period, period_of
+from posyandu.fasilitas.models import Posyandu
 from posyandu.laporan import skdn
 from posyandu.laporan.build.rekap_bulanan import (
     CHILD_FIELDS,
@@ -92,21 +93,20 @@ def rekap_add_changes(befores: Befores, days: dict[int, set[date]]) -> set[tuple
     the difference."""
     with transaction.atomic(savepoint=False):
         # The children through the live manager, as rekap_bulanan._children (a deleted person
-        # counts nowhere), with the same row lock on their Posyandu as a whole recompute, in
-        # Posyandu order. Taken before the measurements are read: a save of the same child in
-        # another transaction has committed by then and is seen, and the region sums move
-        # against the rows read below.
-        rows = (
-            Sasaran.objects.filter(id__in=list(befores), posyandu__isnull=False)
-            .select_related("posyandu")
-            .only(*CHILD_FIELDS, "posyandu__id")
-            .select_for_update(of=("posyandu",))
-            .order_by("posyandu_id", "id")
+        # counts nowhere), then the same row lock on their Posyandu as a whole recompute, in
+        # Posyandu order (a statement of its own: on a Citus cluster the people are sharded
+        # and only the Posyandu, a reference table, can be locked). Taken before the
+        # measurements are read: a save of the same child in another transaction has
+        # committed by then and is seen, and the region sums move against the rows read below.
+        rows = Sasaran.objects.filter(id__in=list(befores), posyandu__isnull=False).values_list(
+            *CHILD_FIELDS
         )
-        children = [child_of(tuple(getattr(r, f) for f in CHILD_FIELDS)) for r in rows]
+        children = [child_of(row) for row in rows]
         if not children:
             return set()
         posyandu_ids = sorted({c.posyandu_id for c in children})
+        locked = Posyandu.objects.filter(id__in=posyandu_ids).order_by("id").select_for_update()
+        list(locked.values_list("id", flat=True))
         pairs, months = _series_pairs(children, befores, days)
         differences, touched = _differences(pairs, months)
         if not touched:
