@@ -22,7 +22,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import ForeignKey
 
-from posyandu.core.colocation import on_citus, takes_kabkota_from
+from posyandu.core.colocation import on_citus, paired_keys
 
 PLAN_FILE = Path(__file__).parent / "rules" / "distribution.json"
 ADD_LOCAL = "SELECT citus_add_local_table_to_metadata(%s, cascade_via_foreign_keys => true)"
@@ -188,8 +188,8 @@ def _drop_foreign_keys(cursor: Any, table: str) -> None:
 
 def _restore_foreign_keys(cursor: Any, table: str, distributed: dict[str, str]) -> list[str]:
     """The model's foreign keys of a distributed table, added back where missing, deferred
-    to the commit as Django makes them: to a reference table as they are; to the row a
-    co-located row belongs to (`kabkota_from`) with the distribution column on both sides.
+    to the commit as Django makes them: to a reference table as they are; to a row of the
+    same kab/kota (colocation.paired_keys) with the distribution column on both sides.
     A key to another distributed row (a child's mother, a session's household) cannot be a
     database constraint on Citus: the application keeps it, as Django does for deletes."""
     model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
@@ -210,7 +210,7 @@ def _restore_foreign_keys(cursor: Any, table: str, distributed: dict[str, str]) 
         target_table = target.model._meta.db_table
         columns, target_columns = [field.column], [target.column]
         if target_table in distributed:
-            if not takes_kabkota_from(model, field.name):
+            if field.name not in paired_keys(model):
                 continue
             columns.insert(0, distributed[table])
             target_columns.insert(0, distributed[target_table])

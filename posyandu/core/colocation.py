@@ -64,6 +64,9 @@ class CoLocated(models.Model):
     # The foreign key whose row this one belongs to; "posyandu" for the rows at the top
     # (a person, a household, a home visit), which take the kab/kota of the Posyandu's desa.
     kabkota_from: ClassVar[str] = "posyandu"
+    # Other keys to rows of the same person (a measurement's check-in), paired like
+    # `kabkota_from`: such a row always lives in the same kab/kota.
+    kabkota_also: ClassVar[tuple[str, ...]] = ()
     # The kab/kota the row has in the database (None: not saved or not read yet).
     _stored_kabkota: str | None = None
 
@@ -120,11 +123,19 @@ def _same_kabkota(field: Any, alias: str | None, related_alias: str | None) -> W
     return WhereNode([pair])
 
 
+def paired_keys(model: type[models.Model]) -> tuple[str, ...]:
+    """The foreign keys of `model` whose rows live in its kab/kota (a Posyandu, a reference
+    row on every node, is never one)."""
+    if not issubclass(model, CoLocated):
+        return ()
+    owner = () if model.kabkota_from == "posyandu" else (model.kabkota_from,)
+    return owner + model.kabkota_also
+
+
 def _pair_joins(sender: type[models.Model], **kwargs: Any) -> None:
-    if not issubclass(sender, CoLocated) or sender.kabkota_from == "posyandu":
-        return  # a Posyandu is a reference row, on every node: nothing to pair
-    field: Any = sender._meta.get_field(sender.kabkota_from)
-    field.get_extra_restriction = MethodType(_same_kabkota, field)
+    for name in paired_keys(sender):
+        field: Any = sender._meta.get_field(name)
+        field.get_extra_restriction = MethodType(_same_kabkota, field)
 
 
 class_prepared.connect(_pair_joins)

@@ -11,6 +11,7 @@ from posyandu.sasaran.models import Sasaran
 
 class Imunisasi(CoLocated, Record):
     kabkota_from = "sasaran"
+    kabkota_also = ("kunjungan",)  # the same person's
 
     class Tempat(models.TextChoices):
         POSYANDU = "posyandu", _("Posyandu")

@@ -62,6 +62,7 @@ class Kehamilan(CoLocated, Record):
 
 class KunjunganAnc(CoLocated, Record):
     kabkota_from = "kehamilan"
+    kabkota_also = ("kunjungan",)  # the same person's
     kehamilan = models.ForeignKey(Kehamilan, on_delete=models.CASCADE, related_name="anc")
     tanggal = models.DateField(_("date"))
     oleh_dokter = models.BooleanField(_("by a doctor (with ultrasound)"), default=False)

@@ -337,10 +337,14 @@ def permintaan_pindah_decide(
         raise PermissionDenied(gettext("Only the bidan or the Puskesmas decides transfers."))
     if not restrict(PermintaanPindah.objects.filter(pk=permintaan.pk), by, "personal").exists():
         raise PermissionDenied
-    permintaan = PermintaanPindah.objects.select_for_update().get(pk=permintaan.pk)
+    # Each lock names the row's kab/kota: Citus locks rows only in a query on one shard.
+    kabkota = permintaan.kabkota_kode
+    permintaan = PermintaanPindah.objects.select_for_update().get(
+        pk=permintaan.pk, kabkota_kode=kabkota
+    )
     if permintaan.status != PermintaanPindah.Status.MENUNGGU:
         raise TransferError(gettext("This request has already been decided."))
-    person = Sasaran.objects.select_for_update().get(pk=permintaan.sasaran_id)
+    person = Sasaran.objects.select_for_update().get(pk=permintaan.sasaran_id, kabkota_kode=kabkota)
     if approve:
         if person.posyandu_id != permintaan.dari_posyandu_id:
             raise TransferError(gettext("The person has moved since the request was made."))

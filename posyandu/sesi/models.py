@@ -123,6 +123,7 @@ class Pengukuran(CoLocated, Record):
     """
 
     kabkota_from = "sasaran"
+    kabkota_also = ("kunjungan",)  # the same person's
 
     class Sumber(models.TextChoices):
         POSYANDU = "posyandu", _("Posyandu")

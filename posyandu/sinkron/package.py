@@ -274,7 +274,7 @@ def package_build(
 
     measurements_qs = (
         Pengukuran.objects.filter(sasaran__in=present)
-        .prefetch_related("kunjungan")  # by id, not a join (docs/scaling.md)
+        .select_related("kunjungan")
         .order_by("sasaran_id", "-tanggal", "-created_at")
     )
     if since is None:
@@ -357,7 +357,7 @@ def package_build(
                 sasaran__in=present, tanggal__gte=today - timedelta(days=SCREENING_DAYS)
             ),
             since,
-        ).prefetch_related("kunjungan")  # by id, not a join (docs/scaling.md)
+        ).select_related("kunjungan")
     ]
     referrals = [
         {

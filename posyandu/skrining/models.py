@@ -12,6 +12,7 @@ from posyandu.sasaran.models import Sasaran
 
 class HasilSkrining(CoLocated, Record):
     kabkota_from = "sasaran"
+    kabkota_also = ("kunjungan", "rujukan")  # the same person's
     sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="hasil_skrining")
     tanggal = models.DateField(_("date"))
     definisi = models.CharField(_("screening"), max_length=50)

@@ -183,16 +183,27 @@ def tasks_closed_by_visits(
     user_ids: list[int], month: date, params: dict[str, Any]
 ) -> dict[int, int]:
     start, end = month_bounds(month)
+    # The month's visits first, then their tasks by id: no join (a household's visit and a
+    # person's task may live in two kab/kota, docs/scaling.md). A task closes on its visit's day.
+    visitor = dict(
+        KunjunganRumah.objects.filter(
+            petugas_id__in=user_ids, tanggal__range=(start, end)
+        ).values_list("id", "petugas_id")
+    )
     rows = (
         Tugas.objects.filter(
-            kunjungan_rumah__petugas_id__in=user_ids,
+            kunjungan_rumah_id__in=list(visitor),
             cara_selesai=Tugas.Cara.KUNJUNGAN_RUMAH,
             selesai_pada__range=(start, end),
         )
-        .values("kunjungan_rumah__petugas_id")
+        .values("kunjungan_rumah_id")
         .annotate(n=Count("id"))
     )
-    return {row["kunjungan_rumah__petugas_id"]: row["n"] for row in rows}
+    closed: dict[int, int] = {}
+    for row in rows:
+        user = visitor[row["kunjungan_rumah_id"]]
+        closed[user] = closed.get(user, 0) + row["n"]
+    return closed
 
 
 KADER_METRICS = {"home_visits": home_visits, "tasks_closed_by_visits": tasks_closed_by_visits}
