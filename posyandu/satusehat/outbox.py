@@ -51,11 +51,10 @@ def queue(keys: set[Any]) -> None:
     encounters = [k for k in keys if isinstance(k, Key)]
     if not encounters:
         return
-    public_ids = dict(
-        Sasaran.all_objects.filter(pk__in={k.sasaran_id for k in encounters}).values_list(
-            "id", "public_id"
-        )
-    )
+    people = Sasaran.all_objects.filter(pk__in={k.sasaran_id for k in encounters})
+    public_ids, kabkota = {}, {}  # an item lives in its person's kab/kota (core.colocation)
+    for pk, public_id, kode in people.values_list("id", "public_id", "kabkota_kode"):
+        public_ids[pk], kabkota[pk] = public_id, kode
     dose_ids = dict(
         Imunisasi.all_objects.filter(
             pk__in={k.imunisasi_id for k in encounters if k.imunisasi_id}
@@ -80,8 +79,8 @@ def queue(keys: set[Any]) -> None:
             # new, or sent or being sent: the change goes as the next revision
             latest[kunci] = Kiriman(
                 jenis=key.jenis, kunci=kunci, revisi=found.revisi + 1 if found else 1,
-                sasaran_id=key.sasaran_id, tanggal=key.tanggal, kelas=key.kelas, dibuat=now,
-                diubah=now, status=S.MENUNGGU,
+                sasaran_id=key.sasaran_id, kabkota_kode=kabkota[key.sasaran_id],
+                tanggal=key.tanggal, kelas=key.kelas, dibuat=now, diubah=now, status=S.MENUNGGU,
             )  # fmt: skip
             new.append(latest[kunci])
         elif found.pk is None:
