@@ -37,7 +37,8 @@ $py manage.py citus_distribute --check
 # to keep CI within a few minutes, two that passed on the cluster and can be added as
 # arguments: core/tests/test_jobs.py (seven transactional tests; Django's flush of every
 # shard after each costs ~10 s) and tests/test_reports_agree_with_export.py (two minutes of
-# setup). The SQLite and PostgreSQL runs of `make test` keep covering the whole suite.
+# setup). The SQLite and PostgreSQL runs of `make test` keep covering the whole suite; the
+# whole default suite also passed once on a 2-worker cluster (docs/scaling.md, "Tests").
 tests=(
   posyandu/citus
   posyandu/audit/tests/test_audit_trail.py
