@@ -67,8 +67,6 @@ class CoLocated(models.Model):
     # Other keys to rows of the same person (a measurement's check-in), paired like
     # `kabkota_from`: such a row always lives in the same kab/kota.
     kabkota_also: ClassVar[tuple[str, ...]] = ()
-    # The kab/kota the row has in the database (None: not saved or not read yet).
-    _stored_kabkota: str | None = None
 
     class Meta:
         abstract = True
@@ -78,29 +76,23 @@ class CoLocated(models.Model):
         source's kab/kota, and the rows below it follow, in the same transaction."""
         if self._state.adding or not _source_changed(self):
             super().save(*args, **kwargs)
-            self._stored_kabkota = self.kabkota_kode
             return
         new = _kabkota_of_source(self)
         with transaction.atomic():
             super().save(*args, **kwargs)  # under its current kab/kota
             if new != self.kabkota_kode:
                 set_kabkota(type(self)._base_manager.filter(pk=self.pk), new)
-                self.kabkota_kode = self._stored_kabkota = new
+                self.kabkota_kode = new
                 follow(self)
-
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
-        instance._stored_kabkota = instance.__dict__.get("kabkota_kode")
-        return instance
 
     def _do_update(
         self, base_qs: Any, using: Any, pk_val: Any, values: Any, update_fields: Any, forced: Any
     ) -> Any:
         """The UPDATE of one row names its kab/kota: on a cluster it goes to one shard, not
-        to all. The kab/kota itself changes only through `set_kabkota`."""
+        to all. The kab/kota itself changes only through `set_kabkota`, so the row's value
+        is the one in the database, unless it was deferred or the row moved since."""
         values = [v for v in values if v[0].attname != "kabkota_kode"]
-        stored = self._stored_kabkota
+        stored = self.__dict__.get("kabkota_kode")  # reading a deferred field would query
         if stored and super()._do_update(
             base_qs.filter(kabkota_kode=stored), using, pk_val, values, update_fields, forced
         ):
@@ -108,7 +100,7 @@ class CoLocated(models.Model):
         # not read yet, or moved to another kab/kota since (follow): by id, and take it
         moved = base_qs.filter(pk=pk_val).values_list("kabkota_kode", flat=True).first()
         if moved is not None:
-            self.kabkota_kode = self._stored_kabkota = moved
+            self.kabkota_kode = moved
         return super()._do_update(base_qs, using, pk_val, values, update_fields, forced)
 
 

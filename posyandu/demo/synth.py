@@ -227,8 +227,8 @@ def populate(posyandu: list[tuple[int, str, int]], end: int, months: int,
             for j, (i, day) in enumerate(rows):
                 rec = {
                     "id": mid, "public_id": uuid.uuid4(), "created_at": now, "updated_at": now,
-                    "sasaran_id": int(ids[i]), "kabkota_kode": kabkota_of(desas[i]), "tanggal": day,
-                    "berat_kg": f"{weight[j]:.2f}", "umur_hari": int(age_days[j]),
+                    "sasaran_id": int(ids[i]), "kabkota_kode": people[i]["kabkota_kode"],
+                    "tanggal": day, "berat_kg": f"{weight[j]:.2f}", "umur_hari": int(age_days[j]),
                     "mesin_versi": gs.ENGINE_VERSION,
                 }  # fmt: skip
                 if has_len[j]:
